@@ -1,0 +1,531 @@
+//! EigenLayer's state-changing functions and their arguments.
+//!
+//! Function names are the contracts' in snake_case (`depositIntoStrategy` →
+//! `deposit_into_strategy`), argument and struct field names likewise, nested as in the real
+//! signatures. Which contract a function lives on is recorded by [`EigenLayerCall::contract`].
+//!
+//! One deviation, documented in the README: PermissionController appointees are granted a
+//! function by name (`"modify_allocations"`) rather than by `(target, selector)`, since every
+//! EigenLayer function name is unique across the core contracts.
+
+use alloy_primitives::{Address, B256, Bytes, U256};
+use serde::{Deserialize, Serialize};
+
+use super::state::{OperatorSet, Withdrawal};
+use crate::serde_ext;
+
+/// A call to one of EigenLayer's core contracts.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
+#[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
+#[strum(serialize_all = "snake_case")]
+#[allow(missing_docs)] // each variant is documented by its argument struct
+pub enum EigenLayerCall {
+    DeployNewStrategy(DeployNewStrategy),
+    AddStrategiesToDepositWhitelist(StrategyList),
+    RemoveStrategiesFromDepositWhitelist(StrategyList),
+    DepositIntoStrategy(DepositIntoStrategy),
+    ClearBurnOrRedistributableShares(ClearBurnOrRedistributableShares),
+    ClearBurnOrRedistributableSharesByStrategy(ClearBurnOrRedistributableSharesByStrategy),
+    RegisterAsOperator(RegisterAsOperator),
+    ModifyOperatorDetails(ModifyOperatorDetails),
+    UpdateOperatorMetadataUri(UpdateOperatorMetadataUri),
+    DelegateTo(DelegateTo),
+    Undelegate(Undelegate),
+    Redelegate(Redelegate),
+    QueueWithdrawals(QueueWithdrawals),
+    CompleteQueuedWithdrawal(CompleteQueuedWithdrawal),
+    CompleteQueuedWithdrawals(CompleteQueuedWithdrawals),
+    UpdateAvsMetadataUri(UpdateAvsMetadataUri),
+    CreateOperatorSets(CreateOperatorSets),
+    CreateRedistributingOperatorSets(CreateRedistributingOperatorSets),
+    AddStrategiesToOperatorSet(OperatorSetStrategies),
+    RemoveStrategiesFromOperatorSet(OperatorSetStrategies),
+    UpdateSlasher(UpdateSlasher),
+    RegisterForOperatorSets(RegisterForOperatorSets),
+    DeregisterFromOperatorSets(DeregisterFromOperatorSets),
+    SetAllocationDelay(SetAllocationDelay),
+    ModifyAllocations(ModifyAllocations),
+    ClearDeallocationQueue(ClearDeallocationQueue),
+    SlashOperator(SlashOperator),
+    AddPendingAdmin(AccountAdmin),
+    RemovePendingAdmin(AccountAdmin),
+    AcceptAdmin(AcceptAdmin),
+    RemoveAdmin(AccountAdmin),
+    SetAppointee(Appointee),
+    RemoveAppointee(Appointee),
+}
+
+impl EigenLayerCall {
+    /// The function's snake_case name (`"deposit_into_strategy"`).
+    pub fn name(&self) -> &'static str {
+        self.into()
+    }
+
+    /// The core contract that implements the function.
+    pub fn contract(&self) -> &'static str {
+        use EigenLayerCall::*;
+        match self {
+            DeployNewStrategy(_) => "StrategyFactory",
+            AddStrategiesToDepositWhitelist(_)
+            | RemoveStrategiesFromDepositWhitelist(_)
+            | DepositIntoStrategy(_)
+            | ClearBurnOrRedistributableShares(_)
+            | ClearBurnOrRedistributableSharesByStrategy(_) => "StrategyManager",
+            RegisterAsOperator(_) | ModifyOperatorDetails(_) | UpdateOperatorMetadataUri(_)
+            | DelegateTo(_) | Undelegate(_) | Redelegate(_) | QueueWithdrawals(_)
+            | CompleteQueuedWithdrawal(_) | CompleteQueuedWithdrawals(_) => "DelegationManager",
+            AddPendingAdmin(_) | RemovePendingAdmin(_) | AcceptAdmin(_) | RemoveAdmin(_)
+            | SetAppointee(_) | RemoveAppointee(_) => "PermissionController",
+            _ => "AllocationManager",
+        }
+    }
+}
+
+/// `StrategyFactory.deployNewStrategy(token)`: creates and whitelists a strategy for a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployNewStrategy {
+    /// The underlying token.
+    #[serde(with = "serde_ext::token")]
+    pub token: Address,
+}
+
+/// A list of strategies (`addStrategiesToDepositWhitelist(strategiesToWhitelist)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyList {
+    /// The strategies.
+    #[serde(with = "serde_ext::strategies", alias = "strategies_to_whitelist")]
+    pub strategies: Vec<Address>,
+}
+
+/// `StrategyManager.depositIntoStrategy(strategy, token, amount)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepositIntoStrategy {
+    /// The strategy.
+    #[serde(with = "serde_ext::strategy")]
+    pub strategy: Address,
+    /// Its underlying token.
+    #[serde(with = "serde_ext::token")]
+    pub token: Address,
+    /// Tokens to deposit.
+    #[serde(with = "serde_ext::amount")]
+    pub amount: U256,
+}
+
+/// `StrategyManager.clearBurnOrRedistributableShares(operatorSet, slashId)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearBurnOrRedistributableShares {
+    /// The set that slashed.
+    pub operator_set: OperatorSet,
+    /// The slash.
+    #[serde(with = "serde_ext::int")]
+    pub slash_id: u64,
+}
+
+/// `StrategyManager.clearBurnOrRedistributableSharesByStrategy(operatorSet, slashId, strategy)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearBurnOrRedistributableSharesByStrategy {
+    /// The set that slashed.
+    pub operator_set: OperatorSet,
+    /// The slash.
+    #[serde(with = "serde_ext::int")]
+    pub slash_id: u64,
+    /// The strategy to clear.
+    #[serde(with = "serde_ext::strategy")]
+    pub strategy: Address,
+}
+
+/// `DelegationManager.registerAsOperator(initDelegationApprover, allocationDelay, metadataURI)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterAsOperator {
+    /// Who must sign delegations to this operator; zero (the default) lets anyone delegate.
+    #[serde(with = "serde_ext::account", default)]
+    pub init_delegation_approver: Address,
+    /// Blocks between an allocation and its taking effect; in force immediately.
+    #[serde(with = "serde_ext::int")]
+    pub allocation_delay: u32,
+    /// Operator metadata.
+    #[serde(default)]
+    pub metadata_uri: String,
+}
+
+/// `DelegationManager.modifyOperatorDetails(operator, newDelegationApprover)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModifyOperatorDetails {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The new approver (zero: none).
+    #[serde(with = "serde_ext::account")]
+    pub new_delegation_approver: Address,
+}
+
+/// `DelegationManager.updateOperatorMetadataURI(operator, metadataURI)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOperatorMetadataUri {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The new URI.
+    pub metadata_uri: String,
+}
+
+/// `ISignatureUtilsMixinTypes.SignatureWithExpiry`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureWithExpiry {
+    /// A 65-byte `r ‖ s ‖ v` ECDSA signature.
+    #[serde(default)]
+    pub signature: Bytes,
+    /// The last timestamp at which the signature is valid.
+    #[serde(with = "serde_ext::int", default)]
+    pub expiry: u64,
+}
+
+/// `DelegationManager.delegateTo(operator, approverSignatureAndExpiry, approverSalt)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelegateTo {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The approver's signature, if the operator has an approver.
+    #[serde(default)]
+    pub approver_signature_and_expiry: SignatureWithExpiry,
+    /// A salt the approver has not used before.
+    #[serde(default)]
+    pub approver_salt: B256,
+}
+
+/// `DelegationManager.undelegate(staker)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Undelegate {
+    /// The staker to undelegate.
+    #[serde(with = "serde_ext::account")]
+    pub staker: Address,
+}
+
+/// `DelegationManager.redelegate(newOperator, newOperatorApproverSig, approverSalt)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redelegate {
+    /// The new operator.
+    #[serde(with = "serde_ext::account")]
+    pub new_operator: Address,
+    /// The new operator's approver signature.
+    #[serde(default)]
+    pub new_operator_approver_sig: SignatureWithExpiry,
+    /// A salt the approver has not used before.
+    #[serde(default)]
+    pub approver_salt: B256,
+}
+
+/// `IDelegationManagerTypes.QueuedWithdrawalParams`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueuedWithdrawalParams {
+    /// Strategies to withdraw from.
+    #[serde(with = "serde_ext::strategies")]
+    pub strategies: Vec<Address>,
+    /// Deposit shares to withdraw, per strategy.
+    #[serde(with = "serde_ext::amounts")]
+    pub deposit_shares: Vec<U256>,
+    /// Ignored since the slashing release (the withdrawer is always the staker).
+    #[serde(with = "serde_ext::account", default, rename = "__deprecated_withdrawer")]
+    pub deprecated_withdrawer: Address,
+}
+
+/// `DelegationManager.queueWithdrawals(params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueWithdrawals {
+    /// One withdrawal per entry.
+    pub params: Vec<QueuedWithdrawalParams>,
+}
+
+/// `DelegationManager.completeQueuedWithdrawal(withdrawal, tokens, receiveAsTokens)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteQueuedWithdrawal {
+    /// The withdrawal as queued (a scenario may name it by its label).
+    pub withdrawal: Withdrawal,
+    /// The underlying token of each strategy (used when receiving tokens).
+    #[serde(with = "serde_ext::tokens", default)]
+    pub tokens: Vec<Address>,
+    /// Tokens out (`true`), or shares back into the staker's position (`false`).
+    pub receive_as_tokens: bool,
+}
+
+/// `DelegationManager.completeQueuedWithdrawals(withdrawals, tokens, receiveAsTokens)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteQueuedWithdrawals {
+    /// The withdrawals.
+    pub withdrawals: Vec<Withdrawal>,
+    /// Tokens per withdrawal.
+    pub tokens: Vec<TokenList>,
+    /// Per withdrawal: tokens or shares.
+    pub receive_as_tokens: Vec<bool>,
+}
+
+/// A list of tokens (an element of `completeQueuedWithdrawals`' `tokens`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TokenList(#[serde(with = "serde_ext::tokens")] pub Vec<Address>);
+
+/// `AllocationManager.updateAVSMetadataURI(avs, metadataURI)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAvsMetadataUri {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// Its metadata URI.
+    #[serde(default)]
+    pub metadata_uri: String,
+}
+
+/// `IAllocationManagerTypes.CreateSetParamsV2`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSetParams {
+    /// The new set's id.
+    #[serde(with = "serde_ext::int")]
+    pub operator_set_id: u32,
+    /// Strategies the set can slash.
+    #[serde(with = "serde_ext::strategies", default)]
+    pub strategies: Vec<Address>,
+    /// The set's slasher; the legacy overload (omitted here) defaults to the AVS.
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub slasher: Option<Address>,
+}
+
+/// `AllocationManager.createOperatorSets(avs, params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOperatorSets {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// The sets.
+    pub params: Vec<CreateSetParams>,
+}
+
+/// `AllocationManager.createRedistributingOperatorSets(avs, params, redistributionRecipients)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRedistributingOperatorSets {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// The sets.
+    pub params: Vec<CreateSetParams>,
+    /// Per set, who receives slashed funds.
+    #[serde(with = "serde_ext::accounts")]
+    pub redistribution_recipients: Vec<Address>,
+}
+
+/// `addStrategiesToOperatorSet` / `removeStrategiesFromOperatorSet(avs, operatorSetId, strategies)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorSetStrategies {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// The set's id.
+    #[serde(with = "serde_ext::int")]
+    pub operator_set_id: u32,
+    /// The strategies.
+    #[serde(with = "serde_ext::strategies")]
+    pub strategies: Vec<Address>,
+}
+
+/// `AllocationManager.updateSlasher(operatorSet, slasher)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSlasher {
+    /// The set.
+    pub operator_set: OperatorSet,
+    /// The new slasher.
+    #[serde(with = "serde_ext::account")]
+    pub slasher: Address,
+}
+
+/// `IAllocationManagerTypes.RegisterParams`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterParams {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// Sets to join.
+    #[serde(with = "serde_ext::ints")]
+    pub operator_set_ids: Vec<u32>,
+    /// Data for the AVS's registrar (kept in the event, not interpreted).
+    #[serde(default)]
+    pub data: Bytes,
+}
+
+/// `AllocationManager.registerForOperatorSets(operator, params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterForOperatorSets {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// What to join.
+    pub params: RegisterParams,
+}
+
+/// `IAllocationManagerTypes.DeregisterParams`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeregisterParams {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// Sets to leave.
+    #[serde(with = "serde_ext::ints")]
+    pub operator_set_ids: Vec<u32>,
+}
+
+/// `AllocationManager.deregisterFromOperatorSets(params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeregisterFromOperatorSets {
+    /// What to leave.
+    pub params: DeregisterParams,
+}
+
+/// `AllocationManager.setAllocationDelay(operator, delay)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetAllocationDelay {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The new delay in blocks.
+    #[serde(with = "serde_ext::int")]
+    pub delay: u32,
+}
+
+/// `IAllocationManagerTypes.AllocateParams`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocateParams {
+    /// The set.
+    pub operator_set: OperatorSet,
+    /// Strategies to (de)allocate.
+    #[serde(with = "serde_ext::strategies")]
+    pub strategies: Vec<Address>,
+    /// The magnitude wanted per strategy.
+    #[serde(with = "serde_ext::ints")]
+    pub new_magnitudes: Vec<u64>,
+}
+
+/// `AllocationManager.modifyAllocations(operator, params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModifyAllocations {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The changes.
+    pub params: Vec<AllocateParams>,
+}
+
+/// `AllocationManager.clearDeallocationQueue(operator, strategies, numToClear)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearDeallocationQueue {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The strategies.
+    #[serde(with = "serde_ext::strategies")]
+    pub strategies: Vec<Address>,
+    /// At most this many entries per strategy.
+    #[serde(with = "serde_ext::ints")]
+    pub num_to_clear: Vec<u16>,
+}
+
+/// `IAllocationManagerTypes.SlashingParams`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlashingParams {
+    /// The operator to slash.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The set slashing.
+    #[serde(with = "serde_ext::int")]
+    pub operator_set_id: u32,
+    /// Strategies, strictly ascending by address.
+    #[serde(with = "serde_ext::strategies")]
+    pub strategies: Vec<Address>,
+    /// Fraction of the allocation to slash, per strategy, in WAD (`"50%"` is accepted).
+    #[serde(with = "serde_ext::amounts")]
+    pub wads_to_slash: Vec<U256>,
+    /// Why.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `AllocationManager.slashOperator(avs, params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlashOperator {
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// The slash.
+    pub params: SlashingParams,
+}
+
+/// `PermissionController.addPendingAdmin / removePendingAdmin / removeAdmin(account, admin)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountAdmin {
+    /// The account.
+    #[serde(with = "serde_ext::account")]
+    pub account: Address,
+    /// The admin.
+    #[serde(with = "serde_ext::account")]
+    pub admin: Address,
+}
+
+/// `PermissionController.acceptAdmin(account)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptAdmin {
+    /// The account.
+    #[serde(with = "serde_ext::account")]
+    pub account: Address,
+}
+
+/// `PermissionController.setAppointee / removeAppointee(account, appointee, target, selector)`,
+/// with `(target, selector)` given as the function's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appointee {
+    /// The account.
+    #[serde(with = "serde_ext::account")]
+    pub account: Address,
+    /// Who may act for it.
+    #[serde(with = "serde_ext::account")]
+    pub appointee: Address,
+    /// The EigenLayer function (`"modify_allocations"`).
+    pub function: String,
+}

@@ -1,0 +1,256 @@
+//! The events EigenLayer's contracts emit, with the contracts' names and fields (snake_case).
+
+use alloy_primitives::{Address, B256, U256};
+use serde::{Deserialize, Serialize};
+
+use super::state::{OperatorSet, Withdrawal};
+use crate::serde_ext;
+
+/// An event emitted by one of EigenLayer's core contracts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+#[allow(missing_docs)] // field names are the contracts' event parameters
+pub enum EigenLayerEvent {
+    StrategyAddedToDepositWhitelist {
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+    },
+    StrategyRemovedFromDepositWhitelist {
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+    },
+    StrategySetForToken {
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+    },
+    Deposit {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares: U256,
+    },
+    DepositScalingFactorUpdated {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        new_deposit_scaling_factor: U256,
+    },
+    OperatorRegistered {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        delegation_approver: Address,
+    },
+    DelegationApproverUpdated {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        new_delegation_approver: Address,
+    },
+    #[serde(rename = "OperatorMetadataURIUpdated")]
+    OperatorMetadataUriUpdated {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        metadata_uri: String,
+    },
+    StakerDelegated {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    StakerUndelegated {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    StakerForceUndelegated {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    OperatorSharesIncreased {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares: U256,
+    },
+    OperatorSharesDecreased {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares: U256,
+    },
+    SlashingWithdrawalQueued {
+        withdrawal_root: B256,
+        withdrawal: Withdrawal,
+        #[serde(with = "serde_ext::amounts")]
+        shares_to_withdraw: Vec<U256>,
+    },
+    SlashingWithdrawalCompleted {
+        withdrawal_root: B256,
+    },
+    OperatorSharesSlashed {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        total_slashed_shares: U256,
+    },
+    BurnOrRedistributableSharesIncreased {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::int")]
+        slash_id: u64,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares: U256,
+    },
+    BurnOrRedistributableSharesDecreased {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::int")]
+        slash_id: u64,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares: U256,
+    },
+    #[serde(rename = "AVSMetadataURIUpdated")]
+    AvsMetadataUriUpdated {
+        #[serde(with = "serde_ext::account")]
+        avs: Address,
+        metadata_uri: String,
+    },
+    OperatorSetCreated {
+        operator_set: OperatorSet,
+    },
+    RedistributionAddressSet {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::account")]
+        redistribution_recipient: Address,
+    },
+    StrategyAddedToOperatorSet {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+    },
+    StrategyRemovedFromOperatorSet {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+    },
+    SlasherUpdated {
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::account")]
+        slasher: Address,
+        effect_block: u64,
+    },
+    OperatorAddedToOperatorSet {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        operator_set: OperatorSet,
+    },
+    OperatorRemovedFromOperatorSet {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        operator_set: OperatorSet,
+    },
+    AllocationDelaySet {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        delay: u32,
+        effect_block: u64,
+    },
+    AllocationUpdated {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::int")]
+        magnitude: u64,
+        effect_block: u64,
+    },
+    EncumberedMagnitudeUpdated {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::int")]
+        encumbered_magnitude: u64,
+    },
+    MaxMagnitudeUpdated {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::strategy")]
+        strategy: Address,
+        #[serde(with = "serde_ext::int")]
+        max_magnitude: u64,
+    },
+    OperatorSlashed {
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        operator_set: OperatorSet,
+        #[serde(with = "serde_ext::strategies")]
+        strategies: Vec<Address>,
+        #[serde(with = "serde_ext::amounts")]
+        wad_slashed: Vec<U256>,
+        description: String,
+        slash_id: u64,
+    },
+    PendingAdminAdded {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        admin: Address,
+    },
+    PendingAdminRemoved {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        admin: Address,
+    },
+    AdminSet {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        admin: Address,
+    },
+    AdminRemoved {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        admin: Address,
+    },
+    AppointeeSet {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        appointee: Address,
+        function: String,
+    },
+    AppointeeRemoved {
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+        #[serde(with = "serde_ext::account")]
+        appointee: Address,
+        function: String,
+    },
+}

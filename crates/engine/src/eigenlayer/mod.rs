@@ -1,0 +1,283 @@
+//! EigenLayer, slashing era (ELIP-002): StrategyManager and strategies, DelegationManager,
+//! AllocationManager and PermissionController, with the contracts' math and rounding.
+//!
+//! ```text
+//!  staker ──deposit──► strategy pool (shares) ──delegate──► operator shares
+//!                                                             │ allocate magnitude
+//!                                                             ▼
+//!                        AVS operator set ──slash──► max magnitude ↓ (O(1) in stakers)
+//! ```
+//!
+//! A staker's withdrawable shares are `s · k · m`: deposit shares `s`, the staker's deposit
+//! scaling factor `k`, and the operator's max magnitude `m`. A slash lowers `m` once, and with it
+//! every delegated staker's withdrawable shares and every queued withdrawal still in its delay,
+//! without visiting a single staker. See `docs/core/accounting/SharesAccounting.md` upstream.
+//!
+//! Each call is handled in two phases: everything that can fail is checked and computed first,
+//! then the state is written. A rejected call therefore changes nothing.
+
+mod allocation;
+pub mod calls;
+mod delegation;
+pub mod errors;
+pub mod events;
+pub mod invariants;
+pub mod params;
+mod permissions;
+pub mod state;
+mod strategies;
+pub mod views;
+
+use alloy_primitives::{Address, U256};
+
+pub use self::{
+    calls::EigenLayerCall,
+    delegation::withdrawal_root,
+    strategies::{shares_for_deposit, underlying_for_shares},
+    errors::EigenLayerError,
+    events::EigenLayerEvent,
+    params::Params,
+    state::{EigenLayer, OperatorSet, Withdrawal},
+    views::EigenLayerView,
+};
+use crate::{
+    accounts::{BEACON_CHAIN_ETH_STRATEGY, derived_address},
+    ledger::Ledger,
+    math::{self, WAD, WAD_U64},
+};
+
+/// What a call sees of the world besides EigenLayer itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Env {
+    /// `block.number`.
+    pub block: u64,
+    /// `block.timestamp`.
+    pub timestamp: u64,
+    /// The world's admin: owner of the StrategyManager and StrategyFactory.
+    pub admin: Address,
+}
+
+/// The address of one of EigenLayer's core contracts in a Rampart world.
+pub fn contract_address(contract: &str) -> Address {
+    derived_address("rampart.eigenlayer", contract)
+}
+
+type Result<T, E = EigenLayerError> = std::result::Result<T, E>;
+type Events = Vec<EigenLayerEvent>;
+
+impl EigenLayer {
+    /// Applies one call from `sender`. On error nothing has changed.
+    pub fn apply(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &Env,
+        sender: Address,
+        call: &EigenLayerCall,
+    ) -> Result<Events> {
+        use EigenLayerCall as C;
+        let mut events = Events::new();
+        match call {
+            C::DeployNewStrategy(args) => self.deploy_new_strategy(ledger, env, sender, args, &mut events)?,
+            C::AddStrategiesToDepositWhitelist(args) => {
+                self.set_deposit_whitelist(env, sender, &args.strategies, true, &mut events)?;
+            }
+            C::RemoveStrategiesFromDepositWhitelist(args) => {
+                self.set_deposit_whitelist(env, sender, &args.strategies, false, &mut events)?;
+            }
+            C::DepositIntoStrategy(args) => self.deposit_into_strategy(ledger, sender, args, &mut events)?,
+            C::ClearBurnOrRedistributableShares(args) => {
+                self.clear_burn_or_redistributable_shares(ledger, args.operator_set, args.slash_id, None, &mut events)?;
+            }
+            C::ClearBurnOrRedistributableSharesByStrategy(args) => self
+                .clear_burn_or_redistributable_shares(
+                    ledger,
+                    args.operator_set,
+                    args.slash_id,
+                    Some(args.strategy),
+                    &mut events,
+                )?,
+            C::RegisterAsOperator(args) => self.register_as_operator(env, sender, args, &mut events)?,
+            C::ModifyOperatorDetails(args) => self.modify_operator_details(sender, args, &mut events)?,
+            C::UpdateOperatorMetadataUri(args) => {
+                self.update_operator_metadata_uri(sender, args, &mut events)?;
+            }
+            C::DelegateTo(args) => self.delegate_to(env, sender, args, &mut events)?,
+            C::Undelegate(args) => self.undelegate(env, sender, args.staker, &mut events)?,
+            C::Redelegate(args) => self.redelegate(env, sender, args, &mut events)?,
+            C::QueueWithdrawals(args) => self.queue_withdrawals(env, sender, &args.params, &mut events)?,
+            C::CompleteQueuedWithdrawal(args) => self.complete_queued_withdrawals(
+                ledger,
+                env,
+                sender,
+                std::slice::from_ref(&args.withdrawal),
+                &[calls::TokenList(args.tokens.clone())],
+                &[args.receive_as_tokens],
+                &mut events,
+            )?,
+            C::CompleteQueuedWithdrawals(args) => self.complete_queued_withdrawals(
+                ledger,
+                env,
+                sender,
+                &args.withdrawals,
+                &args.tokens,
+                &args.receive_as_tokens,
+                &mut events,
+            )?,
+            C::UpdateAvsMetadataUri(args) => self.update_avs_metadata_uri(sender, args, &mut events)?,
+            C::CreateOperatorSets(args) => {
+                self.create_operator_sets(env, sender, args.avs, &args.params, None, &mut events)?;
+            }
+            C::CreateRedistributingOperatorSets(args) => self.create_operator_sets(
+                env,
+                sender,
+                args.avs,
+                &args.params,
+                Some(&args.redistribution_recipients),
+                &mut events,
+            )?,
+            C::AddStrategiesToOperatorSet(args) => {
+                self.add_strategies_to_operator_set(sender, args, &mut events)?;
+            }
+            C::RemoveStrategiesFromOperatorSet(args) => {
+                self.remove_strategies_from_operator_set(sender, args, &mut events)?;
+            }
+            C::UpdateSlasher(args) => self.update_slasher(env, sender, args, &mut events)?,
+            C::RegisterForOperatorSets(args) => {
+                self.register_for_operator_sets(env, sender, args, &mut events)?;
+            }
+            C::DeregisterFromOperatorSets(args) => {
+                self.deregister_from_operator_sets(env, sender, &args.params, &mut events)?;
+            }
+            C::SetAllocationDelay(args) => self.set_allocation_delay(env, sender, args, &mut events)?,
+            C::ModifyAllocations(args) => self.modify_allocations(env, sender, args, &mut events)?,
+            C::ClearDeallocationQueue(args) => self.clear_deallocation_queue(env, args, &mut events)?,
+            C::SlashOperator(args) => self.slash_operator(env, sender, args, &mut events)?,
+            C::AddPendingAdmin(args) => self.add_pending_admin(sender, args, &mut events)?,
+            C::RemovePendingAdmin(args) => self.remove_pending_admin(sender, args, &mut events)?,
+            C::AcceptAdmin(args) => self.accept_admin(sender, args.account, &mut events)?,
+            C::RemoveAdmin(args) => self.remove_admin(sender, args, &mut events)?,
+            C::SetAppointee(args) => self.set_appointee(sender, args, true, &mut events)?,
+            C::RemoveAppointee(args) => self.set_appointee(sender, args, false, &mut events)?,
+        }
+        Ok(events)
+    }
+
+    /// The operator's slashing factor for `strategy` as seen by `staker` (`_getSlashingFactor`):
+    /// the operator's max magnitude (WAD when undelegated), times the staker's beacon-chain
+    /// slashing factor for the beacon strategy.
+    pub fn slashing_factor(&self, staker: Address, operator: Option<Address>, strategy: Address) -> Result<U256> {
+        let magnitude = self.operator_max_magnitude(operator, strategy);
+        if strategy == BEACON_CHAIN_ETH_STRATEGY {
+            Ok(math::mul_wad(U256::from(magnitude), self.beacon_chain_slashing_factor(staker))?)
+        } else {
+            Ok(U256::from(magnitude))
+        }
+    }
+
+    /// The max magnitude of `operator` for `strategy`, WAD for no operator or none recorded.
+    pub fn operator_max_magnitude(&self, operator: Option<Address>, strategy: Address) -> u64 {
+        operator
+            .and_then(|op| self.operators.get(&op))
+            .map_or(WAD_U64, |op| op.max_magnitude(strategy))
+    }
+
+    /// A staker's beacon-chain slashing factor. EigenPods are not part of this world yet, so no
+    /// beacon-chain slash has been recorded and the factor is WAD for everyone.
+    pub fn beacon_chain_slashing_factor(&self, _staker: Address) -> U256 {
+        WAD
+    }
+
+    /// Whether `account` is a registered operator.
+    pub fn is_operator(&self, account: Address) -> bool {
+        self.operators.contains_key(&account)
+    }
+
+    /// The operator `staker` is delegated to.
+    pub fn delegated_to(&self, staker: Address) -> Option<Address> {
+        self.stakers.get(&staker).and_then(|s| s.delegated_to)
+    }
+}
+
+/// `scalingFactor(k)`: a stored zero reads as WAD.
+pub(crate) fn scaling_factor(stored: U256) -> U256 {
+    if stored.is_zero() { WAD } else { stored }
+}
+
+/// Withdrawable shares `a = ⌊⌊s · k⌋ · sf⌋` (`calcWithdrawable`), rounding down at each step.
+pub(crate) fn withdrawable_shares(deposit_shares: U256, stored_dsf: U256, slashing_factor: U256) -> Result<U256> {
+    Ok(math::mul_wad(math::mul_wad(deposit_shares, scaling_factor(stored_dsf))?, slashing_factor)?)
+}
+
+/// The deposit scaling factor after adding `added` shares to `previous` (`SlashingLib.update`):
+/// the staker's withdrawable shares grow by exactly `added` (up to rounding).
+pub(crate) fn updated_scaling_factor(
+    stored_dsf: U256,
+    previous: U256,
+    added: U256,
+    slashing_factor: U256,
+) -> Result<U256> {
+    let updated = if previous.is_zero() {
+        // A first deposit or delegation "forgives" the operator's past slashing.
+        math::div_wad(scaling_factor(stored_dsf), slashing_factor)?
+    } else {
+        let current = withdrawable_shares(previous, stored_dsf, slashing_factor)?;
+        let numerator = math::add(current, added)?;
+        let denominator = math::add(previous, added)?;
+        math::div_wad(math::div_wad(numerator, denominator)?, slashing_factor)?
+    };
+    if updated.is_zero() {
+        return Err(EigenLayerError::InvalidDepositScalingFactor);
+    }
+    Ok(updated)
+}
+
+/// `calcSlashedAmount`: what a magnitude drop from `previous` to `new` takes from `shares`,
+/// rounding the retained part up so a slash never takes more than its exact share.
+pub(crate) fn slashed_amount(shares: U256, previous_magnitude: u64, new_magnitude: u64) -> Result<U256> {
+    let retained = math::mul_div(
+        shares,
+        U256::from(new_magnitude),
+        U256::from(previous_magnitude),
+        math::Rounding::Ceil,
+    )?;
+    Ok(math::sub(shares, retained)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(text: &str) -> U256 {
+        U256::from_str_radix(text, 10).unwrap()
+    }
+
+    #[test]
+    fn scaling_factor_after_depositing_into_a_slashed_operator() {
+        // Research vector G17 step 3: 100e18 deposited, operator slashed to 0.75, 50e18 more.
+        let k = updated_scaling_factor(WAD, u("100000000000000000000"), u("50000000000000000000"), u("750000000000000000")).unwrap();
+        assert_eq!(k, u("1111111111111111110"));
+        let withdrawable = withdrawable_shares(u("150000000000000000000"), k, u("750000000000000000")).unwrap();
+        assert_eq!(withdrawable, u("124999999999999999875"));
+    }
+
+    #[test]
+    fn first_deposit_divides_the_existing_factor() {
+        // G21: delegating 100e18 into an operator at magnitude 333333333333333333.
+        let k = updated_scaling_factor(U256::ZERO, U256::ZERO, u("100000000000000000000"), u("333333333333333333")).unwrap();
+        assert_eq!(k, u("3000000000000000003"));
+        assert_eq!(withdrawable_shares(u("100000000000000000000"), k, u("333333333333333333")).unwrap(), u("99999999999999999999"));
+    }
+
+    #[test]
+    fn zero_scaling_factor_is_rejected() {
+        // G13 (SlashingLibUnit): stored k = 1, 1e18 shares, slashing factor WAD - 1, add 1.
+        let err = updated_scaling_factor(U256::from(1), WAD, U256::from(1), WAD - U256::from(1));
+        assert_eq!(err, Err(EigenLayerError::InvalidDepositScalingFactor));
+    }
+
+    #[test]
+    fn slashed_amount_rounds_the_retained_part_up() {
+        assert_eq!(slashed_amount(u("100"), 3, 2).unwrap(), u("33"));
+        assert_eq!(slashed_amount(u("75000000000000000050"), 750_000_000_000_000_000, 625_000_000_000_000_000).unwrap(), u("12500000000000000008"));
+    }
+}

@@ -1,0 +1,399 @@
+//! The world: one clock, one token ledger, and every protocol module, behind one entry point.
+//!
+//! [`World::apply`] routes a [`Call`] to its protocol and applies it atomically: it returns the
+//! events it emitted, or a [`Rejection`] naming what failed, in which case nothing changed.
+//! [`World::state_hash`] commits to the whole state; replaying the same calls on any machine
+//! gives the same hash.
+
+use std::io::Write;
+
+use alloy_primitives::{Address, B256, Keccak256, U256};
+use serde::{Deserialize, Serialize, de::Error as _};
+use serde_json::{Value, json};
+
+use crate::{
+    accounts::{ADMIN_NAME, named_address},
+    clock::{Clock, ClockError},
+    eigenlayer::{self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env, Params},
+    ledger::{Ledger, LedgerError},
+    serde_ext,
+};
+
+/// A state-changing call: who sends it and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// `msg.sender`.
+    #[serde(with = "serde_ext::account")]
+    pub sender: Address,
+    /// The function and its arguments.
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// A function of one protocol with its arguments, e.g. `eigenlayer.deposit_into_strategy`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The shared token ledger.
+    Token(TokenCall),
+    /// EigenLayer's core contracts.
+    EigenLayer(EigenLayerCall),
+}
+
+/// Calls of the `token` protocol: the shared ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
+#[strum(serialize_all = "snake_case")]
+pub enum TokenCall {
+    /// Creates tokens (the world's admin only: scenario setup and dev nodes).
+    Mint {
+        /// Receiver.
+        #[serde(with = "serde_ext::account")]
+        to: Address,
+        /// Token.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        /// Amount.
+        #[serde(with = "serde_ext::amount")]
+        amount: U256,
+    },
+    /// Moves the sender's tokens.
+    Transfer {
+        /// Receiver.
+        #[serde(with = "serde_ext::account")]
+        to: Address,
+        /// Token.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        /// Amount.
+        #[serde(with = "serde_ext::amount")]
+        amount: U256,
+    },
+    /// Registers a new token (the world's admin only).
+    RegisterToken {
+        /// Its symbol; its address is derived from it.
+        symbol: String,
+        /// Decimal places.
+        #[serde(default = "eighteen")]
+        decimals: u8,
+    },
+}
+
+fn eighteen() -> u8 {
+    18
+}
+
+/// A read-only call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// The shared token ledger.
+    Token(TokenView),
+    /// EigenLayer's view functions.
+    EigenLayer(EigenLayerView),
+}
+
+/// Views of the `token` protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TokenView {
+    /// An account's balance.
+    BalanceOf {
+        /// Token.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        /// Holder.
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+    },
+    /// A token's total supply.
+    TotalSupply {
+        /// Token.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+    },
+}
+
+/// Something the world emitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Event {
+    /// From the token ledger.
+    Token(TokenEvent),
+    /// From EigenLayer.
+    EigenLayer(EigenLayerEvent),
+}
+
+/// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+pub enum TokenEvent {
+    /// Tokens moved (or were minted, from the zero address).
+    Transfer {
+        /// Token.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        /// Sender (zero for mints).
+        #[serde(with = "serde_ext::account")]
+        from: Address,
+        /// Receiver.
+        #[serde(with = "serde_ext::account")]
+        to: Address,
+        /// Amount.
+        #[serde(with = "serde_ext::amount")]
+        value: U256,
+    },
+    /// A token was registered.
+    TokenRegistered {
+        /// Its address.
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        /// Its symbol.
+        symbol: String,
+    },
+}
+
+/// Why a call or view was rejected. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// The token ledger refused.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// EigenLayer reverted.
+    #[error(transparent)]
+    EigenLayer(#[from] EigenLayerError),
+    /// Only the world's admin may do this.
+    #[error("only the admin may call {0}")]
+    OnlyAdmin(&'static str),
+}
+
+impl Rejection {
+    /// The error's name as the contract would revert with it (`"InsufficientMagnitude"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Ledger(inner) => inner.into(),
+            Self::EigenLayer(inner) => inner.name(),
+            Self::OnlyAdmin(_) => "OnlyAdmin",
+        }
+    }
+}
+
+/// A call or view that could not be read: unknown protocol or function, bad arguments.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+/// The protocols a call may name.
+pub const PROTOCOLS: [&str; 2] = ["token", "eigenlayer"];
+
+fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
+    name.split_once('.').ok_or_else(|| {
+        ParseError(format!("{name:?} is not protocol.function (e.g. \"eigenlayer.delegate_to\")"))
+    })
+}
+
+fn module_value(function: &str, args: Value) -> Value {
+    let args = if args.is_null() { json!({}) } else { args };
+    json!({ "function": function, "args": args })
+}
+
+fn parse_module<T: serde::de::DeserializeOwned>(protocol: &str, function: &str, args: Value) -> Result<T, ParseError> {
+    serde_json::from_value(module_value(function, args))
+        .map_err(|e| ParseError(format!("{protocol}.{function}: {e}")))
+}
+
+impl Action {
+    /// Reads `protocol.function` and its arguments.
+    pub fn parse(name: &str, args: Value) -> Result<Self, ParseError> {
+        let (protocol, function) = split_name(name)?;
+        match protocol {
+            "token" => parse_module(protocol, function, args).map(Self::Token),
+            "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
+            other => Err(ParseError(format!("unknown protocol {other:?}; known: {}", PROTOCOLS.join(", ")))),
+        }
+    }
+
+    /// `protocol.function`.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Token(call) => format!("token.{}", <&str>::from(call)),
+            Self::EigenLayer(call) => format!("eigenlayer.{}", call.name()),
+        }
+    }
+
+    /// The arguments as JSON.
+    pub fn args(&self) -> Value {
+        let full = match self {
+            Self::Token(call) => serde_json::to_value(call),
+            Self::EigenLayer(call) => serde_json::to_value(call),
+        }
+        .expect("calls serialize");
+        full.get("args").cloned().unwrap_or(Value::Null)
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        json!({ "call": self.name(), "args": self.args() }).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            call: String,
+            #[serde(default)]
+            args: Value,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Self::parse(&raw.call, raw.args).map_err(D::Error::custom)
+    }
+}
+
+impl View {
+    /// Reads `protocol.function` and its arguments.
+    pub fn parse(name: &str, args: Value) -> Result<Self, ParseError> {
+        let (protocol, function) = split_name(name)?;
+        match protocol {
+            "token" => parse_module(protocol, function, args).map(Self::Token),
+            "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
+            other => Err(ParseError(format!("unknown protocol {other:?}; known: {}", PROTOCOLS.join(", ")))),
+        }
+    }
+}
+
+/// The deterministic world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct World {
+    /// The current block.
+    pub clock: Clock,
+    /// Who may mint, register tokens and whitelist strategies.
+    #[serde(with = "serde_ext::account")]
+    pub admin: Address,
+    /// Every token balance.
+    pub ledger: Ledger,
+    /// EigenLayer.
+    pub eigenlayer: EigenLayer,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new(Params::MAINNET)
+    }
+}
+
+impl World {
+    /// A world at block 0 with the default tokens (ETH, stETH, rETH, cbETH, EIGEN), a
+    /// whitelisted EigenLayer strategy for each ERC20 among them, and EigenLayer `params`.
+    pub fn new(params: Params) -> Self {
+        let ledger = Ledger::with_default_tokens();
+        let mut eigenlayer = EigenLayer::new(params);
+        let erc20s: Vec<Address> =
+            ledger.tokens().filter(|(a, _)| !Ledger::is_native_eth(**a)).map(|(a, _)| *a).collect();
+        for token in erc20s {
+            eigenlayer.deploy_strategy(&ledger, token).expect("default strategies are distinct");
+        }
+        Self { clock: Clock::default(), admin: named_address(ADMIN_NAME), ledger, eigenlayer }
+    }
+
+    /// What a call sees of the world.
+    pub fn env(&self) -> Env {
+        Env { block: self.clock.block, timestamp: self.clock.timestamp(), admin: self.admin }
+    }
+
+    /// Applies `call` atomically: the events it emitted, or why it was rejected (and then
+    /// nothing changed).
+    pub fn apply(&mut self, call: &Call) -> Result<Vec<Event>, Rejection> {
+        let env = self.env();
+        match &call.action {
+            Action::Token(token_call) => self.apply_token(call.sender, token_call),
+            Action::EigenLayer(el_call) => Ok(self
+                .eigenlayer
+                .apply(&mut self.ledger, &env, call.sender, el_call)?
+                .into_iter()
+                .map(Event::EigenLayer)
+                .collect()),
+        }
+    }
+
+    fn apply_token(&mut self, sender: Address, call: &TokenCall) -> Result<Vec<Event>, Rejection> {
+        match *call {
+            TokenCall::Mint { to, token, amount } => {
+                if sender != self.admin {
+                    return Err(Rejection::OnlyAdmin("token.mint"));
+                }
+                self.ledger.mint(token, to, amount)?;
+                Ok(vec![Event::Token(TokenEvent::Transfer { token, from: Address::ZERO, to, value: amount })])
+            }
+            TokenCall::Transfer { to, token, amount } => {
+                self.ledger.transfer(token, sender, to, amount)?;
+                Ok(vec![Event::Token(TokenEvent::Transfer { token, from: sender, to, value: amount })])
+            }
+            TokenCall::RegisterToken { ref symbol, decimals } => {
+                if sender != self.admin {
+                    return Err(Rejection::OnlyAdmin("token.register_token"));
+                }
+                let token = self.ledger.register_token(symbol, decimals)?;
+                Ok(vec![Event::Token(TokenEvent::TokenRegistered { token, symbol: symbol.clone() })])
+            }
+        }
+    }
+
+    /// Answers a view.
+    pub fn view(&self, view: &View) -> Result<Value, Rejection> {
+        match view {
+            View::Token(TokenView::BalanceOf { token, account }) => {
+                self.ledger.token(*token)?;
+                Ok(Value::String(self.ledger.balance_of(*token, *account).to_string()))
+            }
+            View::Token(TokenView::TotalSupply { token }) => {
+                Ok(Value::String(self.ledger.token(*token)?.total_supply.to_string()))
+            }
+            View::EigenLayer(el_view) => Ok(self.eigenlayer.view(&self.ledger, &self.env(), el_view)?),
+        }
+    }
+
+    /// Moves the clock to `block`.
+    pub fn set_block(&mut self, block: u64) -> Result<(), ClockError> {
+        self.clock.set_block(block)
+    }
+
+    /// Moves the clock forward by `blocks`.
+    pub fn advance_blocks(&mut self, blocks: u64) -> Result<(), ClockError> {
+        self.clock.advance_blocks(blocks)
+    }
+
+    /// Moves the clock forward by at least `seconds` (whole blocks of 12 s).
+    pub fn advance_seconds(&mut self, seconds: u64) -> Result<(), ClockError> {
+        self.clock.advance_seconds(seconds)
+    }
+
+    /// A commitment to the whole state: keccak256 of its canonical JSON encoding, in which
+    /// every map is written in key order.
+    pub fn state_hash(&self) -> B256 {
+        let mut writer = HashWriter(Keccak256::new());
+        serde_json::to_writer(&mut writer, self).expect("the world serializes");
+        writer.0.finalize()
+    }
+
+    /// Checks every module's invariants (for tests: walks the whole state).
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.ledger.check_invariants()?;
+        self.eigenlayer.check_invariants()
+    }
+}
+
+struct HashWriter(Keccak256);
+
+impl Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Re-exported for callers that build EigenLayer calls directly.
+pub use eigenlayer::calls;
