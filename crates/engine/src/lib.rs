@@ -23,6 +23,7 @@ pub mod eigenlayer;
 pub mod ledger;
 pub mod math;
 pub mod serde_ext;
+pub mod workload;
 pub mod world;
 
 pub use alloy_primitives::{Address, B256, U256};

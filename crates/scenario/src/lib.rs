@@ -1,1 +1,20 @@
-//! placeholder
+//! Scenario files: the public, human-written form of a Rampart experiment.
+//!
+//! A scenario is a TOML file that builds a world step by step and checks it (see the README and
+//! `DESIGN.md` for the format). This crate reads a file into a [`Scenario`] ([`parse`]),
+//! resolving nothing yet, then [`run`]s it against a fresh [`World`]: labels are substituted,
+//! approver signatures made, calls applied, views read and every expectation compared.
+//!
+//! ```text
+//!  file.toml ──parse──► Scenario { steps } ──run──► Report { outcomes }  |  Failure { step, expected, actual }
+//! ```
+
+mod compare;
+mod names;
+mod parse;
+mod run;
+
+pub use compare::matches;
+pub use names::NameBook;
+pub use parse::{ParseError, Scenario, Step, StepKind, parse, parse_file};
+pub use run::{Failure, Outcome, Report, run};

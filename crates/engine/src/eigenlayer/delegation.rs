@@ -279,7 +279,7 @@ impl EigenLayer {
 
     fn commit_delegate(&mut self, plan: DelegationPlan, events: &mut Events) {
         let DelegationPlan { staker, operator, positions } = plan;
-        let record = self.stakers.entry(staker).or_default();
+        let record = self.stakers.entry_or_default(staker);
         record.delegated_to = Some(operator);
         events.push(Ev::StakerDelegated { staker, operator });
         for (strategy, dsf, shares) in positions {
@@ -634,8 +634,8 @@ impl EigenLayer {
         for (staker, record) in saved.stakers {
             match record {
                 Some(record) => self.stakers.insert(staker, record),
-                None => self.stakers.remove(&staker),
-            };
+                None => drop(self.stakers.remove(&staker)),
+            }
         }
         for (root, withdrawal) in saved.withdrawals {
             match withdrawal {
@@ -735,7 +735,7 @@ mod tests {
         let position = |strategy| Position { strategy, deposit_shares: U256::from(1), deposit_scaling_factor: U256::ZERO };
         let (a, b, c) = (Address::repeat_byte(0xa), Address::repeat_byte(0xb), Address::repeat_byte(0xc));
         let mut record = Staker {
-            positions: vec![position(a), position(b), position(c), position(BEACON_CHAIN_ETH_STRATEGY)],
+            positions: smallvec::smallvec![position(a), position(b), position(c), position(BEACON_CHAIN_ETH_STRATEGY)],
             ..Staker::default()
         };
         remove_position(&mut record, 0);

@@ -101,7 +101,7 @@ impl EigenLayer {
 
     fn check_stakers_and_operator_shares(&self) -> Result<(), String> {
         let mut delegated: BTreeMap<(Address, Address), U256> = BTreeMap::new();
-        for (staker, record) in &self.stakers {
+        for (staker, record) in self.stakers.iter() {
             if self.is_operator(*staker) && record.delegated_to != Some(*staker) {
                 return Err(format!("operator {staker} is not delegated to itself"));
             }
@@ -135,7 +135,7 @@ impl EigenLayer {
 
     fn check_withdrawals(&self) -> Result<(), String> {
         let mut listed = 0usize;
-        for (staker, record) in &self.stakers {
+        for (staker, record) in self.stakers.iter() {
             for root in &record.queued_withdrawals {
                 let Some(withdrawal) = self.withdrawals.get(root) else {
                     return Err(format!("{staker} lists withdrawal {root}, which is not queued"));

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use alloy_primitives::{Address, B256, U256};
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smallvec::SmallVec;
 
 use super::params::Params;
 use crate::{math::WAD_U64, serde_ext};
@@ -67,8 +68,8 @@ pub struct Staker {
     /// `cumulativeWithdrawalsQueued`: the next withdrawal nonce.
     pub withdrawal_nonce: u64,
     /// Positions in `stakerStrategyList` order: appended when shares go 0 → >0, swap-removed
-    /// when they return to 0. At most 32.
-    pub positions: Vec<Position>,
+    /// when they return to 0. At most 32. Most stakers hold one, which lives inline.
+    pub positions: SmallVec<[Position; 1]>,
     /// Roots of the staker's queued withdrawals (an EnumerableSet: add appends, remove swaps).
     pub queued_withdrawals: Vec<B256>,
 }
@@ -96,6 +97,99 @@ impl Staker {
             && self.withdrawal_nonce == 0
             && self.positions.is_empty()
             && self.queued_withdrawals.is_empty()
+    }
+}
+
+/// Every staker's record: a dense table with an address index.
+///
+/// A world may hold millions of stakers, and a hash map of 150-byte records wastes up to half
+/// its memory on empty buckets; a hash index of 4-byte slots into a dense vector does not.
+/// Lookups never iterate the index, and the table serializes sorted by address, so neither the
+/// hash nor the slot order can reach the state hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StakerTable {
+    index: FxHashMap<Address, u32>,
+    records: Vec<(Address, Staker)>,
+}
+
+impl StakerTable {
+    /// The staker's record.
+    #[inline]
+    pub fn get(&self, staker: &Address) -> Option<&Staker> {
+        self.index.get(staker).map(|&slot| &self.records[slot as usize].1)
+    }
+
+    /// The staker's record, mutably.
+    #[inline]
+    pub fn get_mut(&mut self, staker: &Address) -> Option<&mut Staker> {
+        self.index.get(staker).map(|&slot| &mut self.records[slot as usize].1)
+    }
+
+    /// Whether the staker has a record.
+    pub fn contains_key(&self, staker: &Address) -> bool {
+        self.index.contains_key(staker)
+    }
+
+    /// The staker's record, created empty if missing.
+    pub fn entry_or_default(&mut self, staker: Address) -> &mut Staker {
+        let slot = match self.index.get(&staker) {
+            Some(&slot) => slot,
+            None => {
+                let slot = u32::try_from(self.records.len()).expect("fewer than 2^32 stakers");
+                self.records.push((staker, Staker::default()));
+                self.index.insert(staker, slot);
+                slot
+            }
+        };
+        &mut self.records[slot as usize].1
+    }
+
+    /// Sets the staker's record.
+    pub fn insert(&mut self, staker: Address, record: Staker) {
+        *self.entry_or_default(staker) = record;
+    }
+
+    /// Removes the staker's record; the last record moves into its slot.
+    pub fn remove(&mut self, staker: &Address) -> Option<Staker> {
+        let slot = self.index.remove(staker)? as usize;
+        let (_, record) = self.records.swap_remove(slot);
+        if let Some((moved, _)) = self.records.get(slot) {
+            self.index.insert(*moved, u32::try_from(slot).expect("fits"));
+        }
+        Some(record)
+    }
+
+    /// Number of stakers with a record.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no staker has a record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record, in table order (deterministic, but not sorted).
+    pub fn iter(&self) -> impl Iterator<Item = (&Address, &Staker)> {
+        self.records.iter().map(|(address, record)| (address, record))
+    }
+}
+
+impl Serialize for StakerTable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<&(Address, Staker)> = self.records.iter().collect();
+        sorted.sort_unstable_by_key(|(address, _)| *address);
+        serializer.collect_seq(sorted)
+    }
+}
+
+impl<'de> Deserialize<'de> for StakerTable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut table = Self::default();
+        for (address, record) in Vec::<(Address, Staker)>::deserialize(deserializer)? {
+            table.insert(address, record);
+        }
+        Ok(table)
     }
 }
 
@@ -364,8 +458,7 @@ pub struct EigenLayer {
     #[serde(with = "serde_ext::pairs")]
     pub strategies: BTreeMap<Address, Strategy>,
     /// Stakers by address (operators included).
-    #[serde(with = "serde_ext::sorted_pairs")]
-    pub stakers: FxHashMap<Address, Staker>,
+    pub stakers: StakerTable,
     /// Operators by address.
     #[serde(with = "serde_ext::sorted_pairs")]
     pub operators: FxHashMap<Address, Operator>,
@@ -398,7 +491,7 @@ impl EigenLayer {
         Self {
             params,
             strategies: BTreeMap::new(),
-            stakers: FxHashMap::default(),
+            stakers: StakerTable::default(),
             operators: FxHashMap::default(),
             avss: BTreeMap::new(),
             operator_sets: BTreeMap::new(),

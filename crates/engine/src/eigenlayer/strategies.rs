@@ -269,7 +269,7 @@ impl EigenLayer {
 
     /// Writes what [`Self::plan_add_shares`] computed.
     pub(super) fn commit_added_shares(&mut self, added: AddedShares, events: &mut Events) {
-        let record = self.stakers.entry(added.staker).or_default();
+        let record = self.stakers.entry_or_default(added.staker);
         match record.position_index(added.strategy) {
             Some(i) => record.positions[i] = added.position.clone(),
             None => record.positions.push(added.position.clone()),

@@ -1,0 +1,126 @@
+//! `rampart run`: scenarios, with a readable account of what happened.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::Args;
+use rampart_scenario::{Outcome, Report, parse_file, run as run_scenario};
+use serde_json::{Value, json};
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Scenario files or directories of them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print the steps, events and views of every scenario as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Print one line per scenario instead of every step.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let files = crate::scenario_files(&args.paths)?;
+    let mut reports = Vec::new();
+    let mut failures = 0usize;
+    for file in &files {
+        let outcome = parse_file(file).map_err(|e| e.to_string()).and_then(|scenario| {
+            run_scenario(&scenario).map_err(|failure| failure.to_string())
+        });
+        match outcome {
+            Ok(report) => {
+                if args.json {
+                    reports.push(report.to_json());
+                } else {
+                    print_report(&report, args.quiet);
+                }
+            }
+            Err(message) => {
+                failures += 1;
+                if args.json {
+                    reports.push(json!({ "path": file.display().to_string(), "ok": false, "error": message }));
+                } else {
+                    println!("FAIL {}", file.display());
+                }
+                eprintln!("{message}");
+            }
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&Value::Array(reports))?);
+    } else {
+        let passed = files.len() - failures;
+        println!("\n{passed} passed, {failures} failed");
+    }
+    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn print_report(report: &Report, quiet: bool) {
+    let steps = report.outcomes.len();
+    let checks = report.checks();
+    if quiet {
+        println!("ok   {} — {} ({steps} steps, {checks} checks)", report.path.display(), report.name);
+        return;
+    }
+    println!("\n━━ {} — {}", report.path.display(), report.name);
+    for outcome in &report.outcomes {
+        print_outcome(outcome);
+    }
+    println!(
+        "ok   {steps} steps, {checks} checks, block {}, state {}",
+        report.world.clock.block,
+        short_hash(&report.state_hash().to_string())
+    );
+}
+
+fn print_outcome(outcome: &Outcome) {
+    let head = format!("  {:>3}  block {:<7}", outcome.step, outcome.block);
+    match outcome.kind {
+        "clock" => println!("{head} ⏱  {}", outcome.what),
+        "view" => {
+            let value = outcome.value.as_ref().map(compact).unwrap_or_default();
+            let check = if outcome.checks > 0 { " ✓" } else { "" };
+            println!("{head} 👁  {} = {value}{check}", outcome.what.trim_start_matches("view "));
+        }
+        _ => match &outcome.rejected_with {
+            Some(error) => println!("{head} ✗  {} → rejected as expected: {error}", outcome.what),
+            None => {
+                println!("{head} →  {}", outcome.what);
+                for event in &outcome.events {
+                    println!("{:>20}{}", "", describe_event(event));
+                }
+            }
+        },
+    }
+}
+
+/// `Name(field=value, ...)` with long values kept whole: the numbers are the point.
+fn describe_event(event: &Value) -> String {
+    let Some(object) = event.as_object() else { return event.to_string() };
+    let name = object.get("event").and_then(Value::as_str).unwrap_or("?");
+    let fields: Vec<String> = object
+        .iter()
+        .filter(|(key, _)| key.as_str() != "event")
+        .map(|(key, value)| format!("{key}={}", compact(value)))
+        .collect();
+    format!("{name}({})", fields.join(", "))
+}
+
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) => format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) if map.contains_key("avs") && map.contains_key("id") && map.len() == 2 => {
+            format!("{}#{}", compact(&map["avs"]), compact(&map["id"]))
+        }
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter().map(|(k, v)| format!("{k}: {}", compact(v))).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+fn short_hash(hash: &str) -> String {
+    hash.chars().take(18).collect()
+}
