@@ -146,16 +146,23 @@ impl Ledger {
         to: Address,
         amount: U256,
     ) -> Result<(), LedgerError> {
-        self.check_transfer(token, from, amount)?;
         if amount.is_zero() || from == to {
-            return Ok(());
+            return self.check_transfer(token, from, amount);
         }
+        let sender = self.balances.get_mut(&(token, from));
+        let Some(balance) = sender.filter(|balance| **balance >= amount) else {
+            // The token is unknown or the balance is short: `check_transfer` says which.
+            self.check_transfer(token, from, amount)?;
+            unreachable!("a short balance fails check_transfer");
+        };
         // Cannot fail: the sender's balance is at least `amount`, and the receiver's balance plus
         // `amount` is at most the total supply, which fits in 256 bits.
-        let from_after = math::sub(self.balance_of(token, from), amount).expect("checked above");
-        let to_after = math::add(self.balance_of(token, to), amount).expect("bounded by supply");
-        self.set_balance(token, from, from_after);
-        self.set_balance(token, to, to_after);
+        *balance = math::sub(*balance, amount).expect("checked above");
+        if balance.is_zero() {
+            self.balances.remove(&(token, from));
+        }
+        let receiver = self.balances.entry((token, to)).or_default();
+        *receiver = math::add(*receiver, amount).expect("bounded by supply");
         Ok(())
     }
 

@@ -70,7 +70,15 @@ pub fn mul_div(x: U256, y: U256, denominator: U256, rounding: Rounding) -> Resul
     if denominator.is_zero() {
         return Err(MathError::DivisionByZero);
     }
-    // Fast path: the product fits in 256 bits, which is the common case for amounts < 2^128.
+    // Fastest path: everything fits in 128 bits (shares of a few hundred ETH times WAD do),
+    // where the CPU's native division is several times quicker than a 256-bit one.
+    if let (Ok(x128), Ok(y128), Ok(d128)) = (u128::try_from(x), u128::try_from(y), u128::try_from(denominator))
+        && let Some(product) = x128.checked_mul(y128)
+    {
+        let (quotient, remainder) = (product / d128, product % d128);
+        return round_up_if(U256::from(quotient), U256::from(remainder), rounding);
+    }
+    // Fast path: the product fits in 256 bits.
     if let Some(product) = x.checked_mul(y) {
         let (quotient, remainder) = product.div_rem(denominator);
         return round_up_if(quotient, remainder, rounding);

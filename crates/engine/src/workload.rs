@@ -109,6 +109,10 @@ pub struct Workload {
     /// The world.
     pub world: World,
     config: WorkloadConfig,
+    /// (token, strategy) per symbol, derived once: addresses are hashes.
+    assets: [(Address, Address); 3],
+    /// The slashable strategies, sorted as `slashOperator` wants them.
+    sorted_strategies: Vec<Address>,
     rng: SplitMix64,
     queued: VecDeque<Withdrawal>,
     sets: Vec<OperatorSet>,
@@ -142,7 +146,19 @@ impl Workload {
                 .collect();
             apply(&mut world, call(avs, C::CreateOperatorSets(CreateOperatorSets { avs, params })));
         }
-        let mut workload = Self { world, config, rng: SplitMix64::new(config.seed), queued: VecDeque::new(), sets, calls: 0 };
+        let assets = SYMBOLS.map(|s| (token_address(s), strategy_address(s)));
+        let mut sorted_strategies = strategies.clone();
+        sorted_strategies.sort();
+        let mut workload = Self {
+            world,
+            config,
+            assets,
+            sorted_strategies,
+            rng: SplitMix64::new(config.seed),
+            queued: VecDeque::new(),
+            sets,
+            calls: 0,
+        };
         for index in 0..config.operators {
             workload.add_operator(index, &strategies);
         }
@@ -186,12 +202,12 @@ impl Workload {
 
     fn add_staker(&mut self, index: u32) {
         let staker = staker_address(index);
-        let symbol = SYMBOLS[index as usize % SYMBOLS.len()];
+        let (token, strategy) = self.assets[index as usize % SYMBOLS.len()];
         let amount = U256::from(32 * ONE_ETHER);
         let admin = self.world.admin;
-        let mint = TokenCall::Mint { to: staker, token: token_address(symbol), amount };
+        let mint = TokenCall::Mint { to: staker, token, amount };
         apply(&mut self.world, Call { sender: admin, action: Action::Token(mint) });
-        let deposit = DepositIntoStrategy { strategy: strategy_address(symbol), token: token_address(symbol), amount };
+        let deposit = DepositIntoStrategy { strategy, token, amount };
         apply(&mut self.world, call(staker, C::DepositIntoStrategy(deposit)));
         let operator = operator_address(index % self.config.operators);
         apply(&mut self.world, call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })));
@@ -202,8 +218,8 @@ impl Workload {
     pub fn fund_stakers(&mut self, amount: U256) {
         let admin = self.world.admin;
         for index in 0..self.config.stakers {
-            let symbol = SYMBOLS[index as usize % SYMBOLS.len()];
-            let mint = TokenCall::Mint { to: staker_address(index), token: token_address(symbol), amount };
+            let token = self.assets[index as usize % SYMBOLS.len()].0;
+            let mint = TokenCall::Mint { to: staker_address(index), token, amount };
             apply(&mut self.world, Call { sender: admin, action: Action::Token(mint) });
         }
     }
@@ -214,8 +230,7 @@ impl Workload {
     pub fn next_call(&mut self) -> Call {
         let staker_index = self.rng.below(u64::from(self.config.stakers.max(1))) as u32;
         let staker = staker_address(staker_index);
-        let symbol = SYMBOLS[staker_index as usize % SYMBOLS.len()];
-        let (token, strategy) = (token_address(symbol), strategy_address(symbol));
+        let (token, strategy) = self.assets[staker_index as usize % SYMBOLS.len()];
         let operator_index = self.rng.below(u64::from(self.config.operators)) as u32;
         let operator = operator_address(operator_index);
         let roll = self.rng.below(100);
@@ -252,8 +267,7 @@ impl Workload {
             _ => {
                 let sets = self.operator_sets_of(operator_index);
                 let operator_set = sets[self.rng.below(sets.len() as u64) as usize];
-                let mut strategies: Vec<Address> = SYMBOLS.iter().map(|s| strategy_address(s)).collect();
-                strategies.sort();
+                let strategies = self.sorted_strategies.clone();
                 let wads_to_slash = vec![U256::from(ONE_ETHER / 100); strategies.len()];
                 call(operator_set.avs, C::SlashOperator(SlashOperator {
                     avs: operator_set.avs,
@@ -287,7 +301,7 @@ impl Workload {
         let events = outcome?;
         for event in &events {
             if let Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued { withdrawal, .. }) = event {
-                self.queued.push_back(withdrawal.clone());
+                self.queued.push_back((**withdrawal).clone());
             }
         }
         Ok(events.len())

@@ -464,7 +464,7 @@ impl EigenLayer {
             record.queued_withdrawals.push(root);
             events.push(Ev::SlashingWithdrawalQueued {
                 withdrawal_root: root,
-                withdrawal: withdrawal.clone(),
+                withdrawal: Box::new(withdrawal.clone()),
                 shares_to_withdraw: withdrawable,
             });
             withdrawals.push((root, withdrawal));
@@ -509,10 +509,16 @@ impl EigenLayer {
         if withdrawals.len() != tokens.len() || withdrawals.len() != receive_as_tokens.len() {
             return Err(EigenLayerError::InputArrayLengthMismatch(withdrawals.len(), tokens.len()));
         }
-        let saved = self.save_for_completion(ledger, sender, withdrawals);
+        // Queued withdrawals are found by comparing with the staker's few queued records, which
+        // is what matching `keccak256(abi.encode(withdrawal))` decides, without hashing.
+        let roots: Vec<Option<B256>> = withdrawals.iter().map(|w| self.find_queued_root(w)).collect();
+        let saved = self.save_for_completion(ledger, sender, withdrawals, &roots);
         let mut produced = Events::new();
-        for ((withdrawal, tokens), &as_tokens) in withdrawals.iter().zip(tokens).zip(receive_as_tokens) {
-            let outcome = self.complete_one(ledger, env, sender, withdrawal, &tokens.0, as_tokens, &mut produced);
+        for (((withdrawal, root), tokens), &as_tokens) in
+            withdrawals.iter().zip(&roots).zip(tokens).zip(receive_as_tokens)
+        {
+            let outcome =
+                self.complete_one(ledger, env, sender, withdrawal, *root, &tokens.0, as_tokens, &mut produced);
             if let Err(error) = outcome {
                 self.restore_after_completion(ledger, saved);
                 return Err(error);
@@ -529,6 +535,7 @@ impl EigenLayer {
         env: &Env,
         sender: Address,
         withdrawal: &Withdrawal,
+        root: Option<B256>,
         tokens: &[Address],
         receive_as_tokens: bool,
         events: &mut Events,
@@ -545,10 +552,9 @@ impl EigenLayer {
         if sender != withdrawal.withdrawer {
             return Err(EigenLayerError::WithdrawerNotCaller { withdrawer: withdrawal.withdrawer });
         }
-        let root = withdrawal_root(withdrawal);
-        if !self.withdrawals.contains_key(&root) {
-            return Err(EigenLayerError::WithdrawalNotQueued(root));
-        }
+        let root = root
+            .filter(|root| self.withdrawals.contains_key(root))
+            .ok_or_else(|| EigenLayerError::WithdrawalNotQueued(withdrawal_root(withdrawal)))?;
         let slashable_until = u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
         if env.block <= slashable_until {
             return Err(EigenLayerError::WithdrawalDelayNotElapsed { completable_after: slashable_until, now: env.block });
@@ -583,6 +589,12 @@ impl EigenLayer {
         Ok(())
     }
 
+    /// The root of the queued withdrawal equal to `withdrawal`, if one is queued.
+    fn find_queued_root(&self, withdrawal: &Withdrawal) -> Option<B256> {
+        let record = self.stakers.get(&withdrawal.staker)?;
+        record.queued_withdrawals.iter().copied().find(|root| self.withdrawals.get(root) == Some(withdrawal))
+    }
+
     /// The slashing factor of each strategy at completion: the original operator's magnitude at
     /// the last slashable block, and for beacon ETH the staker's current beacon-chain factor.
     fn completion_slashing_factors(&self, withdrawal: &Withdrawal, slashable_until: u64) -> Result<Vec<U256>> {
@@ -604,15 +616,22 @@ impl EigenLayer {
             .collect()
     }
 
-    fn save_for_completion(&self, ledger: &Ledger, sender: Address, withdrawals: &[Withdrawal]) -> SavedRecords {
+    fn save_for_completion(
+        &self,
+        ledger: &Ledger,
+        sender: Address,
+        withdrawals: &[Withdrawal],
+        roots: &[Option<B256>],
+    ) -> SavedRecords {
         let mut saved = SavedRecords::default();
         let current_operator = self.delegated_to(sender);
-        for withdrawal in withdrawals {
+        for (withdrawal, &root) in withdrawals.iter().zip(roots) {
             for staker in [sender, withdrawal.staker] {
                 saved.stakers.entry(staker).or_insert_with(|| self.stakers.get(&staker).cloned());
             }
-            let root = withdrawal_root(withdrawal);
-            saved.withdrawals.entry(root).or_insert_with(|| self.withdrawals.get(&root).cloned());
+            if let Some(root) = root {
+                saved.withdrawals.entry(root).or_insert_with(|| self.withdrawals.get(&root).cloned());
+            }
             for &strategy in &withdrawal.strategies {
                 if let Some(pool) = self.strategies.get(&strategy) {
                     saved.pools.entry(strategy).or_insert(pool.total_shares);

@@ -99,7 +99,7 @@ pub enum EigenLayerEvent {
     },
     SlashingWithdrawalQueued {
         withdrawal_root: B256,
-        withdrawal: Withdrawal,
+        withdrawal: Box<Withdrawal>,
         #[serde(with = "serde_ext::amounts")]
         shares_to_withdraw: Vec<U256>,
     },

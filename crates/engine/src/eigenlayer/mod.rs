@@ -75,7 +75,7 @@ impl EigenLayer {
         call: &EigenLayerCall,
     ) -> Result<Events> {
         use EigenLayerCall as C;
-        let mut events = Events::new();
+        let mut events = Events::with_capacity(4);
         match call {
             C::DeployNewStrategy(args) => self.deploy_new_strategy(ledger, env, sender, args, &mut events)?,
             C::AddStrategiesToDepositWhitelist(args) => {
