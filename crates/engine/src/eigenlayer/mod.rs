@@ -276,6 +276,41 @@ mod tests {
     }
 
     #[test]
+    fn repeated_small_deposits_drift_as_in_delegation_unit_tests() {
+        // DelegationUnit.t.sol test_increaseDelegatedShares_depositRepeatedly: the operator's
+        // shares and the staker's withdrawable shares drift apart by exactly 44_182_209_037_566.
+        let magnitude = U256::from(999_999_999_999_990_009u64);
+        let mut shares = u("44182209037560531097078597505");
+        let mut dsf = updated_scaling_factor(U256::ZERO, U256::ZERO, shares, magnitude).unwrap();
+        let mut operator_shares = shares;
+        for _ in 0..1000 {
+            dsf = updated_scaling_factor(dsf, shares, U256::from(1000), magnitude).unwrap();
+            shares += U256::from(1000);
+            operator_shares += U256::from(1000);
+        }
+        let withdrawable = withdrawable_shares(shares, dsf, magnitude).unwrap();
+        assert_eq!(operator_shares - withdrawable, U256::from(44_182_209_037_566u64));
+    }
+
+    #[test]
+    fn repeated_slashes_keep_operator_shares_above_withdrawable() {
+        // DelegationUnit.t.sol test_slashOperatorShares_slashedRepeatedly: every one of 100
+        // slashes takes exactly 44_440_000_449_046_438_731_194_137_360_795_695 shares.
+        let mut magnitude = 90_009u64;
+        let shares = u("40000000004182209037560531097078597505");
+        let dsf = updated_scaling_factor(U256::ZERO, U256::ZERO, shares, U256::from(magnitude)).unwrap();
+        let mut operator_shares = shares;
+        for _ in 0..100 {
+            let slashed = slashed_amount(operator_shares, magnitude, magnitude - 100).unwrap();
+            assert_eq!(slashed, u("44440000449046438731194137360795695"));
+            operator_shares -= slashed;
+            magnitude -= 100;
+            let withdrawable = withdrawable_shares(shares, dsf, U256::from(magnitude)).unwrap();
+            assert!(withdrawable <= operator_shares);
+        }
+    }
+
+    #[test]
     fn slashed_amount_rounds_the_retained_part_up() {
         assert_eq!(slashed_amount(u("100"), 3, 2).unwrap(), u("33"));
         assert_eq!(slashed_amount(u("75000000000000000050"), 750_000_000_000_000_000, 625_000_000_000_000_000).unwrap(), u("12500000000000000008"));
