@@ -641,7 +641,7 @@ impl EigenLayer {
                     }
                 }
                 if let Some(op) = current_operator {
-                    let shares = self.operators[&op].shares(strategy);
+                    let shares = self.operators[&op].strategies.get(&strategy).map(|s| s.shares);
                     saved.operator_shares.entry((op, strategy)).or_insert(shares);
                 }
             }
@@ -667,7 +667,11 @@ impl EigenLayer {
         }
         for ((operator, strategy), shares) in saved.operator_shares {
             let op = self.operators.get_mut(&operator).expect("saved from this map");
-            op.strategies.entry(strategy).or_default().shares = shares;
+            match shares {
+                Some(shares) => op.strategies.get_mut(&strategy).expect("saved as present").shares = shares,
+                // Created by the failed call: completion adds shares and nothing else to it.
+                None => drop(op.strategies.remove(&strategy)),
+            }
         }
         // Balances are put back by moving the difference, which keeps the supply exact.
         restore_balances(ledger, &saved.balances);
@@ -680,7 +684,8 @@ struct SavedRecords {
     stakers: BTreeMap<Address, Option<Staker>>,
     withdrawals: BTreeMap<B256, Option<Withdrawal>>,
     pools: BTreeMap<Address, U256>,
-    operator_shares: BTreeMap<(Address, Address), U256>,
+    /// `None`: the operator had no record for the strategy before the call.
+    operator_shares: BTreeMap<(Address, Address), Option<U256>>,
     balances: BTreeMap<(Address, Address), U256>,
 }
 
