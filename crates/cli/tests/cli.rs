@@ -1,0 +1,97 @@
+//! The `rampart` binary as a user runs it.
+
+use std::{path::Path, process::Command};
+
+fn rampart() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+}
+
+fn repo(relative: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative).display().to_string()
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn version_and_help_are_available_everywhere() {
+    let version = rampart().arg("--version").output().unwrap();
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("rampart "));
+    for args in [vec!["--help"], vec!["run", "--help"], vec!["bench", "--help"]] {
+        let out = rampart().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn run_prints_what_happened_and_exits_zero() {
+    let out = rampart().args(["run", &repo("scenarios/01_deposit_and_delegate.toml")]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("OperatorSharesIncreased(operator=op1, staker=alice"), "{stdout}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn run_takes_directories_and_prints_json() {
+    let out = rampart().args(["run", "--json", &repo("scenarios")]).output().unwrap();
+    assert!(out.status.success());
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let reports = reports.as_array().unwrap();
+    assert!(reports.len() >= 6);
+    assert!(reports.iter().all(|r| r["ok"] == true));
+    assert!(reports[0]["steps"].as_array().unwrap().iter().any(|s| s["events"].is_array()));
+}
+
+#[test]
+fn a_failed_expectation_exits_one_and_names_the_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "bad.toml", r#"name = "bad"
+
+[[step]]
+view = "token.total_supply"
+args = { token = "stETH" }
+expect = "1"
+"#);
+    let out = rampart().args(["run", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.toml:3: step 1 (view token.total_supply)"), "{stderr}");
+    assert!(stderr.contains("expected: \"1\""), "{stderr}");
+    assert!(stderr.contains("actual:   \"0\""), "{stderr}");
+}
+
+#[test]
+fn a_malformed_file_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "broken.toml", "name = \"broken\"\n\n[[step]]\ncall = \"token.mint\"\nargs = { to = \"alice\" \n");
+    let out = rampart().args(["run", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:5"), "{stderr}");
+}
+
+#[test]
+fn missing_paths_are_an_error() {
+    let out = rampart().args(["run", "/nonexistent/scenario.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+#[test]
+fn bench_runs_at_a_small_size() {
+    let out = rampart()
+        .args(["bench", "--stakers", "2000", "--operators", "20", "--operator-sets", "10", "--calls", "5000", "--slash-stakers", "100,2000", "--slashes", "20"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("calls/s"), "{stdout}");
+    assert!(stdout.contains("slash cost ratio"), "{stdout}");
+    assert!(stdout.contains("bytes of world state per (staker, strategy) position"), "{stdout}");
+}
