@@ -46,7 +46,10 @@ pub(crate) struct BenchArgs {
 }
 
 pub(crate) fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.stakers > 0 && args.operators > 0 && args.operator_sets > 0, "sizes must be positive");
+    anyhow::ensure!(
+        args.stakers > 0 && args.operators > 0 && args.operator_sets > 0,
+        "sizes must be positive"
+    );
     let config = WorkloadConfig {
         stakers: args.stakers,
         operators: args.operators,
@@ -65,7 +68,11 @@ pub(crate) fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let built_in = started.elapsed();
     let stats = region.change();
     let live_bytes = stats.bytes_allocated.saturating_sub(stats.bytes_deallocated);
-    println!("  built in {:.2} s ({} setup calls)", seconds(built_in), group(u64::from(args.stakers) * 3));
+    println!(
+        "  built in {:.2} s ({} setup calls)",
+        seconds(built_in),
+        group(u64::from(args.stakers) * 3)
+    );
     println!(
         "  memory: {} bytes of world state per (staker, strategy) position ({:.1} MiB in all)",
         live_bytes / args.stakers as usize,
@@ -85,7 +92,7 @@ pub(crate) fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "mixed calls: {} in {:.2} s = {} calls/s on one core ({:.1}% rejected, as a real mix has)",
         group(args.calls),
         seconds(elapsed),
-        group((args.calls as f64 / seconds(elapsed)) as u64),
+        group(per_second(args.calls, elapsed)),
         100.0 * rejected as f64 / args.calls.max(1) as f64
     );
     drop(workload);
@@ -93,7 +100,12 @@ pub(crate) fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let mut medians = Vec::new();
     for &stakers in &args.slash_stakers {
         let median = time_slash(stakers, args.slashes);
-        println!("slash with {} delegated stakers: {:.2} µs (median of {})", group(u64::from(stakers)), micros(median), args.slashes);
+        println!(
+            "slash with {} delegated stakers: {:.2} µs (median of {})",
+            group(u64::from(stakers)),
+            micros(median),
+            args.slashes
+        );
         medians.push(median);
     }
     if let (Some(first), Some(last)) = (medians.first(), medians.last())
@@ -121,6 +133,12 @@ fn time_slash(stakers: u32, slashes: u32) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// `count / duration`, rounded down, for display.
+fn per_second(count: u64, duration: Duration) -> u64 {
+    let nanos = duration.as_nanos().max(1);
+    u64::try_from(u128::from(count) * 1_000_000_000 / nanos).unwrap_or(u64::MAX)
+}
+
 fn seconds(duration: Duration) -> f64 {
     duration.as_secs_f64()
 }
@@ -134,7 +152,7 @@ fn group(value: u64) -> String {
     let digits = value.to_string();
     let mut grouped = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -24,9 +24,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut reports = Vec::new();
     let mut failures = 0usize;
     for file in &files {
-        let outcome = parse_file(file).map_err(|e| e.to_string()).and_then(|scenario| {
-            run_scenario(&scenario).map_err(|failure| failure.to_string())
-        });
+        let outcome = parse_file(file)
+            .map_err(|e| e.to_string())
+            .and_then(|scenario| run_scenario(&scenario).map_err(|failure| failure.to_string()));
         match outcome {
             Ok(report) => {
                 if args.json {
@@ -59,7 +59,11 @@ fn print_report(report: &Report, quiet: bool) {
     let steps = report.outcomes.len();
     let checks = report.checks();
     if quiet {
-        println!("ok   {} — {} ({steps} steps, {checks} checks)", report.path.display(), report.name);
+        println!(
+            "ok   {} — {} ({steps} steps, {checks} checks)",
+            report.path.display(),
+            report.name
+        );
         return;
     }
     println!("\n━━ {} — {}", report.path.display(), report.name);
@@ -109,8 +113,12 @@ fn describe_event(event: &Value) -> String {
 fn compact(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
-        Value::Array(items) => format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join(", ")),
-        Value::Object(map) if map.contains_key("avs") && map.contains_key("id") && map.len() == 2 => {
+        Value::Array(items) => {
+            format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join(", "))
+        }
+        Value::Object(map)
+            if map.contains_key("avs") && map.contains_key("id") && map.len() == 2 =>
+        {
             format!("{}#{}", compact(&map["avs"]), compact(&map["id"]))
         }
         Value::Object(map) => format!(

@@ -30,7 +30,8 @@ fn version_and_help_are_available_everywhere() {
 
 #[test]
 fn run_prints_what_happened_and_exits_zero() {
-    let out = rampart().args(["run", &repo("scenarios/01_deposit_and_delegate.toml")]).output().unwrap();
+    let out =
+        rampart().args(["run", &repo("scenarios/01_deposit_and_delegate.toml")]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("OperatorSharesIncreased(operator=op1, staker=alice"), "{stdout}");
@@ -51,13 +52,17 @@ fn run_takes_directories_and_prints_json() {
 #[test]
 fn a_failed_expectation_exits_one_and_names_the_step() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "bad.toml", r#"name = "bad"
+    let file = write(
+        &dir,
+        "bad.toml",
+        r#"name = "bad"
 
 [[step]]
 view = "token.total_supply"
 args = { token = "stETH" }
 expect = "1"
-"#);
+"#,
+    );
     let out = rampart().args(["run", &file]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -69,7 +74,11 @@ expect = "1"
 #[test]
 fn a_malformed_file_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "broken.toml", "name = \"broken\"\n\n[[step]]\ncall = \"token.mint\"\nargs = { to = \"alice\" \n");
+    let file = write(
+        &dir,
+        "broken.toml",
+        "name = \"broken\"\n\n[[step]]\ncall = \"token.mint\"\nargs = { to = \"alice\" \n",
+    );
     let out = rampart().args(["run", &file]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -86,7 +95,21 @@ fn missing_paths_are_an_error() {
 #[test]
 fn bench_runs_at_a_small_size() {
     let out = rampart()
-        .args(["bench", "--stakers", "2000", "--operators", "20", "--operator-sets", "10", "--calls", "5000", "--slash-stakers", "100,2000", "--slashes", "20"])
+        .args([
+            "bench",
+            "--stakers",
+            "2000",
+            "--operators",
+            "20",
+            "--operator-sets",
+            "10",
+            "--calls",
+            "5000",
+            "--slash-stakers",
+            "100,2000",
+            "--slashes",
+            "20",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

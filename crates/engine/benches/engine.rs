@@ -13,7 +13,12 @@ fn mixed_calls(c: &mut Criterion) {
     let mut group = c.benchmark_group("mixed_calls");
     group.throughput(Throughput::Elements(1));
     for stakers in [10_000u32, 200_000] {
-        let mut workload = Workload::build(WorkloadConfig { stakers, operators: 2_000.min(stakers / 10), operator_sets: 100, seed: 1 });
+        let mut workload = Workload::build(WorkloadConfig {
+            stakers,
+            operators: 2_000.min(stakers / 10),
+            operator_sets: 100,
+            seed: 1,
+        });
         workload.fund_stakers(U256::from(1_000u128 * 1_000_000_000_000_000_000));
         group.bench_with_input(BenchmarkId::from_parameter(stakers), &stakers, |b, _| {
             b.iter(|| workload.step());

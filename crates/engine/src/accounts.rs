@@ -114,7 +114,10 @@ mod tests {
 
     #[test]
     fn hex_parsing_accepts_only_full_addresses() {
-        assert_eq!(parse_hex_address("0x00000000000000000000000000000000000E16E4"), Some(DEFAULT_BURN_ADDRESS));
+        assert_eq!(
+            parse_hex_address("0x00000000000000000000000000000000000E16E4"),
+            Some(DEFAULT_BURN_ADDRESS)
+        );
         assert_eq!(parse_hex_address("alice"), None);
         assert_eq!(parse_hex_address("0x1234"), None);
     }

@@ -14,8 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     accounts::{NATIVE_ETH, token_address},
-    math,
-    serde_ext,
+    math, serde_ext,
 };
 
 /// The tokens every new world starts with: native ETH, the three large LSTs, and EIGEN.
@@ -269,7 +268,10 @@ mod tests {
         assert!(matches!(ledger.register_token("", 18), Err(LedgerError::InvalidSymbol(_))));
         assert!(matches!(ledger.register_token("a b", 18), Err(LedgerError::InvalidSymbol(_))));
         let unknown = token_address("NOPE");
-        assert_eq!(ledger.mint(unknown, named_address("a"), U256::from(1)), Err(LedgerError::UnknownToken(unknown)));
+        assert_eq!(
+            ledger.mint(unknown, named_address("a"), U256::from(1)),
+            Err(LedgerError::UnknownToken(unknown))
+        );
     }
 
     #[test]
@@ -277,6 +279,9 @@ mod tests {
         let mut ledger = Ledger::with_default_tokens();
         let eth = NATIVE_ETH;
         ledger.mint(eth, named_address("a"), U256::MAX).unwrap();
-        assert!(matches!(ledger.mint(eth, named_address("b"), U256::from(1)), Err(LedgerError::SupplyOverflow(_))));
+        assert!(matches!(
+            ledger.mint(eth, named_address("b"), U256::from(1)),
+            Err(LedgerError::SupplyOverflow(_))
+        ));
     }
 }

@@ -72,7 +72,8 @@ pub fn mul_div(x: U256, y: U256, denominator: U256, rounding: Rounding) -> Resul
     }
     // Fastest path: everything fits in 128 bits (shares of a few hundred ETH times WAD do),
     // where the CPU's native division is several times quicker than a 256-bit one.
-    if let (Ok(x128), Ok(y128), Ok(d128)) = (u128::try_from(x), u128::try_from(y), u128::try_from(denominator))
+    if let (Ok(x128), Ok(y128), Ok(d128)) =
+        (u128::try_from(x), u128::try_from(y), u128::try_from(denominator))
         && let Some(product) = x128.checked_mul(y128)
     {
         let (quotient, remainder) = (product / d128, product % d128);
@@ -159,7 +160,10 @@ mod tests {
     #[test]
     fn mul_div_reports_overflow_and_division_by_zero() {
         assert_eq!(mul_div(U256::MAX, u(2), u(1), Rounding::Floor), Err(MathError::Overflow));
-        assert_eq!(mul_div(u(1), u(1), U256::ZERO, Rounding::Floor), Err(MathError::DivisionByZero));
+        assert_eq!(
+            mul_div(u(1), u(1), U256::ZERO, Rounding::Floor),
+            Err(MathError::DivisionByZero)
+        );
         // A quotient of exactly MAX is fine; MAX plus a rounded-up unit is not.
         assert_eq!(mul_div(U256::MAX, u(3), u(3), Rounding::Ceil), Ok(U256::MAX));
         let just_over = mul_div(U256::MAX, U256::MAX - u(1), U256::MAX - u(1), Rounding::Ceil);

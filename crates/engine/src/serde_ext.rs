@@ -10,9 +10,7 @@
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 
-use crate::accounts::{
-    named_address, parse_hex_address, strategy_address, token_address,
-};
+use crate::accounts::{named_address, parse_hex_address, strategy_address, token_address};
 
 /// Parses an amount: a decimal or `0x` integer, or a decimal number with a unit.
 ///
@@ -34,12 +32,16 @@ pub fn parse_amount(text: &str) -> Result<U256, String> {
     };
     let digits_ok = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     if whole.is_empty() && fraction.is_empty() || !digits_ok(whole) || !digits_ok(fraction) {
-        return Err(format!("{text:?} is not an amount (expected e.g. \"100\", \"32 ETH\", \"1.5 ether\", \"50%\")"));
+        return Err(format!(
+            "{text:?} is not an amount (expected e.g. \"100\", \"32 ETH\", \"1.5 ether\", \"50%\")"
+        ));
     }
     let fraction_trimmed = fraction.trim_end_matches('0');
     let fraction_digits = u32::try_from(fraction_trimmed.len()).unwrap_or(u32::MAX);
     if fraction_digits > decimals {
-        return Err(format!("{text:?} has more decimal places than its unit allows (at most {decimals})"));
+        return Err(format!(
+            "{text:?} has more decimal places than its unit allows (at most {decimals})"
+        ));
     }
     let scaled = format!(
         "{}{}{}",
@@ -139,10 +141,9 @@ pub mod int {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let wide: u128 = (*value).into();
-        if wide < (1 << 53) {
-            serializer.serialize_u64(wide as u64)
-        } else {
-            serializer.collect_str(&wide)
+        match u64::try_from(wide) {
+            Ok(small) if small < (1 << 53) => serializer.serialize_u64(small),
+            _ => serializer.collect_str(&wide),
         }
     }
 
@@ -150,7 +151,8 @@ pub mod int {
     pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<U256>>(
         deserializer: D,
     ) -> Result<T, D::Error> {
-        let wide = scalar_to_amount(Scalar::deserialize(deserializer)?).map_err(D::Error::custom)?;
+        let wide =
+            scalar_to_amount(Scalar::deserialize(deserializer)?).map_err(D::Error::custom)?;
         T::try_from(wide).map_err(|_| {
             D::Error::custom(format!("{wide} is out of range for {}", std::any::type_name::<T>()))
         })
@@ -170,10 +172,9 @@ pub mod ints {
         let mut seq = serializer.serialize_seq(Some(values.len()))?;
         for value in values {
             let wide: u128 = (*value).into();
-            if wide < (1 << 53) {
-                seq.serialize_element(&(wide as u64))?;
-            } else {
-                seq.serialize_element(&wide.to_string())?;
+            match u64::try_from(wide) {
+                Ok(small) if small < (1 << 53) => seq.serialize_element(&small)?,
+                _ => seq.serialize_element(&wide.to_string())?,
             }
         }
         seq.end()
@@ -218,12 +219,17 @@ macro_rules! address_adapter {
             use super::*;
 
             /// Serializes as EIP-55 checksummed hex.
-            pub fn serialize<S: Serializer>(value: &Address, serializer: S) -> Result<S::Ok, S::Error> {
+            pub fn serialize<S: Serializer>(
+                value: &Address,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
                 serializer.collect_str(&value.to_checksum(None))
             }
 
             /// Deserializes hex or a name.
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Address, D::Error> {
                 let text = String::deserialize(deserializer)?;
                 resolve_with(&text, $resolve).map_err(D::Error::custom)
             }
@@ -234,12 +240,17 @@ macro_rules! address_adapter {
             use super::*;
 
             /// Serializes as a list of EIP-55 checksummed hex strings.
-            pub fn serialize<S: Serializer>(values: &[Address], serializer: S) -> Result<S::Ok, S::Error> {
+            pub fn serialize<S: Serializer>(
+                values: &[Address],
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
                 serializer.collect_seq(values.iter().map(|a| a.to_checksum(None)))
             }
 
             /// Deserializes a list of hex strings or names.
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Address>, D::Error> {
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Vec<Address>, D::Error> {
                 Vec::<String>::deserialize(deserializer)?
                     .iter()
                     .map(|text| resolve_with(text, $resolve).map_err(D::Error::custom))
@@ -249,7 +260,12 @@ macro_rules! address_adapter {
     };
 }
 
-address_adapter!(account, accounts, "An account: `0x` hex or a name (Foundry's `makeAddr`).", named_address);
+address_adapter!(
+    account,
+    accounts,
+    "An account: `0x` hex or a name (Foundry's `makeAddr`).",
+    named_address
+);
 address_adapter!(token, tokens, "A token: `0x` hex or a symbol (`ETH`, `stETH`).", token_address);
 address_adapter!(
     strategy,
@@ -263,7 +279,10 @@ pub mod account_opt {
     use super::*;
 
     /// Serializes as EIP-55 hex or null.
-    pub fn serialize<S: Serializer>(value: &Option<Address>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<Address>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(address) => serializer.collect_str(&address.to_checksum(None)),
             None => serializer.serialize_none(),
@@ -271,7 +290,9 @@ pub mod account_opt {
     }
 
     /// Deserializes hex, a name, or null.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Address>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Address>, D::Error> {
         Option::<String>::deserialize(deserializer)?
             .map(|text| resolve_with(&text, named_address).map_err(D::Error::custom))
             .transpose()
@@ -383,7 +404,10 @@ mod tests {
             serde_json::from_str(r#"{"who": "alice", "strategies": ["stETH", "beaconChainETH"]}"#)
                 .unwrap();
         assert_eq!(args.who, named_address("alice"));
-        assert_eq!(args.strategies, vec![strategy_address("stETH"), crate::accounts::BEACON_CHAIN_ETH_STRATEGY]);
+        assert_eq!(
+            args.strategies,
+            vec![strategy_address("stETH"), crate::accounts::BEACON_CHAIN_ETH_STRATEGY]
+        );
         let bad = serde_json::from_str::<Args>(r#"{"who": "0x12", "strategies": []}"#);
         assert!(bad.unwrap_err().to_string().contains("20-byte"));
     }

@@ -14,10 +14,10 @@ use crate::{
     eigenlayer::{
         EigenLayerCall as C, EigenLayerEvent, OperatorSet, Params, Withdrawal,
         calls::{
-            AllocateParams, ClearDeallocationQueue, CreateOperatorSets, CreateSetParams, DelegateTo,
-            DepositIntoStrategy, ModifyAllocations, QueueWithdrawals, QueuedWithdrawalParams,
-            RegisterAsOperator, RegisterForOperatorSets, RegisterParams, SlashOperator,
-            SlashingParams, Undelegate, UpdateAvsMetadataUri,
+            AllocateParams, ClearDeallocationQueue, CreateOperatorSets, CreateSetParams,
+            DelegateTo, DepositIntoStrategy, ModifyAllocations, QueueWithdrawals,
+            QueuedWithdrawalParams, RegisterAsOperator, RegisterForOperatorSets, RegisterParams,
+            SlashOperator, SlashingParams, Undelegate, UpdateAvsMetadataUri,
         },
     },
     math::WAD_U64,
@@ -74,7 +74,18 @@ impl SplitMix64 {
 
     /// A number in `0..bound` (bound > 0), by multiply-shift.
     pub fn below(&mut self, bound: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(bound)) >> 64) as u64
+        let scaled = (u128::from(self.next_u64()) * u128::from(bound)) >> 64;
+        u64::try_from(scaled).expect("below bound")
+    }
+
+    /// A number in `0..bound` (bound > 0).
+    pub fn below_u32(&mut self, bound: u32) -> u32 {
+        u32::try_from(self.below(u64::from(bound))).expect("below a u32 bound")
+    }
+
+    /// An index into a collection of `len` items (len > 0).
+    pub fn index(&mut self, len: usize) -> usize {
+        usize::try_from(self.below(len as u64)).expect("below a usize bound")
     }
 }
 
@@ -128,7 +139,10 @@ impl Workload {
     /// registered for three sets with a fifth of their magnitude allocated to each; stakers each
     /// holding one position delegated to an operator (round robin).
     pub fn build(config: WorkloadConfig) -> Self {
-        assert!(config.operators > 0 && config.operator_sets > 0, "a workload needs operators and sets");
+        assert!(
+            config.operators > 0 && config.operator_sets > 0,
+            "a workload needs operators and sets"
+        );
         let mut world = World::new(BENCH_PARAMS);
         world.set_block(1000).expect("forward");
         let strategies: Vec<Address> = SYMBOLS.iter().map(|s| strategy_address(s)).collect();
@@ -136,15 +150,32 @@ impl Workload {
         let avs_count = config.operator_sets.div_ceil(SETS_PER_AVS);
         for avs_index in 0..avs_count {
             let avs = avs_address(avs_index);
-            apply(&mut world, call(avs, C::UpdateAvsMetadataUri(UpdateAvsMetadataUri { avs, metadata_uri: String::new() })));
-            let ids = (0..SETS_PER_AVS).filter(|i| avs_index * SETS_PER_AVS + i < config.operator_sets);
+            apply(
+                &mut world,
+                &call(
+                    avs,
+                    C::UpdateAvsMetadataUri(UpdateAvsMetadataUri {
+                        avs,
+                        metadata_uri: String::new(),
+                    }),
+                ),
+            );
+            let ids =
+                (0..SETS_PER_AVS).filter(|i| avs_index * SETS_PER_AVS + i < config.operator_sets);
             let params: Vec<CreateSetParams> = ids
                 .map(|id| {
                     sets.push(OperatorSet { avs, id });
-                    CreateSetParams { operator_set_id: id, strategies: strategies.clone(), slasher: Some(avs) }
+                    CreateSetParams {
+                        operator_set_id: id,
+                        strategies: strategies.clone(),
+                        slasher: Some(avs),
+                    }
                 })
                 .collect();
-            apply(&mut world, call(avs, C::CreateOperatorSets(CreateOperatorSets { avs, params })));
+            apply(
+                &mut world,
+                &call(avs, C::CreateOperatorSets(CreateOperatorSets { avs, params })),
+            );
         }
         let assets = SYMBOLS.map(|s| (token_address(s), strategy_address(s)));
         let mut sorted_strategies = strategies.clone();
@@ -170,11 +201,10 @@ impl Workload {
     }
 
     fn operator_sets_of(&self, operator: u32) -> Vec<OperatorSet> {
-        let count = self.sets.len() as u64;
-        let mut chosen: Vec<OperatorSet> = [1u64, 7, 13]
-            .iter()
-            .map(|k| self.sets[((u64::from(operator) * k + k) % count) as usize])
-            .collect();
+        let count = self.sets.len();
+        let operator = operator as usize;
+        let mut chosen: Vec<OperatorSet> =
+            [1usize, 7, 13].iter().map(|k| self.sets[(operator * k + k) % count]).collect();
         chosen.sort();
         chosen.dedup();
         chosen
@@ -182,12 +212,26 @@ impl Workload {
 
     fn add_operator(&mut self, index: u32, strategies: &[Address]) {
         let operator = operator_address(index);
-        let register = RegisterAsOperator { init_delegation_approver: Address::ZERO, allocation_delay: 0, metadata_uri: String::new() };
-        apply(&mut self.world, call(operator, C::RegisterAsOperator(register)));
+        let register = RegisterAsOperator {
+            init_delegation_approver: Address::ZERO,
+            allocation_delay: 0,
+            metadata_uri: String::new(),
+        };
+        apply(&mut self.world, &call(operator, C::RegisterAsOperator(register)));
         let sets = self.operator_sets_of(index);
         for operator_set in &sets {
-            let params = RegisterParams { avs: operator_set.avs, operator_set_ids: vec![operator_set.id], data: Default::default() };
-            apply(&mut self.world, call(operator, C::RegisterForOperatorSets(RegisterForOperatorSets { operator, params })));
+            let params = RegisterParams {
+                avs: operator_set.avs,
+                operator_set_ids: vec![operator_set.id],
+                data: Default::default(),
+            };
+            apply(
+                &mut self.world,
+                &call(
+                    operator,
+                    C::RegisterForOperatorSets(RegisterForOperatorSets { operator, params }),
+                ),
+            );
         }
         let params = sets
             .iter()
@@ -197,7 +241,10 @@ impl Workload {
                 new_magnitudes: vec![WAD_U64 / 5; strategies.len()],
             })
             .collect();
-        apply(&mut self.world, call(operator, C::ModifyAllocations(ModifyAllocations { operator, params })));
+        apply(
+            &mut self.world,
+            &call(operator, C::ModifyAllocations(ModifyAllocations { operator, params })),
+        );
     }
 
     fn add_staker(&mut self, index: u32) {
@@ -206,11 +253,14 @@ impl Workload {
         let amount = U256::from(32 * ONE_ETHER);
         let admin = self.world.admin;
         let mint = TokenCall::Mint { to: staker, token, amount };
-        apply(&mut self.world, Call { sender: admin, action: Action::Token(mint) });
+        apply(&mut self.world, &Call { sender: admin, action: Action::Token(mint) });
         let deposit = DepositIntoStrategy { strategy, token, amount };
-        apply(&mut self.world, call(staker, C::DepositIntoStrategy(deposit)));
+        apply(&mut self.world, &call(staker, C::DepositIntoStrategy(deposit)));
         let operator = operator_address(index % self.config.operators);
-        apply(&mut self.world, call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })));
+        apply(
+            &mut self.world,
+            &call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })),
+        );
     }
 
     /// Gives every staker some idle tokens, so the mixed workload's deposits and transfers have
@@ -220,7 +270,7 @@ impl Workload {
         for index in 0..self.config.stakers {
             let token = self.assets[index as usize % SYMBOLS.len()].0;
             let mint = TokenCall::Mint { to: staker_address(index), token, amount };
-            apply(&mut self.world, Call { sender: admin, action: Action::Token(mint) });
+            apply(&mut self.world, &Call { sender: admin, action: Action::Token(mint) });
         }
     }
 
@@ -228,51 +278,96 @@ impl Workload {
     /// completed, 10% allocation changes, 5% undelegations, 5% delegations, 4% deallocation
     /// queue clears and 1% slashes. Some are rejected, as on a real chain.
     pub fn next_call(&mut self) -> Call {
-        let staker_index = self.rng.below(u64::from(self.config.stakers.max(1))) as u32;
+        let staker_index = self.rng.below_u32(self.config.stakers.max(1));
         let staker = staker_address(staker_index);
         let (token, strategy) = self.assets[staker_index as usize % SYMBOLS.len()];
-        let operator_index = self.rng.below(u64::from(self.config.operators)) as u32;
+        let operator_index = self.rng.below_u32(self.config.operators);
         let operator = operator_address(operator_index);
         let roll = self.rng.below(100);
         match roll {
-            0..35 => call(staker, C::DepositIntoStrategy(DepositIntoStrategy { strategy, token, amount: U256::from(ONE_ETHER) })),
+            0..35 => call(
+                staker,
+                C::DepositIntoStrategy(DepositIntoStrategy {
+                    strategy,
+                    token,
+                    amount: U256::from(ONE_ETHER),
+                }),
+            ),
             35..50 => {
-                let to = staker_address(self.rng.below(u64::from(self.config.stakers.max(1))) as u32);
-                Call { sender: staker, action: Action::Token(TokenCall::Transfer { to, token, amount: U256::from(ONE_ETHER / 10) }) }
+                let to = staker_address(self.rng.below_u32(self.config.stakers.max(1)));
+                Call {
+                    sender: staker,
+                    action: Action::Token(TokenCall::Transfer {
+                        to,
+                        token,
+                        amount: U256::from(ONE_ETHER / 10),
+                    }),
+                }
             }
-            50..65 => call(staker, C::QueueWithdrawals(QueueWithdrawals {
-                params: vec![QueuedWithdrawalParams {
-                    strategies: vec![strategy],
-                    deposit_shares: vec![U256::from(ONE_ETHER / 2)],
-                    deprecated_withdrawer: Address::ZERO,
-                }],
-            })),
-            65..75 => self.completion().unwrap_or_else(|| call(staker, C::DepositIntoStrategy(DepositIntoStrategy { strategy, token, amount: U256::from(ONE_ETHER) }))),
+            50..65 => call(
+                staker,
+                C::QueueWithdrawals(QueueWithdrawals {
+                    params: vec![QueuedWithdrawalParams {
+                        strategies: vec![strategy],
+                        deposit_shares: vec![U256::from(ONE_ETHER / 2)],
+                        deprecated_withdrawer: Address::ZERO,
+                    }],
+                }),
+            ),
+            65..75 => self.completion().unwrap_or_else(|| {
+                call(
+                    staker,
+                    C::DepositIntoStrategy(DepositIntoStrategy {
+                        strategy,
+                        token,
+                        amount: U256::from(ONE_ETHER),
+                    }),
+                )
+            }),
             75..85 => {
                 let sets = self.operator_sets_of(operator_index);
-                let operator_set = sets[self.rng.below(sets.len() as u64) as usize];
+                let operator_set = sets[self.rng.index(sets.len())];
                 let magnitude = if self.rng.below(2) == 0 { WAD_U64 / 5 } else { WAD_U64 / 10 };
-                call(operator, C::ModifyAllocations(ModifyAllocations {
+                call(
                     operator,
-                    params: vec![AllocateParams { operator_set, strategies: vec![strategy], new_magnitudes: vec![magnitude] }],
-                }))
+                    C::ModifyAllocations(ModifyAllocations {
+                        operator,
+                        params: vec![AllocateParams {
+                            operator_set,
+                            strategies: vec![strategy],
+                            new_magnitudes: vec![magnitude],
+                        }],
+                    }),
+                )
             }
             85..90 => call(staker, C::Undelegate(Undelegate { staker })),
             90..95 => call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })),
-            95..99 => call(operator, C::ClearDeallocationQueue(ClearDeallocationQueue {
+            95..99 => call(
                 operator,
-                strategies: vec![strategy],
-                num_to_clear: vec![u16::MAX],
-            })),
+                C::ClearDeallocationQueue(ClearDeallocationQueue {
+                    operator,
+                    strategies: vec![strategy],
+                    num_to_clear: vec![u16::MAX],
+                }),
+            ),
             _ => {
                 let sets = self.operator_sets_of(operator_index);
-                let operator_set = sets[self.rng.below(sets.len() as u64) as usize];
+                let operator_set = sets[self.rng.index(sets.len())];
                 let strategies = self.sorted_strategies.clone();
                 let wads_to_slash = vec![U256::from(ONE_ETHER / 100); strategies.len()];
-                call(operator_set.avs, C::SlashOperator(SlashOperator {
-                    avs: operator_set.avs,
-                    params: SlashingParams { operator, operator_set_id: operator_set.id, strategies, wads_to_slash, description: String::new() },
-                }))
+                call(
+                    operator_set.avs,
+                    C::SlashOperator(SlashOperator {
+                        avs: operator_set.avs,
+                        params: SlashingParams {
+                            operator,
+                            operator_set_id: operator_set.id,
+                            strategies,
+                            wads_to_slash,
+                            description: String::new(),
+                        },
+                    }),
+                )
             }
         }
     }
@@ -284,8 +379,16 @@ impl Workload {
             return None;
         }
         let withdrawal = self.queued.pop_front()?;
-        let tokens = withdrawal.strategies.iter().map(|s| self.world.eigenlayer.strategies[s].token).collect();
-        let args = crate::eigenlayer::calls::CompleteQueuedWithdrawal { withdrawal: withdrawal.clone(), tokens, receive_as_tokens: true };
+        let tokens = withdrawal
+            .strategies
+            .iter()
+            .map(|s| self.world.eigenlayer.strategies[s].token)
+            .collect();
+        let args = crate::eigenlayer::calls::CompleteQueuedWithdrawal {
+            withdrawal: withdrawal.clone(),
+            tokens,
+            receive_as_tokens: true,
+        };
         Some(call(withdrawal.staker, C::CompleteQueuedWithdrawal(args)))
     }
 
@@ -295,12 +398,15 @@ impl Workload {
         let next = self.next_call();
         let outcome = self.world.apply(&next);
         self.calls += 1;
-        if self.calls % CALLS_PER_BLOCK == 0 {
+        if self.calls.is_multiple_of(CALLS_PER_BLOCK) {
             self.world.advance_blocks(1).expect("forward");
         }
         let events = outcome?;
         for event in &events {
-            if let Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued { withdrawal, .. }) = event {
+            if let Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued {
+                withdrawal, ..
+            }) = event
+            {
                 self.queued.push_back((**withdrawal).clone());
             }
         }
@@ -314,12 +420,20 @@ impl Workload {
 }
 
 fn delegate_default() -> DelegateTo {
-    DelegateTo { operator: Address::ZERO, approver_signature_and_expiry: Default::default(), approver_salt: Default::default() }
+    DelegateTo {
+        operator: Address::ZERO,
+        approver_signature_and_expiry: Default::default(),
+        approver_salt: Default::default(),
+    }
 }
 
-fn apply(world: &mut World, call: Call) {
-    if let Err(rejection) = world.apply(&call) {
-        panic!("workload setup call {} rejected: {}: {rejection}", call.action.name(), rejection.name());
+fn apply(world: &mut World, call: &Call) {
+    if let Err(rejection) = world.apply(call) {
+        panic!(
+            "workload setup call {} rejected: {}: {rejection}",
+            call.action.name(),
+            rejection.name()
+        );
     }
 }
 
@@ -332,32 +446,71 @@ pub fn single_operator_world(stakers: u32) -> (World, SlashOperator) {
     let operator = operator_address(0);
     let strategy = strategy_address("stETH");
     let setup = [
-        call(avs, C::UpdateAvsMetadataUri(UpdateAvsMetadataUri { avs, metadata_uri: String::new() })),
-        call(avs, C::CreateOperatorSets(CreateOperatorSets {
+        call(
             avs,
-            params: vec![CreateSetParams { operator_set_id: 0, strategies: vec![strategy], slasher: Some(avs) }],
-        })),
-        call(operator, C::RegisterAsOperator(RegisterAsOperator { init_delegation_approver: Address::ZERO, allocation_delay: 0, metadata_uri: String::new() })),
-        call(operator, C::RegisterForOperatorSets(RegisterForOperatorSets {
+            C::UpdateAvsMetadataUri(UpdateAvsMetadataUri { avs, metadata_uri: String::new() }),
+        ),
+        call(
+            avs,
+            C::CreateOperatorSets(CreateOperatorSets {
+                avs,
+                params: vec![CreateSetParams {
+                    operator_set_id: 0,
+                    strategies: vec![strategy],
+                    slasher: Some(avs),
+                }],
+            }),
+        ),
+        call(
             operator,
-            params: RegisterParams { avs, operator_set_ids: vec![0], data: Default::default() },
-        })),
-        call(operator, C::ModifyAllocations(ModifyAllocations {
+            C::RegisterAsOperator(RegisterAsOperator {
+                init_delegation_approver: Address::ZERO,
+                allocation_delay: 0,
+                metadata_uri: String::new(),
+            }),
+        ),
+        call(
             operator,
-            params: vec![AllocateParams { operator_set: OperatorSet { avs, id: 0 }, strategies: vec![strategy], new_magnitudes: vec![WAD_U64] }],
-        })),
+            C::RegisterForOperatorSets(RegisterForOperatorSets {
+                operator,
+                params: RegisterParams { avs, operator_set_ids: vec![0], data: Default::default() },
+            }),
+        ),
+        call(
+            operator,
+            C::ModifyAllocations(ModifyAllocations {
+                operator,
+                params: vec![AllocateParams {
+                    operator_set: OperatorSet { avs, id: 0 },
+                    strategies: vec![strategy],
+                    new_magnitudes: vec![WAD_U64],
+                }],
+            }),
+        ),
     ];
     for step in setup {
-        apply(&mut world, step);
+        apply(&mut world, &step);
     }
     let token = token_address("stETH");
     let admin = world.admin;
     for index in 0..stakers {
         let staker = staker_address(index);
         let amount = U256::from(32 * ONE_ETHER);
-        apply(&mut world, Call { sender: admin, action: Action::Token(TokenCall::Mint { to: staker, token, amount }) });
-        apply(&mut world, call(staker, C::DepositIntoStrategy(DepositIntoStrategy { strategy, token, amount })));
-        apply(&mut world, call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })));
+        apply(
+            &mut world,
+            &Call {
+                sender: admin,
+                action: Action::Token(TokenCall::Mint { to: staker, token, amount }),
+            },
+        );
+        apply(
+            &mut world,
+            &call(staker, C::DepositIntoStrategy(DepositIntoStrategy { strategy, token, amount })),
+        );
+        apply(
+            &mut world,
+            &call(staker, C::DelegateTo(DelegateTo { operator, ..delegate_default() })),
+        );
     }
     world.advance_blocks(1).expect("forward");
     let slash = SlashOperator {
@@ -385,7 +538,12 @@ mod tests {
 
     #[test]
     fn a_small_workload_runs_and_keeps_every_invariant() {
-        let mut workload = Workload::build(WorkloadConfig { stakers: 300, operators: 20, operator_sets: 10, seed: 7 });
+        let mut workload = Workload::build(WorkloadConfig {
+            stakers: 300,
+            operators: 20,
+            operator_sets: 10,
+            seed: 7,
+        });
         workload.fund_stakers(U256::from(100 * ONE_ETHER));
         workload.world.check_invariants().unwrap();
         let mut accepted = 0;
@@ -402,7 +560,11 @@ mod tests {
     fn slashing_the_single_operator_world_works() {
         let (mut world, slash) = single_operator_world(10);
         let events = world.apply(&slash_call(&slash)).unwrap();
-        assert!(events.iter().any(|e| matches!(e, Event::EigenLayer(EigenLayerEvent::OperatorSlashed { .. }))));
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::EigenLayer(EigenLayerEvent::OperatorSlashed { .. })))
+        );
         world.check_invariants().unwrap();
     }
 }

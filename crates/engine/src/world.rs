@@ -14,7 +14,10 @@ use serde_json::{Value, json};
 use crate::{
     accounts::{ADMIN_NAME, named_address},
     clock::{Clock, ClockError},
-    eigenlayer::{self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env, Params},
+    eigenlayer::{
+        self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env,
+        Params,
+    },
     ledger::{Ledger, LedgerError},
     serde_ext,
 };
@@ -195,7 +198,11 @@ fn module_value(function: &str, args: Value) -> Value {
     json!({ "function": function, "args": args })
 }
 
-fn parse_module<T: serde::de::DeserializeOwned>(protocol: &str, function: &str, args: Value) -> Result<T, ParseError> {
+fn parse_module<T: serde::de::DeserializeOwned>(
+    protocol: &str,
+    function: &str,
+    args: Value,
+) -> Result<T, ParseError> {
     serde_json::from_value(module_value(function, args))
         .map_err(|e| ParseError(format!("{protocol}.{function}: {e}")))
 }
@@ -207,7 +214,10 @@ impl Action {
         match protocol {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
-            other => Err(ParseError(format!("unknown protocol {other:?}; known: {}", PROTOCOLS.join(", ")))),
+            other => Err(ParseError(format!(
+                "unknown protocol {other:?}; known: {}",
+                PROTOCOLS.join(", ")
+            ))),
         }
     }
 
@@ -256,7 +266,10 @@ impl View {
         match protocol {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
-            other => Err(ParseError(format!("unknown protocol {other:?}; known: {}", PROTOCOLS.join(", ")))),
+            other => Err(ParseError(format!(
+                "unknown protocol {other:?}; known: {}",
+                PROTOCOLS.join(", ")
+            ))),
         }
     }
 }
@@ -322,18 +335,31 @@ impl World {
                     return Err(Rejection::OnlyAdmin("token.mint"));
                 }
                 self.ledger.mint(token, to, amount)?;
-                Ok(vec![Event::Token(TokenEvent::Transfer { token, from: Address::ZERO, to, value: amount })])
+                Ok(vec![Event::Token(TokenEvent::Transfer {
+                    token,
+                    from: Address::ZERO,
+                    to,
+                    value: amount,
+                })])
             }
             TokenCall::Transfer { to, token, amount } => {
                 self.ledger.transfer(token, sender, to, amount)?;
-                Ok(vec![Event::Token(TokenEvent::Transfer { token, from: sender, to, value: amount })])
+                Ok(vec![Event::Token(TokenEvent::Transfer {
+                    token,
+                    from: sender,
+                    to,
+                    value: amount,
+                })])
             }
             TokenCall::RegisterToken { ref symbol, decimals } => {
                 if sender != self.admin {
                     return Err(Rejection::OnlyAdmin("token.register_token"));
                 }
                 let token = self.ledger.register_token(symbol, decimals)?;
-                Ok(vec![Event::Token(TokenEvent::TokenRegistered { token, symbol: symbol.clone() })])
+                Ok(vec![Event::Token(TokenEvent::TokenRegistered {
+                    token,
+                    symbol: symbol.clone(),
+                })])
             }
         }
     }
@@ -348,7 +374,9 @@ impl World {
             View::Token(TokenView::TotalSupply { token }) => {
                 Ok(Value::String(self.ledger.token(*token)?.total_supply.to_string()))
             }
-            View::EigenLayer(el_view) => Ok(self.eigenlayer.view(&self.ledger, &self.env(), el_view)?),
+            View::EigenLayer(el_view) => {
+                Ok(self.eigenlayer.view(&self.ledger, &self.env(), el_view)?)
+            }
         }
     }
 

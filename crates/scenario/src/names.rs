@@ -47,7 +47,9 @@ impl NameBook {
         }
         self.names.entry(accounts::named_address(name)).or_insert_with(|| name.to_owned());
         self.names.entry(accounts::token_address(name)).or_insert_with(|| name.to_owned());
-        self.names.entry(accounts::strategy_address(name)).or_insert_with(|| format!("{name} strategy"));
+        self.names
+            .entry(accounts::strategy_address(name))
+            .or_insert_with(|| format!("{name} strategy"));
     }
 
     /// The name of `address`, if the scenario used one.
@@ -62,7 +64,9 @@ impl NameBook {
                 .and_then(|a| self.name_of(&a))
                 .map_or_else(|| value.clone(), |name| Value::String(name.to_owned())),
             Value::Array(items) => Value::Array(items.iter().map(|v| self.rename(v)).collect()),
-            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), self.rename(v))).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), self.rename(v))).collect())
+            }
             other => other.clone(),
         }
     }

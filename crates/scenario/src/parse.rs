@@ -121,27 +121,39 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ParseError> {
 /// Reads a scenario from its text; `path` is only used in messages.
 pub fn parse(text: &str, path: &Path) -> Result<Scenario, ParseError> {
     let shown = path.display().to_string();
-    let error = |line: Option<usize>, message: String| ParseError { path: shown.clone(), line, message };
+    let error =
+        |line: Option<usize>, message: String| ParseError { path: shown.clone(), line, message };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|span| line_of(text, span.start));
         error(line, e.message().trim().to_owned())
     })?;
     let params = match &raw.params {
         None => Params::MAINNET,
-        Some(toml::Value::String(name)) => Params::named(name)
-            .ok_or_else(|| error(None, format!("unknown params {name:?}: use \"mainnet\" or \"testnet\"")))?,
-        Some(table @ toml::Value::Table(_)) => {
-            table.clone().try_into().map_err(|e: toml::de::Error| error(None, format!("params: {}", e.message())))?
+        Some(toml::Value::String(name)) => Params::named(name).ok_or_else(|| {
+            error(None, format!("unknown params {name:?}: use \"mainnet\" or \"testnet\""))
+        })?,
+        Some(table @ toml::Value::Table(_)) => table
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| error(None, format!("params: {}", e.message())))?,
+        Some(other) => {
+            return Err(error(None, format!("params must be a name or a table, not {other}")));
         }
-        Some(other) => return Err(error(None, format!("params must be a name or a table, not {other}"))),
     };
     let mut steps = Vec::with_capacity(raw.steps.len());
     for spanned in raw.steps {
         let line = line_of(text, spanned.span().start);
-        let step = read_step(spanned.into_inner(), line).map_err(|message| error(Some(line), message))?;
+        let step =
+            read_step(spanned.into_inner(), line).map_err(|message| error(Some(line), message))?;
         steps.push(step);
     }
-    Ok(Scenario { path: path.to_owned(), name: raw.name, description: raw.description, params, steps })
+    Ok(Scenario {
+        path: path.to_owned(),
+        name: raw.name,
+        description: raw.description,
+        params,
+        steps,
+    })
 }
 
 fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
@@ -162,7 +174,10 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
         ));
     }
     if raw.target.is_some() {
-        return Err("`target` addresses contracts with many instances, which no module of this version has".into());
+        return Err(
+            "`target` addresses contracts with many instances, which no module of this version has"
+                .into(),
+        );
     }
     if raw.args.is_some() && raw.call.is_none() && raw.view.is_none() {
         return Err("clock steps take no `args`".into());
@@ -177,7 +192,10 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
     } else if let Some(blocks) = raw.advance_blocks {
         StepKind::AdvanceBlocks(block_count("advance_blocks", &blocks)?)
     } else {
-        StepKind::AdvanceSeconds(block_count("advance_seconds", &raw.advance_seconds.expect("chosen"))?)
+        StepKind::AdvanceSeconds(block_count(
+            "advance_seconds",
+            &raw.advance_seconds.expect("chosen"),
+        )?)
     };
     let is_call = matches!(kind, StepKind::Call { .. });
     let is_view = matches!(kind, StepKind::View { .. });
@@ -191,13 +209,19 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
         return Err("`expect_events` belongs to call steps".into());
     }
     if raw.expect.is_some() && !is_view {
-        return Err("`expect` belongs to view steps (use expect_error or expect_events on calls)".into());
+        return Err(
+            "`expect` belongs to view steps (use expect_error or expect_events on calls)".into()
+        );
     }
     if raw.expect_error.is_some() && (raw.expect_events.is_some() || raw.label.is_some()) {
         return Err("a call expected to fail emits no events and creates nothing to label".into());
     }
-    let expect_events =
-        raw.expect_events.unwrap_or_default().into_iter().map(toml_to_json).collect::<Result<_, _>>()?;
+    let expect_events = raw
+        .expect_events
+        .unwrap_or_default()
+        .into_iter()
+        .map(toml_to_json)
+        .collect::<Result<_, _>>()?;
     Ok(Step {
         line,
         kind,
@@ -224,13 +248,20 @@ fn toml_to_json(value: toml::Value) -> Result<Value, String> {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(n) => Value::from(n),
         toml::Value::Float(f) => {
-            return Err(format!("{f} is a float; write exact numbers as integers or strings (\"1.5 ether\")"));
+            return Err(format!(
+                "{f} is a float; write exact numbers as integers or strings (\"1.5 ether\")"
+            ));
         }
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect::<Result<_, _>>()?),
+        toml::Value::Array(items) => {
+            Value::Array(items.into_iter().map(toml_to_json).collect::<Result<_, _>>()?)
+        }
         toml::Value::Table(table) => Value::Object(
-            table.into_iter().map(|(k, v)| Ok((k, toml_to_json(v)?))).collect::<Result<_, String>>()?,
+            table
+                .into_iter()
+                .map(|(k, v)| Ok((k, toml_to_json(v)?)))
+                .collect::<Result<_, String>>()?,
         ),
     })
 }
@@ -262,7 +293,8 @@ mod tests {
 
     #[test]
     fn malformed_files_name_the_line_and_the_problem() {
-        let err = parse_str("name = \"x\"\n[[step]]\ncall = \"a.b\"\nview = \"c.d\"\n").unwrap_err();
+        let err =
+            parse_str("name = \"x\"\n[[step]]\ncall = \"a.b\"\nview = \"c.d\"\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("call and view"), "{err}");
 
@@ -273,7 +305,8 @@ mod tests {
         let err = parse_str("name = \"x\"\n[[step]\n").unwrap_err();
         assert_eq!(err.line, Some(2));
 
-        let err = parse_str("name = \"x\"\n[[step]]\nview = \"a.b\"\nargs = { x = 1.5 }\n").unwrap_err();
+        let err =
+            parse_str("name = \"x\"\n[[step]]\nview = \"a.b\"\nargs = { x = 1.5 }\n").unwrap_err();
         assert!(err.message.contains("float"), "{err}");
 
         let err = parse_str("name = \"x\"\nparams = \"devnet\"\n").unwrap_err();

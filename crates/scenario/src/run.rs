@@ -3,8 +3,7 @@
 use std::{collections::BTreeMap, path::PathBuf};
 
 use rampart_engine::{
-    Action, Address, B256, Call, Event, View, World, accounts,
-    eigenlayer::EigenLayerEvent,
+    Action, Address, B256, Call, Event, View, World, accounts, eigenlayer::EigenLayerEvent,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -124,7 +123,14 @@ pub fn run(scenario: &Scenario) -> Result<Report, Box<Failure>> {
     for (index, step) in scenario.steps.iter().enumerate() {
         let outcome = runner.step(index + 1, step)?;
         if let Err(violation) = runner.world.check_invariants() {
-            return Err(runner.fail(index + 1, step, &outcome.what, format!("invariant violated: {violation}"), None, None));
+            return Err(runner.fail(
+                index + 1,
+                step,
+                &outcome.what,
+                format!("invariant violated: {violation}"),
+                None,
+                None,
+            ));
         }
         runner.outcomes.push(outcome);
     }
@@ -159,20 +165,21 @@ impl Runner<'_> {
     }
 
     fn step(&mut self, number: usize, step: &Step) -> Result<Outcome, Box<Failure>> {
-        let clock = |what: String, result: Result<(), rampart_engine::clock::ClockError>, runner: &Self| {
-            result.map_err(|e| runner.fail(number, step, &what, e.to_string(), None, None))?;
-            Ok(Outcome {
-                step: number,
-                line: step.line,
-                block: runner.world.clock.block,
-                kind: "clock",
-                what,
-                events: Vec::new(),
-                value: None,
-                rejected_with: None,
-                checks: 0,
-            })
-        };
+        let clock =
+            |what: String, result: Result<(), rampart_engine::clock::ClockError>, runner: &Self| {
+                result.map_err(|e| runner.fail(number, step, &what, e.to_string(), None, None))?;
+                Ok(Outcome {
+                    step: number,
+                    line: step.line,
+                    block: runner.world.clock.block,
+                    kind: "clock",
+                    what,
+                    events: Vec::new(),
+                    value: None,
+                    rejected_with: None,
+                    checks: 0,
+                })
+            };
         match &step.kind {
             StepKind::AtBlock(block) => {
                 let result = self.world.set_block(*block);
@@ -191,18 +198,26 @@ impl Runner<'_> {
         }
     }
 
-    fn call(&mut self, number: usize, step: &Step, name: &str, args: &Value) -> Result<Outcome, Box<Failure>> {
+    fn call(
+        &mut self,
+        number: usize,
+        step: &Step,
+        name: &str,
+        args: &Value,
+    ) -> Result<Outcome, Box<Failure>> {
         let sender_name = step.from.clone().unwrap_or_else(|| accounts::ADMIN_NAME.to_owned());
         let what = format!("{sender_name}: {name}");
-        let fail = |runner: &Self, message: String, expected: Option<String>, actual: Option<String>| {
-            runner.fail(number, step, &what, message, expected, actual)
-        };
+        let fail =
+            |runner: &Self, message: String, expected: Option<String>, actual: Option<String>| {
+                runner.fail(number, step, &what, message, expected, actual)
+            };
         let sender = resolve_account(&sender_name).map_err(|m| fail(self, m, None, None))?;
         self.names.learn(&sender_name);
         let mut args = self.substitute(args);
         self.names.learn_from(&args);
         self.sign_approvals(name, sender, &mut args).map_err(|m| fail(self, m, None, None))?;
-        let action = Action::parse(name, args).map_err(|e| fail(self, format!("bad call: {e}"), None, None))?;
+        let action = Action::parse(name, args)
+            .map_err(|e| fail(self, format!("bad call: {e}"), None, None))?;
         let result = self.world.apply(&Call { sender, action });
         let mut outcome = Outcome {
             step: number,
@@ -217,7 +232,9 @@ impl Runner<'_> {
         };
         let events = match (result, &step.expect_error) {
             (Err(rejection), Some(expected)) => {
-                if rejection.name() != expected && !rejection.to_string().contains(expected.as_str()) {
+                if rejection.name() != expected
+                    && !rejection.to_string().contains(expected.as_str())
+                {
                     return Err(fail(
                         self,
                         "rejected with a different error".into(),
@@ -230,11 +247,21 @@ impl Runner<'_> {
                 return Ok(outcome);
             }
             (Err(rejection), None) => {
-                return Err(fail(self, format!("the call was rejected: {}: {rejection}", rejection.name()), None, None));
+                return Err(fail(
+                    self,
+                    format!("the call was rejected: {}: {rejection}", rejection.name()),
+                    None,
+                    None,
+                ));
             }
             (Ok(events), Some(expected)) => {
                 let shown = self.names.rename(&json!(events)).to_string();
-                return Err(fail(self, "the call succeeded but was expected to fail".into(), Some(expected.clone()), Some(format!("success, events {shown}"))));
+                return Err(fail(
+                    self,
+                    "the call succeeded but was expected to fail".into(),
+                    Some(expected.clone()),
+                    Some(format!("success, events {shown}")),
+                ));
             }
             (Ok(events), None) => events,
         };
@@ -252,13 +279,27 @@ impl Runner<'_> {
         Ok(outcome)
     }
 
-    fn view(&mut self, number: usize, step: &Step, name: &str, args: &Value) -> Result<Outcome, Box<Failure>> {
+    fn view(
+        &mut self,
+        number: usize,
+        step: &Step,
+        name: &str,
+        args: &Value,
+    ) -> Result<Outcome, Box<Failure>> {
         let args = self.substitute(args);
         self.names.learn_from(&args);
         let what = format!("view {name}");
-        let view = View::parse(name, args).map_err(|e| self.fail(number, step, &what, format!("bad view: {e}"), None, None))?;
+        let view = View::parse(name, args)
+            .map_err(|e| self.fail(number, step, &what, format!("bad view: {e}"), None, None))?;
         let value = self.world.view(&view).map_err(|rejection| {
-            self.fail(number, step, &what, format!("the view reverted: {}: {rejection}", rejection.name()), None, None)
+            self.fail(
+                number,
+                step,
+                &what,
+                format!("the view reverted: {}: {rejection}", rejection.name()),
+                None,
+                None,
+            )
         })?;
         let mut checks = 0;
         if let Some(expected) = &step.expect {
@@ -296,7 +337,10 @@ impl Runner<'_> {
             match emitted[next..].iter().position(|event| matches(&wanted, event)) {
                 Some(offset) => next += offset + 1,
                 None => {
-                    return Err(("an expected event was not emitted (in this order)".into(), wanted.to_string()));
+                    return Err((
+                        "an expected event was not emitted (in this order)".into(),
+                        wanted.to_string(),
+                    ));
                 }
             }
         }
@@ -308,7 +352,11 @@ impl Runner<'_> {
             return Err(format!("label {label:?} is already used by an earlier step"));
         }
         match created.len() {
-            0 => return Err(format!("label {label:?}: this call created nothing to label (a withdrawal, slash or operator set)")),
+            0 => {
+                return Err(format!(
+                    "label {label:?}: this call created nothing to label (a withdrawal, slash or operator set)"
+                ));
+            }
             1 => {
                 self.labels.insert(label.to_owned(), created[0].clone());
             }
@@ -327,7 +375,9 @@ impl Runner<'_> {
         match value {
             Value::String(text) => self.labels.get(text).cloned().unwrap_or_else(|| value.clone()),
             Value::Array(items) => Value::Array(items.iter().map(|v| self.substitute(v)).collect()),
-            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), self.substitute(v))).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), self.substitute(v))).collect())
+            }
             other => other.clone(),
         }
     }
@@ -340,7 +390,9 @@ impl Runner<'_> {
             _ => return Ok(()),
         };
         let Some(object) = args.as_object_mut() else { return Ok(()) };
-        let Some(signer) = object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str) else {
+        let Some(signer) =
+            object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str)
+        else {
             return Ok(());
         };
         let signer = signer.to_owned();
@@ -350,15 +402,20 @@ impl Runner<'_> {
             .ok_or_else(|| format!("{field}.signed_by needs `{operator_field}`"))
             .and_then(resolve_account)?;
         let salt: B256 = match object.get("approver_salt") {
-            Some(value) => serde_json::from_value(value.clone()).map_err(|e| format!("approver_salt: {e}"))?,
+            Some(value) => {
+                serde_json::from_value(value.clone()).map_err(|e| format!("approver_salt: {e}"))?
+            }
             None => B256::ZERO,
         };
         let expiry = object[field].get("expiry").map_or(Ok(u64::MAX), |e| {
-            rampart_engine::serde_ext::int::deserialize::<_, u64>(e.clone()).map_err(|e| format!("expiry: {e}"))
+            rampart_engine::serde_ext::int::deserialize::<_, u64>(e.clone())
+                .map_err(|e| format!("expiry: {e}"))
         })?;
         let approver = accounts::named_address(&signer);
-        let digest =
-            self.world.eigenlayer.delegation_approval_digest_hash(staker, operator, approver, salt, expiry);
+        let digest = self
+            .world
+            .eigenlayer
+            .delegation_approval_digest_hash(staker, operator, approver, salt, expiry);
         let key = accounts::named_signing_key(&signer);
         let (signature, recovery) = key
             .sign_prehash_recoverable(digest.as_slice())
@@ -374,7 +431,8 @@ impl Runner<'_> {
 }
 
 fn resolve_account(text: &str) -> Result<Address, String> {
-    rampart_engine::serde_ext::account::deserialize(Value::String(text.to_owned())).map_err(|e| e.to_string())
+    rampart_engine::serde_ext::account::deserialize(Value::String(text.to_owned()))
+        .map_err(|e| e.to_string())
 }
 
 /// What a call created that a label can name: withdrawals, slash ids, operator sets.
@@ -382,9 +440,15 @@ fn created_objects(events: &[Event]) -> Vec<Value> {
     events
         .iter()
         .filter_map(|event| match event {
-            Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued { withdrawal, .. }) => Some(json!(withdrawal)),
-            Event::EigenLayer(EigenLayerEvent::OperatorSlashed { slash_id, .. }) => Some(json!(slash_id)),
-            Event::EigenLayer(EigenLayerEvent::OperatorSetCreated { operator_set }) => Some(json!(operator_set)),
+            Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued { withdrawal, .. }) => {
+                Some(json!(withdrawal))
+            }
+            Event::EigenLayer(EigenLayerEvent::OperatorSlashed { slash_id, .. }) => {
+                Some(json!(slash_id))
+            }
+            Event::EigenLayer(EigenLayerEvent::OperatorSetCreated { operator_set }) => {
+                Some(json!(operator_set))
+            }
             _ => None,
         })
         .collect()

@@ -13,7 +13,9 @@ use super::{
     },
     events::EigenLayerEvent as Ev,
     slashed_amount,
-    state::{Allocation, Avs, Operator, OperatorSet, OperatorSetInfo, RegistrationStatus, SlasherInfo},
+    state::{
+        Allocation, Avs, Operator, OperatorSet, OperatorSetInfo, RegistrationStatus, SlasherInfo,
+    },
 };
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, DEFAULT_BURN_ADDRESS, strategy_address},
@@ -63,7 +65,11 @@ fn encumbered_event(
     after: u64,
 ) {
     if before != after {
-        events.push(Ev::EncumberedMagnitudeUpdated { operator, strategy, encumbered_magnitude: after });
+        events.push(Ev::EncumberedMagnitudeUpdated {
+            operator,
+            strategy,
+            encumbered_magnitude: after,
+        });
     }
 }
 
@@ -113,7 +119,10 @@ impl EigenLayer {
     ) -> Result<()> {
         self.check_can_call(args.avs, sender, "update_avs_metadata_uri")?;
         self.avss.insert(args.avs, Avs { metadata_uri: args.metadata_uri.clone() });
-        events.push(Ev::AvsMetadataUriUpdated { avs: args.avs, metadata_uri: args.metadata_uri.clone() });
+        events.push(Ev::AvsMetadataUriUpdated {
+            avs: args.avs,
+            metadata_uri: args.metadata_uri.clone(),
+        });
         Ok(())
     }
 
@@ -163,7 +172,10 @@ impl EigenLayer {
                     return Err(EigenLayerError::InvalidStrategy(strategy));
                 }
                 if !strategies.insert(strategy) {
-                    return Err(EigenLayerError::StrategyAlreadyInOperatorSet { operator_set, strategy });
+                    return Err(EigenLayerError::StrategyAlreadyInOperatorSet {
+                        operator_set,
+                        strategy,
+                    });
                 }
             }
             // The legacy overload (no slasher given) makes the AVS its own slasher.
@@ -183,7 +195,10 @@ impl EigenLayer {
         for (operator_set, info, strategies_in_order) in created {
             events.push(Ev::OperatorSetCreated { operator_set });
             if let Some(recipient) = info.redistribution_recipient {
-                events.push(Ev::RedistributionAddressSet { operator_set, redistribution_recipient: recipient });
+                events.push(Ev::RedistributionAddressSet {
+                    operator_set,
+                    redistribution_recipient: recipient,
+                });
             }
             for strategy in strategies_in_order {
                 events.push(Ev::StrategyAddedToOperatorSet { operator_set, strategy });
@@ -199,7 +214,9 @@ impl EigenLayer {
     }
 
     fn operator_set_info(&self, operator_set: OperatorSet) -> Result<&OperatorSetInfo> {
-        self.operator_sets.get(&operator_set).ok_or(EigenLayerError::InvalidOperatorSet(operator_set))
+        self.operator_sets
+            .get(&operator_set)
+            .ok_or(EigenLayerError::InvalidOperatorSet(operator_set))
     }
 
     pub(super) fn add_strategies_to_operator_set(
@@ -218,7 +235,10 @@ impl EigenLayer {
                 return Err(EigenLayerError::InvalidStrategy(strategy));
             }
             if !strategies.insert(strategy) {
-                return Err(EigenLayerError::StrategyAlreadyInOperatorSet { operator_set, strategy });
+                return Err(EigenLayerError::StrategyAlreadyInOperatorSet {
+                    operator_set,
+                    strategy,
+                });
             }
         }
         self.operator_sets.get_mut(&operator_set).expect("checked").strategies = strategies;
@@ -274,7 +294,11 @@ impl EigenLayer {
         slasher.pending_slasher = args.slasher;
         slasher.effect_block = env.block + delay + 1;
         self.operator_sets.get_mut(&operator_set).expect("checked").slasher = slasher;
-        events.push(Ev::SlasherUpdated { operator_set, slasher: args.slasher, effect_block: slasher.effect_block });
+        events.push(Ev::SlasherUpdated {
+            operator_set,
+            slasher: args.slasher,
+            effect_block: slasher.effect_block,
+        });
         Ok(())
     }
 
@@ -287,7 +311,8 @@ impl EigenLayer {
     ) -> Result<()> {
         let operator = args.operator;
         self.check_can_call(operator, sender, "register_for_operator_sets")?;
-        let record = self.operators.get(&operator).ok_or(EigenLayerError::InvalidOperator(operator))?;
+        let record =
+            self.operators.get(&operator).ok_or(EigenLayerError::InvalidOperator(operator))?;
         let mut joining = Vec::new();
         for &id in &args.params.operator_set_ids {
             let operator_set = OperatorSet { avs: args.params.avs, id };
@@ -342,7 +367,9 @@ impl EigenLayer {
             None => return Ok(()), // nothing to leave: the id list was empty
         };
         for operator_set in leaving {
-            record.registrations.insert(operator_set, RegistrationStatus { registered: false, slashable_until });
+            record
+                .registrations
+                .insert(operator_set, RegistrationStatus { registered: false, slashable_until });
             self.operator_sets.get_mut(&operator_set).expect("checked").members.remove(&operator);
             events.push(Ev::OperatorRemovedFromOperatorSet { operator, operator_set });
         }
@@ -359,7 +386,8 @@ impl EigenLayer {
         let operator = args.operator;
         self.check_can_call(operator, sender, "set_allocation_delay")?;
         let delay_after = self.params.allocation_configuration_delay_blocks;
-        let record = self.operators.get_mut(&operator).ok_or(EigenLayerError::InvalidOperator(operator))?;
+        let record =
+            self.operators.get_mut(&operator).ok_or(EigenLayerError::InvalidOperator(operator))?;
         let mut info = record.allocation_delay;
         if info.effect_block != 0 && env.block >= info.effect_block {
             info.delay = info.pending_delay;
@@ -368,7 +396,11 @@ impl EigenLayer {
         info.pending_delay = args.delay;
         info.effect_block = env.block + delay_after + 1;
         record.allocation_delay = info;
-        events.push(Ev::AllocationDelaySet { operator, delay: args.delay, effect_block: info.effect_block });
+        events.push(Ev::AllocationDelaySet {
+            operator,
+            delay: args.delay,
+            effect_block: info.effect_block,
+        });
         Ok(())
     }
 
@@ -401,14 +433,25 @@ impl EigenLayer {
             let operator_set = params.operator_set;
             let set_strategies = &self.operator_set_info(operator_set)?.strategies;
             let registered_or_slashable = record.is_slashable_by(operator_set, now);
-            for (&strategy, &new_magnitude) in params.strategies.iter().zip(&params.new_magnitudes) {
+            for (&strategy, &new_magnitude) in params.strategies.iter().zip(&params.new_magnitudes)
+            {
                 scratch.load(record, operator_set, strategy);
                 scratch.load_queue(record, strategy);
                 let (encumbered, queue) = scratch.strategies.get_mut(&strategy).expect("loaded");
-                clear_queue(now, operator, strategy, MAX_DEALLOCATIONS_CLEARED, &mut scratch.allocations, encumbered, queue, &mut produced);
+                clear_queue(
+                    now,
+                    operator,
+                    strategy,
+                    MAX_DEALLOCATIONS_CLEARED,
+                    &mut scratch.allocations,
+                    encumbered,
+                    queue,
+                    &mut produced,
+                );
                 let stored = scratch.allocations[&(operator_set, strategy)];
                 let mut allocation = stored.updated(now);
-                if stored.effect_block != 0 && now >= stored.effect_block && stored.pending_diff < 0 {
+                if stored.effect_block != 0 && now >= stored.effect_block && stored.pending_diff < 0
+                {
                     *encumbered = add_signed(*encumbered, stored.pending_diff);
                 }
                 if allocation.effect_block != 0 {
@@ -423,7 +466,11 @@ impl EigenLayer {
                     && registered_or_slashable;
                 let diff = i128::from(new_magnitude) - i128::from(allocation.current_magnitude);
                 if diff == 0 {
-                    return Err(EigenLayerError::SameMagnitude { operator_set, strategy, magnitude: new_magnitude });
+                    return Err(EigenLayerError::SameMagnitude {
+                        operator_set,
+                        strategy,
+                        magnitude: new_magnitude,
+                    });
                 }
                 let before = *encumbered;
                 if diff < 0 && slashable {
@@ -439,7 +486,11 @@ impl EigenLayer {
                     let max = record.max_magnitude(strategy);
                     let requested = add_signed(*encumbered, diff);
                     if requested > max {
-                        return Err(EigenLayerError::InsufficientMagnitude { strategy, requested, max });
+                        return Err(EigenLayerError::InsufficientMagnitude {
+                            strategy,
+                            requested,
+                            max,
+                        });
                     }
                     *encumbered = requested;
                     allocation.pending_diff = diff;
@@ -484,7 +535,10 @@ impl EigenLayer {
         events: &mut Events,
     ) -> Result<()> {
         if args.strategies.len() != args.num_to_clear.len() {
-            return Err(EigenLayerError::InputArrayLengthMismatch(args.strategies.len(), args.num_to_clear.len()));
+            return Err(EigenLayerError::InputArrayLengthMismatch(
+                args.strategies.len(),
+                args.num_to_clear.len(),
+            ));
         }
         let Some(record) = self.operators.get(&args.operator) else { return Ok(()) };
         let mut scratch = AllocationScratch::default();
@@ -498,7 +552,16 @@ impl EigenLayer {
             });
             scratch.load_queue(record, strategy);
             let (encumbered, queue) = scratch.strategies.get_mut(&strategy).expect("loaded");
-            clear_queue(env.block, args.operator, strategy, usize::from(limit), &mut scratch.allocations, encumbered, queue, events);
+            clear_queue(
+                env.block,
+                args.operator,
+                strategy,
+                usize::from(limit),
+                &mut scratch.allocations,
+                encumbered,
+                queue,
+                events,
+            );
         }
         self.commit_allocation_scratch(args.operator, scratch);
         Ok(())
@@ -515,7 +578,10 @@ impl EigenLayer {
         let operator = params.operator;
         let now = env.block;
         if params.strategies.len() != params.wads_to_slash.len() {
-            return Err(EigenLayerError::InputArrayLengthMismatch(params.strategies.len(), params.wads_to_slash.len()));
+            return Err(EigenLayerError::InputArrayLengthMismatch(
+                params.strategies.len(),
+                params.wads_to_slash.len(),
+            ));
         }
         let operator_set = OperatorSet { avs: args.avs, id: params.operator_set_id };
         let info = self.operator_set_info(operator_set)?;
@@ -527,7 +593,9 @@ impl EigenLayer {
         if sender != info.slasher.effective(now) {
             return Err(EigenLayerError::InvalidCaller { caller: sender, operator_set });
         }
-        for (index, (&strategy, &wad)) in params.strategies.iter().zip(&params.wads_to_slash).enumerate() {
+        for (index, (&strategy, &wad)) in
+            params.strategies.iter().zip(&params.wads_to_slash).enumerate()
+        {
             if index > 0 && strategy <= params.strategies[index - 1] {
                 return Err(EigenLayerError::StrategiesMustBeInAscendingOrder);
             }
@@ -551,7 +619,15 @@ impl EigenLayer {
         let slash_id = set.slash_count;
         let mut wad_slashed = Vec::with_capacity(params.strategies.len());
         for (&strategy, &wad) in params.strategies.iter().zip(&params.wads_to_slash) {
-            wad_slashed.push(self.slash_strategy(now, operator, operator_set, slash_id, strategy, wad, events));
+            wad_slashed.push(self.slash_strategy(
+                now,
+                operator,
+                operator_set,
+                slash_id,
+                strategy,
+                wad,
+                events,
+            ));
         }
         events.push(Ev::OperatorSlashed {
             operator,
@@ -592,7 +668,8 @@ impl EigenLayer {
         let current = U256::from(allocation.current_magnitude);
         let slashed = math::to_u64(math::mul_wad_up(current, wad).expect("bounded by WAD"))
             .expect("at most the current magnitude");
-        let wad_slashed = math::div_wad(U256::from(slashed), U256::from(previous_max)).expect("max >= current > 0");
+        let wad_slashed = math::div_wad(U256::from(slashed), U256::from(previous_max))
+            .expect("max >= current > 0");
         allocation.current_magnitude -= slashed;
         let new_max = previous_max - slashed;
         let encumbered_before = entry.encumbered_magnitude;
@@ -600,7 +677,8 @@ impl EigenLayer {
         if allocation.pending_diff < 0 {
             let pending = U256::from(allocation.pending_diff.unsigned_abs());
             let slashed_pending = math::mul_wad_up(pending, wad).expect("bounded by WAD");
-            let slashed_pending = i128::try_from(slashed_pending).expect("at most the pending diff");
+            let slashed_pending =
+                i128::try_from(slashed_pending).expect("at most the pending diff");
             allocation.pending_diff += slashed_pending;
             events.push(Ev::AllocationUpdated {
                 operator,
@@ -625,15 +703,22 @@ impl EigenLayer {
         events.push(Ev::MaxMagnitudeUpdated { operator, strategy, max_magnitude: new_max });
 
         // DelegationManager.slashOperatorShares: operator shares and the still-slashable queue.
-        let operator_slashed = slashed_amount(entry.shares, previous_max, new_max).expect("bounded");
+        let operator_slashed =
+            slashed_amount(entry.shares, previous_max, new_max).expect("bounded");
         let cumulative = &entry.cumulative_scaled_shares;
-        let queued_scaled = cumulative.latest(U256::ZERO)
-            - cumulative.upper_lookup(now - delay - 1, U256::ZERO);
-        let queued_shares = math::mul_wad(queued_scaled, U256::from(previous_max)).expect("bounded");
+        let queued_scaled =
+            cumulative.latest(U256::ZERO) - cumulative.upper_lookup(now - delay - 1, U256::ZERO);
+        let queued_shares =
+            math::mul_wad(queued_scaled, U256::from(previous_max)).expect("bounded");
         let queue_slashed = slashed_amount(queued_shares, previous_max, new_max).expect("bounded");
         let total = math::add(operator_slashed, queue_slashed).expect("bounded by total shares");
         entry.shares -= operator_slashed;
-        events.push(Ev::OperatorSharesDecreased { operator, staker: Address::ZERO, strategy, shares: operator_slashed });
+        events.push(Ev::OperatorSharesDecreased {
+            operator,
+            staker: Address::ZERO,
+            strategy,
+            shares: operator_slashed,
+        });
         events.push(Ev::OperatorSharesSlashed { operator, strategy, total_slashed_shares: total });
         if strategy == BEACON_CHAIN_ETH_STRATEGY {
             self.burnable_beacon_chain_eth_shares =
@@ -642,7 +727,12 @@ impl EigenLayer {
             let pending = self.pending_slashes.entry((operator_set, slash_id)).or_default();
             let fresh = pending.insert(strategy, total).is_none();
             assert!(fresh, "a slash id records each strategy once (StrategyAlreadyInSlash)");
-            events.push(Ev::BurnOrRedistributableSharesIncreased { operator_set, slash_id, strategy, shares: total });
+            events.push(Ev::BurnOrRedistributableSharesIncreased {
+                operator_set,
+                slash_id,
+                strategy,
+                shares: total,
+            });
         }
         wad_slashed
     }

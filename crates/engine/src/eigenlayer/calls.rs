@@ -73,11 +73,21 @@ impl EigenLayerCall {
             | DepositIntoStrategy(_)
             | ClearBurnOrRedistributableShares(_)
             | ClearBurnOrRedistributableSharesByStrategy(_) => "StrategyManager",
-            RegisterAsOperator(_) | ModifyOperatorDetails(_) | UpdateOperatorMetadataUri(_)
-            | DelegateTo(_) | Undelegate(_) | Redelegate(_) | QueueWithdrawals(_)
-            | CompleteQueuedWithdrawal(_) | CompleteQueuedWithdrawals(_) => "DelegationManager",
-            AddPendingAdmin(_) | RemovePendingAdmin(_) | AcceptAdmin(_) | RemoveAdmin(_)
-            | SetAppointee(_) | RemoveAppointee(_) => "PermissionController",
+            RegisterAsOperator(_)
+            | ModifyOperatorDetails(_)
+            | UpdateOperatorMetadataUri(_)
+            | DelegateTo(_)
+            | Undelegate(_)
+            | Redelegate(_)
+            | QueueWithdrawals(_)
+            | CompleteQueuedWithdrawal(_)
+            | CompleteQueuedWithdrawals(_) => "DelegationManager",
+            AddPendingAdmin(_)
+            | RemovePendingAdmin(_)
+            | AcceptAdmin(_)
+            | RemoveAdmin(_)
+            | SetAppointee(_)
+            | RemoveAppointee(_) => "PermissionController",
             _ => "AllocationManager",
         }
     }

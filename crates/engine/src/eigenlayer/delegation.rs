@@ -6,11 +6,12 @@ use alloy_primitives::{Address, B256, Signature, U256, keccak256};
 use alloy_sol_types::{SolStruct, SolValue, eip712_domain, sol};
 
 use super::{
-    EigenLayer, EigenLayerError, Env, Events, Result, contract_address,
+    EigenLayer, EigenLayerError, Env, Events, Result,
     calls::{
         DelegateTo, ModifyOperatorDetails, QueuedWithdrawalParams, Redelegate, RegisterAsOperator,
         SignatureWithExpiry, TokenList, UpdateOperatorMetadataUri,
     },
+    contract_address,
     events::EigenLayerEvent as Ev,
     state::{AllocationDelayInfo, Operator, Position, Staker, Withdrawal},
     withdrawable_shares,
@@ -139,14 +140,24 @@ impl EigenLayer {
         let plan = self.plan_delegate(operator, operator, &record)?;
 
         self.operators.insert(operator, record);
-        events.push(Ev::AllocationDelaySet { operator, delay: args.allocation_delay, effect_block: env.block });
+        events.push(Ev::AllocationDelaySet {
+            operator,
+            delay: args.allocation_delay,
+            effect_block: env.block,
+        });
         events.push(Ev::DelegationApproverUpdated {
             operator,
             new_delegation_approver: args.init_delegation_approver,
         });
         self.commit_delegate(plan, events);
-        events.push(Ev::OperatorRegistered { operator, delegation_approver: args.init_delegation_approver });
-        events.push(Ev::OperatorMetadataUriUpdated { operator, metadata_uri: args.metadata_uri.clone() });
+        events.push(Ev::OperatorRegistered {
+            operator,
+            delegation_approver: args.init_delegation_approver,
+        });
+        events.push(Ev::OperatorMetadataUriUpdated {
+            operator,
+            metadata_uri: args.metadata_uri.clone(),
+        });
         Ok(())
     }
 
@@ -234,10 +245,18 @@ impl EigenLayer {
             return Err(EigenLayerError::SaltSpent(salt));
         }
         if signature.expiry < env.timestamp {
-            return Err(EigenLayerError::SignatureExpired { expiry: signature.expiry, now: env.timestamp });
+            return Err(EigenLayerError::SignatureExpired {
+                expiry: signature.expiry,
+                now: env.timestamp,
+            });
         }
-        let digest =
-            self.delegation_approval_digest_hash(staker, operator, approver, salt, signature.expiry);
+        let digest = self.delegation_approval_digest_hash(
+            staker,
+            operator,
+            approver,
+            salt,
+            signature.expiry,
+        );
         let signer = Signature::try_from(signature.signature.as_ref())
             .ok()
             .and_then(|sig| sig.recover_address_from_prehash(&digest).ok());
@@ -249,13 +268,22 @@ impl EigenLayer {
 
     /// Checks `_delegate(staker, operator)`: every held position moves to the operator with its
     /// withdrawable value, and the scaling factor absorbs the operator's past slashing.
-    fn plan_delegate(&self, staker: Address, operator: Address, record: &Operator) -> Result<DelegationPlan> {
+    fn plan_delegate(
+        &self,
+        staker: Address,
+        operator: Address,
+        record: &Operator,
+    ) -> Result<DelegationPlan> {
         let mut positions = Vec::new();
         if let Some(held) = self.stakers.get(&staker) {
             for position in ordered_positions(held) {
                 let strategy = position.strategy;
                 let undelegated = self.slashing_factor(staker, None, strategy)?;
-                let shares = withdrawable_shares(position.deposit_shares, position.deposit_scaling_factor, undelegated)?;
+                let shares = withdrawable_shares(
+                    position.deposit_shares,
+                    position.deposit_scaling_factor,
+                    undelegated,
+                )?;
                 // The beacon strategy's operator factor is taken without the staker's own BCSF.
                 let operator_factor = U256::from(record.max_magnitude(strategy));
                 if operator_factor.is_zero() {
@@ -304,7 +332,8 @@ impl EigenLayer {
         staker: Address,
         events: &mut Events,
     ) -> Result<()> {
-        let operator = self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
+        let operator =
+            self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
         if self.is_operator(staker) {
             return Err(EigenLayerError::OperatorsCannotUndelegate);
         }
@@ -351,7 +380,8 @@ impl EigenLayer {
         }
         // Undelegating queues every position, so the new delegation moves no shares; only the
         // approver's signature can still fail, and it is checked before anything is written.
-        let operator = self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
+        let operator =
+            self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
         if self.is_operator(staker) {
             return Err(EigenLayerError::OperatorsCannotUndelegate);
         }
@@ -410,9 +440,11 @@ impl EigenLayer {
             }
             let mut scaled_shares = Vec::with_capacity(request.strategies.len());
             let mut withdrawable = Vec::with_capacity(request.strategies.len());
-            for (&strategy, &to_withdraw) in request.strategies.iter().zip(&request.deposit_shares) {
+            for (&strategy, &to_withdraw) in request.strategies.iter().zip(&request.deposit_shares)
+            {
                 let index = record.position_index(strategy);
-                let stored_dsf = index.map_or(U256::ZERO, |i| record.positions[i].deposit_scaling_factor);
+                let stored_dsf =
+                    index.map_or(U256::ZERO, |i| record.positions[i].deposit_scaling_factor);
                 let slashing_factor = self.slashing_factor(staker, operator, strategy)?;
                 let shares = withdrawable_shares(to_withdraw, stored_dsf, slashing_factor)?;
                 let scaled = math::mul_wad(to_withdraw, super::scaling_factor(stored_dsf))?;
@@ -427,21 +459,35 @@ impl EigenLayer {
                     // The contract decrements operator shares before checking the staker's
                     // balance, so an oversized request by a sole delegator panics here first.
                     let op_shares = math::sub(op_shares, shares)?;
-                    operator_strategies.insert(strategy, (op_shares, math::add(cumulative, scaled)?));
-                    events.push(Ev::OperatorSharesDecreased { operator: op, staker, strategy, shares });
+                    operator_strategies
+                        .insert(strategy, (op_shares, math::add(cumulative, scaled)?));
+                    events.push(Ev::OperatorSharesDecreased {
+                        operator: op,
+                        staker,
+                        strategy,
+                        shares,
+                    });
                 }
                 let held = index.map_or(U256::ZERO, |i| record.positions[i].deposit_shares);
                 if to_withdraw.is_zero() {
                     return Err(EigenLayerError::SharesAmountZero);
                 }
                 if to_withdraw > held {
-                    return Err(EigenLayerError::SharesAmountTooHigh { strategy, requested: to_withdraw, available: held });
+                    return Err(EigenLayerError::SharesAmountTooHigh {
+                        strategy,
+                        requested: to_withdraw,
+                        available: held,
+                    });
                 }
                 let index = index.expect("held > 0 implies a position");
                 let remaining = math::sub(held, to_withdraw)?;
                 if remaining.is_zero() {
                     remove_position(&mut record, index);
-                    events.push(Ev::DepositScalingFactorUpdated { staker, strategy, new_deposit_scaling_factor: WAD });
+                    events.push(Ev::DepositScalingFactorUpdated {
+                        staker,
+                        strategy,
+                        new_deposit_scaling_factor: WAD,
+                    });
                 } else {
                     record.positions[index].deposit_shares = remaining;
                 }
@@ -453,7 +499,8 @@ impl EigenLayer {
                 delegated_to: operator.unwrap_or_default(),
                 withdrawer: staker,
                 nonce: U256::from(record.withdrawal_nonce),
-                start_block: u32::try_from(env.block).expect("the clock keeps blocks within uint32"),
+                start_block: u32::try_from(env.block)
+                    .expect("the clock keeps blocks within uint32"),
                 strategies: request.strategies.clone(),
                 scaled_shares,
             };
@@ -473,7 +520,14 @@ impl EigenLayer {
     }
 
     fn commit_queue(&mut self, env: &Env, plan: QueuePlan, events: &mut Events) {
-        let QueuePlan { staker, record, operator, operator_strategies, withdrawals, events: planned } = plan;
+        let QueuePlan {
+            staker,
+            record,
+            operator,
+            operator_strategies,
+            withdrawals,
+            events: planned,
+        } = plan;
         if let Some(op) = operator {
             let op_record = self.operators.get_mut(&op).expect("delegated to an operator");
             for (strategy, (shares, cumulative)) in operator_strategies {
@@ -511,14 +565,23 @@ impl EigenLayer {
         }
         // Queued withdrawals are found by comparing with the staker's few queued records, which
         // is what matching `keccak256(abi.encode(withdrawal))` decides, without hashing.
-        let roots: Vec<Option<B256>> = withdrawals.iter().map(|w| self.find_queued_root(w)).collect();
+        let roots: Vec<Option<B256>> =
+            withdrawals.iter().map(|w| self.find_queued_root(w)).collect();
         let saved = self.save_for_completion(ledger, sender, withdrawals, &roots);
         let mut produced = Events::new();
         for (((withdrawal, root), tokens), &as_tokens) in
             withdrawals.iter().zip(&roots).zip(tokens).zip(receive_as_tokens)
         {
-            let outcome =
-                self.complete_one(ledger, env, sender, withdrawal, *root, &tokens.0, as_tokens, &mut produced);
+            let outcome = self.complete_one(
+                ledger,
+                env,
+                sender,
+                withdrawal,
+                *root,
+                &tokens.0,
+                as_tokens,
+                &mut produced,
+            );
             if let Err(error) = outcome {
                 self.restore_after_completion(ledger, saved);
                 return Err(error);
@@ -541,7 +604,10 @@ impl EigenLayer {
         events: &mut Events,
     ) -> Result<()> {
         if tokens.len() != withdrawal.strategies.len() {
-            return Err(EigenLayerError::InputArrayLengthMismatch(tokens.len(), withdrawal.strategies.len()));
+            return Err(EigenLayerError::InputArrayLengthMismatch(
+                tokens.len(),
+                withdrawal.strategies.len(),
+            ));
         }
         if withdrawal.strategies.len() != withdrawal.scaled_shares.len() {
             return Err(EigenLayerError::InputArrayLengthMismatch(
@@ -555,21 +621,29 @@ impl EigenLayer {
         let root = root
             .filter(|root| self.withdrawals.contains_key(root))
             .ok_or_else(|| EigenLayerError::WithdrawalNotQueued(withdrawal_root(withdrawal)))?;
-        let slashable_until = u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
+        let slashable_until =
+            u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
         if env.block <= slashable_until {
-            return Err(EigenLayerError::WithdrawalDelayNotElapsed { completable_after: slashable_until, now: env.block });
+            return Err(EigenLayerError::WithdrawalDelayNotElapsed {
+                completable_after: slashable_until,
+                now: env.block,
+            });
         }
         let factors = self.completion_slashing_factors(withdrawal, slashable_until)?;
 
         self.withdrawals.remove(&root);
         let staker = withdrawal.staker;
-        let record = self.stakers.get_mut(&staker).expect("queued withdrawals have a staker record");
+        let record =
+            self.stakers.get_mut(&staker).expect("queued withdrawals have a staker record");
         let at = record.queued_withdrawals.iter().position(|r| *r == root).expect("listed");
         record.queued_withdrawals.swap_remove(at);
         events.push(Ev::SlashingWithdrawalCompleted { withdrawal_root: root });
 
-        for ((&strategy, &scaled), (&token, factor)) in
-            withdrawal.strategies.iter().zip(&withdrawal.scaled_shares).zip(tokens.iter().zip(factors))
+        for ((&strategy, &scaled), (&token, factor)) in withdrawal
+            .strategies
+            .iter()
+            .zip(&withdrawal.scaled_shares)
+            .zip(tokens.iter().zip(factors))
         {
             let shares = math::mul_wad(scaled, factor)?;
             if shares.is_zero() {
@@ -592,20 +666,29 @@ impl EigenLayer {
     /// The root of the queued withdrawal equal to `withdrawal`, if one is queued.
     fn find_queued_root(&self, withdrawal: &Withdrawal) -> Option<B256> {
         let record = self.stakers.get(&withdrawal.staker)?;
-        record.queued_withdrawals.iter().copied().find(|root| self.withdrawals.get(root) == Some(withdrawal))
+        record
+            .queued_withdrawals
+            .iter()
+            .copied()
+            .find(|root| self.withdrawals.get(root) == Some(withdrawal))
     }
 
     /// The slashing factor of each strategy at completion: the original operator's magnitude at
     /// the last slashable block, and for beacon ETH the staker's current beacon-chain factor.
-    fn completion_slashing_factors(&self, withdrawal: &Withdrawal, slashable_until: u64) -> Result<Vec<U256>> {
+    fn completion_slashing_factors(
+        &self,
+        withdrawal: &Withdrawal,
+        slashable_until: u64,
+    ) -> Result<Vec<U256>> {
         let operator = self.operators.get(&withdrawal.delegated_to);
         withdrawal
             .strategies
             .iter()
             .map(|&strategy| {
-                let magnitude = operator
-                    .and_then(|op| op.strategies.get(&strategy))
-                    .map_or(WAD_U64, |s| s.max_magnitude_history.upper_lookup(slashable_until, WAD_U64));
+                let magnitude =
+                    operator.and_then(|op| op.strategies.get(&strategy)).map_or(WAD_U64, |s| {
+                        s.max_magnitude_history.upper_lookup(slashable_until, WAD_U64)
+                    });
                 if strategy == BEACON_CHAIN_ETH_STRATEGY {
                     let beacon = self.beacon_chain_slashing_factor(withdrawal.staker);
                     Ok(math::mul_wad(U256::from(magnitude), beacon)?)
@@ -630,14 +713,20 @@ impl EigenLayer {
                 saved.stakers.entry(staker).or_insert_with(|| self.stakers.get(&staker).cloned());
             }
             if let Some(root) = root {
-                saved.withdrawals.entry(root).or_insert_with(|| self.withdrawals.get(&root).cloned());
+                saved
+                    .withdrawals
+                    .entry(root)
+                    .or_insert_with(|| self.withdrawals.get(&root).cloned());
             }
             for &strategy in &withdrawal.strategies {
                 if let Some(pool) = self.strategies.get(&strategy) {
                     saved.pools.entry(strategy).or_insert(pool.total_shares);
                     for holder in [strategy, withdrawal.staker] {
                         let key = (pool.token, holder);
-                        saved.balances.entry(key).or_insert_with(|| ledger.balance_of(pool.token, holder));
+                        saved
+                            .balances
+                            .entry(key)
+                            .or_insert_with(|| ledger.balance_of(pool.token, holder));
                     }
                 }
                 if let Some(op) = current_operator {
@@ -668,7 +757,9 @@ impl EigenLayer {
         for ((operator, strategy), shares) in saved.operator_shares {
             let op = self.operators.get_mut(&operator).expect("saved from this map");
             match shares {
-                Some(shares) => op.strategies.get_mut(&strategy).expect("saved as present").shares = shares,
+                Some(shares) => {
+                    op.strategies.get_mut(&strategy).expect("saved as present").shares = shares
+                }
                 // Created by the failed call: completion adds shares and nothing else to it.
                 None => drop(op.strategies.remove(&strategy)),
             }
@@ -756,10 +847,20 @@ mod tests {
 
     #[test]
     fn removing_a_position_swaps_and_pops_within_strategy_manager_entries() {
-        let position = |strategy| Position { strategy, deposit_shares: U256::from(1), deposit_scaling_factor: U256::ZERO };
-        let (a, b, c) = (Address::repeat_byte(0xa), Address::repeat_byte(0xb), Address::repeat_byte(0xc));
+        let position = |strategy| Position {
+            strategy,
+            deposit_shares: U256::from(1),
+            deposit_scaling_factor: U256::ZERO,
+        };
+        let (a, b, c) =
+            (Address::repeat_byte(0xa), Address::repeat_byte(0xb), Address::repeat_byte(0xc));
         let mut record = Staker {
-            positions: smallvec::smallvec![position(a), position(b), position(c), position(BEACON_CHAIN_ETH_STRATEGY)],
+            positions: smallvec::smallvec![
+                position(a),
+                position(b),
+                position(c),
+                position(BEACON_CHAIN_ETH_STRATEGY)
+            ],
             ..Staker::default()
         };
         remove_position(&mut record, 0);

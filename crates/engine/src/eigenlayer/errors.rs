@@ -104,7 +104,9 @@ pub enum EigenLayerError {
     #[error("the share amount must not be zero")]
     SharesAmountZero,
     /// More deposit shares were asked for than the staker has.
-    #[error("asked to withdraw {requested} deposit shares of {strategy} but the staker has {available}")]
+    #[error(
+        "asked to withdraw {requested} deposit shares of {strategy} but the staker has {available}"
+    )]
     SharesAmountTooHigh {
         /// The strategy.
         strategy: Address,
@@ -168,7 +170,9 @@ pub enum EigenLayerError {
     #[error("no withdrawal with root {0} is queued")]
     WithdrawalNotQueued(B256),
     /// The withdrawal delay has not passed yet.
-    #[error("the withdrawal becomes completable after block {completable_after}; now is block {now}")]
+    #[error(
+        "the withdrawal becomes completable after block {completable_after}; now is block {now}"
+    )]
     WithdrawalDelayNotElapsed {
         /// The last block at which the withdrawal is still slashable.
         completable_after: u64,
@@ -234,7 +238,9 @@ pub enum EigenLayerError {
     #[error("{0} has no allocation delay set")]
     UninitializedAllocationDelay(Address),
     /// An allocation or deallocation is still pending for this (operator, set, strategy).
-    #[error("a modification of {strategy} in {operator_set} is still pending until block {effect_block}")]
+    #[error(
+        "a modification of {strategy} in {operator_set} is still pending until block {effect_block}"
+    )]
     ModificationAlreadyPending {
         /// The set.
         operator_set: OperatorSet,

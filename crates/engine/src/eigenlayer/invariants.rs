@@ -12,7 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::{Address, U256};
 
 use super::{EigenLayer, delegation::withdrawal_root, strategies::MAX_STAKER_STRATEGY_LIST_LENGTH};
-use crate::{accounts::BEACON_CHAIN_ETH_STRATEGY, math::{self, WAD_U64}};
+use crate::{
+    accounts::BEACON_CHAIN_ETH_STRATEGY,
+    math::{self, WAD_U64},
+};
 
 impl EigenLayer {
     /// Checks every invariant; the error says which one failed and where.
@@ -31,7 +34,9 @@ impl EigenLayer {
                 let mut previous = (0u64, WAD_U64);
                 for &(block, magnitude) in history {
                     if block < previous.0 || magnitude > previous.1 {
-                        return Err(format!("{at}: max magnitude rose or history went back in time"));
+                        return Err(format!(
+                            "{at}: max magnitude rose or history went back in time"
+                        ));
                     }
                     previous = (block, magnitude);
                 }
@@ -44,10 +49,14 @@ impl EigenLayer {
                     if allocation.current_magnitude > max {
                         return Err(format!("{at}: an allocation exceeds the max magnitude"));
                     }
-                    if allocation.pending_diff < 0 && allocation.pending_diff.unsigned_abs() > u128::from(allocation.current_magnitude) {
+                    if allocation.pending_diff < 0
+                        && allocation.pending_diff.unsigned_abs()
+                            > u128::from(allocation.current_magnitude)
+                    {
                         return Err(format!("{at}: a deallocation exceeds its allocation"));
                     }
-                    expected += i128::from(allocation.current_magnitude) + allocation.pending_diff.max(0);
+                    expected +=
+                        i128::from(allocation.current_magnitude) + allocation.pending_diff.max(0);
                 }
                 if i128::from(entry.encumbered_magnitude) != expected {
                     return Err(format!(
@@ -56,7 +65,10 @@ impl EigenLayer {
                     ));
                 }
                 if entry.encumbered_magnitude > max {
-                    return Err(format!("{at}: encumbered {} > max {max}", entry.encumbered_magnitude));
+                    return Err(format!(
+                        "{at}: encumbered {} > max {max}",
+                        entry.encumbered_magnitude
+                    ));
                 }
                 let mut seen = BTreeSet::new();
                 let mut last_effect = 0;
@@ -66,7 +78,9 @@ impl EigenLayer {
                     }
                     let effect = record.allocation(*operator_set, *strategy).effect_block;
                     if effect != 0 && effect < last_effect {
-                        return Err(format!("{at}: the deallocation queue is out of effect-block order"));
+                        return Err(format!(
+                            "{at}: the deallocation queue is out of effect-block order"
+                        ));
                     }
                     last_effect = last_effect.max(effect);
                 }
@@ -84,15 +98,22 @@ impl EigenLayer {
                     .and_then(|o| o.registrations.get(operator_set))
                     .is_some_and(|s| s.registered);
                 if !registered {
-                    return Err(format!("{member} is a member of {operator_set} without being registered"));
+                    return Err(format!(
+                        "{member} is a member of {operator_set} without being registered"
+                    ));
                 }
             }
         }
         for (operator, record) in &self.operators {
             for (operator_set, status) in &record.registrations {
-                let member = self.operator_sets.get(operator_set).is_some_and(|s| s.members.contains(operator));
+                let member = self
+                    .operator_sets
+                    .get(operator_set)
+                    .is_some_and(|s| s.members.contains(operator));
                 if status.registered != member {
-                    return Err(format!("{operator}: registration with {operator_set} disagrees with membership"));
+                    return Err(format!(
+                        "{operator}: registration with {operator_set} disagrees with membership"
+                    ));
                 }
             }
         }
@@ -105,19 +126,29 @@ impl EigenLayer {
             if self.is_operator(*staker) && record.delegated_to != Some(*staker) {
                 return Err(format!("operator {staker} is not delegated to itself"));
             }
-            let listed = record.positions.iter().filter(|p| p.strategy != BEACON_CHAIN_ETH_STRATEGY).count();
+            let listed =
+                record.positions.iter().filter(|p| p.strategy != BEACON_CHAIN_ETH_STRATEGY).count();
             if listed > MAX_STAKER_STRATEGY_LIST_LENGTH {
                 return Err(format!("{staker} holds {listed} strategies"));
             }
             let mut strategies = BTreeSet::new();
             for position in &record.positions {
                 if !strategies.insert(position.strategy) || position.deposit_shares.is_zero() {
-                    return Err(format!("{staker}: duplicate or empty position in {}", position.strategy));
+                    return Err(format!(
+                        "{staker}: duplicate or empty position in {}",
+                        position.strategy
+                    ));
                 }
                 let Some(operator) = record.delegated_to else { continue };
-                let factor = self.slashing_factor(*staker, Some(operator), position.strategy).map_err(|e| e.to_string())?;
-                let shares = super::withdrawable_shares(position.deposit_shares, position.deposit_scaling_factor, factor)
+                let factor = self
+                    .slashing_factor(*staker, Some(operator), position.strategy)
                     .map_err(|e| e.to_string())?;
+                let shares = super::withdrawable_shares(
+                    position.deposit_shares,
+                    position.deposit_scaling_factor,
+                    factor,
+                )
+                .map_err(|e| e.to_string())?;
                 let sum = delegated.entry((operator, position.strategy)).or_default();
                 *sum = math::add(*sum, shares).map_err(|e| e.to_string())?;
             }
@@ -141,13 +172,18 @@ impl EigenLayer {
                     return Err(format!("{staker} lists withdrawal {root}, which is not queued"));
                 };
                 if withdrawal.staker != *staker || withdrawal_root(withdrawal) != *root {
-                    return Err(format!("withdrawal {root} does not hash to its root or belongs to another staker"));
+                    return Err(format!(
+                        "withdrawal {root} does not hash to its root or belongs to another staker"
+                    ));
                 }
                 listed += 1;
             }
         }
         if listed != self.withdrawals.len() {
-            return Err(format!("{} withdrawals are queued but stakers list {listed}", self.withdrawals.len()));
+            return Err(format!(
+                "{} withdrawals are queued but stakers list {listed}",
+                self.withdrawals.len()
+            ));
         }
         Ok(())
     }

@@ -33,11 +33,11 @@ use alloy_primitives::{Address, U256};
 pub use self::{
     calls::EigenLayerCall,
     delegation::withdrawal_root,
-    strategies::{shares_for_deposit, underlying_for_shares},
     errors::EigenLayerError,
     events::EigenLayerEvent,
     params::Params,
     state::{EigenLayer, OperatorSet, Withdrawal},
+    strategies::{shares_for_deposit, underlying_for_shares},
     views::EigenLayerView,
 };
 use crate::{
@@ -77,16 +77,26 @@ impl EigenLayer {
         use EigenLayerCall as C;
         let mut events = Events::with_capacity(4);
         match call {
-            C::DeployNewStrategy(args) => self.deploy_new_strategy(ledger, env, sender, args, &mut events)?,
+            C::DeployNewStrategy(args) => {
+                self.deploy_new_strategy(ledger, env, sender, args, &mut events)?
+            }
             C::AddStrategiesToDepositWhitelist(args) => {
                 self.set_deposit_whitelist(env, sender, &args.strategies, true, &mut events)?;
             }
             C::RemoveStrategiesFromDepositWhitelist(args) => {
                 self.set_deposit_whitelist(env, sender, &args.strategies, false, &mut events)?;
             }
-            C::DepositIntoStrategy(args) => self.deposit_into_strategy(ledger, sender, args, &mut events)?,
+            C::DepositIntoStrategy(args) => {
+                self.deposit_into_strategy(ledger, sender, args, &mut events)?
+            }
             C::ClearBurnOrRedistributableShares(args) => {
-                self.clear_burn_or_redistributable_shares(ledger, args.operator_set, args.slash_id, None, &mut events)?;
+                self.clear_burn_or_redistributable_shares(
+                    ledger,
+                    args.operator_set,
+                    args.slash_id,
+                    None,
+                    &mut events,
+                )?;
             }
             C::ClearBurnOrRedistributableSharesByStrategy(args) => self
                 .clear_burn_or_redistributable_shares(
@@ -96,15 +106,21 @@ impl EigenLayer {
                     Some(args.strategy),
                     &mut events,
                 )?,
-            C::RegisterAsOperator(args) => self.register_as_operator(env, sender, args, &mut events)?,
-            C::ModifyOperatorDetails(args) => self.modify_operator_details(sender, args, &mut events)?,
+            C::RegisterAsOperator(args) => {
+                self.register_as_operator(env, sender, args, &mut events)?
+            }
+            C::ModifyOperatorDetails(args) => {
+                self.modify_operator_details(sender, args, &mut events)?
+            }
             C::UpdateOperatorMetadataUri(args) => {
                 self.update_operator_metadata_uri(sender, args, &mut events)?;
             }
             C::DelegateTo(args) => self.delegate_to(env, sender, args, &mut events)?,
             C::Undelegate(args) => self.undelegate(env, sender, args.staker, &mut events)?,
             C::Redelegate(args) => self.redelegate(env, sender, args, &mut events)?,
-            C::QueueWithdrawals(args) => self.queue_withdrawals(env, sender, &args.params, &mut events)?,
+            C::QueueWithdrawals(args) => {
+                self.queue_withdrawals(env, sender, &args.params, &mut events)?
+            }
             C::CompleteQueuedWithdrawal(args) => self.complete_queued_withdrawals(
                 ledger,
                 env,
@@ -123,7 +139,9 @@ impl EigenLayer {
                 &args.receive_as_tokens,
                 &mut events,
             )?,
-            C::UpdateAvsMetadataUri(args) => self.update_avs_metadata_uri(sender, args, &mut events)?,
+            C::UpdateAvsMetadataUri(args) => {
+                self.update_avs_metadata_uri(sender, args, &mut events)?
+            }
             C::CreateOperatorSets(args) => {
                 self.create_operator_sets(env, sender, args.avs, &args.params, None, &mut events)?;
             }
@@ -148,9 +166,15 @@ impl EigenLayer {
             C::DeregisterFromOperatorSets(args) => {
                 self.deregister_from_operator_sets(env, sender, &args.params, &mut events)?;
             }
-            C::SetAllocationDelay(args) => self.set_allocation_delay(env, sender, args, &mut events)?,
-            C::ModifyAllocations(args) => self.modify_allocations(env, sender, args, &mut events)?,
-            C::ClearDeallocationQueue(args) => self.clear_deallocation_queue(env, args, &mut events)?,
+            C::SetAllocationDelay(args) => {
+                self.set_allocation_delay(env, sender, args, &mut events)?
+            }
+            C::ModifyAllocations(args) => {
+                self.modify_allocations(env, sender, args, &mut events)?
+            }
+            C::ClearDeallocationQueue(args) => {
+                self.clear_deallocation_queue(env, args, &mut events)?
+            }
             C::SlashOperator(args) => self.slash_operator(env, sender, args, &mut events)?,
             C::AddPendingAdmin(args) => self.add_pending_admin(sender, args, &mut events)?,
             C::RemovePendingAdmin(args) => self.remove_pending_admin(sender, args, &mut events)?,
@@ -165,7 +189,12 @@ impl EigenLayer {
     /// The operator's slashing factor for `strategy` as seen by `staker` (`_getSlashingFactor`):
     /// the operator's max magnitude (WAD when undelegated), times the staker's beacon-chain
     /// slashing factor for the beacon strategy.
-    pub fn slashing_factor(&self, staker: Address, operator: Option<Address>, strategy: Address) -> Result<U256> {
+    pub fn slashing_factor(
+        &self,
+        staker: Address,
+        operator: Option<Address>,
+        strategy: Address,
+    ) -> Result<U256> {
         let magnitude = self.operator_max_magnitude(operator, strategy);
         if strategy == BEACON_CHAIN_ETH_STRATEGY {
             Ok(math::mul_wad(U256::from(magnitude), self.beacon_chain_slashing_factor(staker))?)
@@ -204,7 +233,11 @@ pub(crate) fn scaling_factor(stored: U256) -> U256 {
 }
 
 /// Withdrawable shares `a = ⌊⌊s · k⌋ · sf⌋` (`calcWithdrawable`), rounding down at each step.
-pub(crate) fn withdrawable_shares(deposit_shares: U256, stored_dsf: U256, slashing_factor: U256) -> Result<U256> {
+pub(crate) fn withdrawable_shares(
+    deposit_shares: U256,
+    stored_dsf: U256,
+    slashing_factor: U256,
+) -> Result<U256> {
     Ok(math::mul_wad(math::mul_wad(deposit_shares, scaling_factor(stored_dsf))?, slashing_factor)?)
 }
 
@@ -233,7 +266,11 @@ pub(crate) fn updated_scaling_factor(
 
 /// `calcSlashedAmount`: what a magnitude drop from `previous` to `new` takes from `shares`,
 /// rounding the retained part up so a slash never takes more than its exact share.
-pub(crate) fn slashed_amount(shares: U256, previous_magnitude: u64, new_magnitude: u64) -> Result<U256> {
+pub(crate) fn slashed_amount(
+    shares: U256,
+    previous_magnitude: u64,
+    new_magnitude: u64,
+) -> Result<U256> {
     let retained = math::mul_div(
         shares,
         U256::from(new_magnitude),
@@ -254,18 +291,34 @@ mod tests {
     #[test]
     fn scaling_factor_after_depositing_into_a_slashed_operator() {
         // Research vector G17 step 3: 100e18 deposited, operator slashed to 0.75, 50e18 more.
-        let k = updated_scaling_factor(WAD, u("100000000000000000000"), u("50000000000000000000"), u("750000000000000000")).unwrap();
+        let k = updated_scaling_factor(
+            WAD,
+            u("100000000000000000000"),
+            u("50000000000000000000"),
+            u("750000000000000000"),
+        )
+        .unwrap();
         assert_eq!(k, u("1111111111111111110"));
-        let withdrawable = withdrawable_shares(u("150000000000000000000"), k, u("750000000000000000")).unwrap();
+        let withdrawable =
+            withdrawable_shares(u("150000000000000000000"), k, u("750000000000000000")).unwrap();
         assert_eq!(withdrawable, u("124999999999999999875"));
     }
 
     #[test]
     fn first_deposit_divides_the_existing_factor() {
         // G21: delegating 100e18 into an operator at magnitude 333333333333333333.
-        let k = updated_scaling_factor(U256::ZERO, U256::ZERO, u("100000000000000000000"), u("333333333333333333")).unwrap();
+        let k = updated_scaling_factor(
+            U256::ZERO,
+            U256::ZERO,
+            u("100000000000000000000"),
+            u("333333333333333333"),
+        )
+        .unwrap();
         assert_eq!(k, u("3000000000000000003"));
-        assert_eq!(withdrawable_shares(u("100000000000000000000"), k, u("333333333333333333")).unwrap(), u("99999999999999999999"));
+        assert_eq!(
+            withdrawable_shares(u("100000000000000000000"), k, u("333333333333333333")).unwrap(),
+            u("99999999999999999999")
+        );
     }
 
     #[test]
@@ -298,7 +351,8 @@ mod tests {
         // slashes takes exactly 44_440_000_449_046_438_731_194_137_360_795_695 shares.
         let mut magnitude = 90_009u64;
         let shares = u("40000000004182209037560531097078597505");
-        let dsf = updated_scaling_factor(U256::ZERO, U256::ZERO, shares, U256::from(magnitude)).unwrap();
+        let dsf =
+            updated_scaling_factor(U256::ZERO, U256::ZERO, shares, U256::from(magnitude)).unwrap();
         let mut operator_shares = shares;
         for _ in 0..100 {
             let slashed = slashed_amount(operator_shares, magnitude, magnitude - 100).unwrap();
@@ -313,6 +367,14 @@ mod tests {
     #[test]
     fn slashed_amount_rounds_the_retained_part_up() {
         assert_eq!(slashed_amount(u("100"), 3, 2).unwrap(), u("33"));
-        assert_eq!(slashed_amount(u("75000000000000000050"), 750_000_000_000_000_000, 625_000_000_000_000_000).unwrap(), u("12500000000000000008"));
+        assert_eq!(
+            slashed_amount(
+                u("75000000000000000050"),
+                750_000_000_000_000_000,
+                625_000_000_000_000_000
+            )
+            .unwrap(),
+            u("12500000000000000008")
+        );
     }
 }

@@ -57,5 +57,9 @@ impl Default for Params {
     }
 }
 
-const _: () = assert!(Params::MAINNET.deallocation_delay_blocks == Params::MAINNET.min_withdrawal_delay_blocks);
-const _: () = assert!(Params::TESTNET.deallocation_delay_blocks == Params::TESTNET.min_withdrawal_delay_blocks);
+const _: () = assert!(
+    Params::MAINNET.deallocation_delay_blocks == Params::MAINNET.min_withdrawal_delay_blocks
+);
+const _: () = assert!(
+    Params::TESTNET.deallocation_delay_blocks == Params::TESTNET.min_withdrawal_delay_blocks
+);

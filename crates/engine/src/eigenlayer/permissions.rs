@@ -33,7 +33,12 @@ impl EigenLayer {
     }
 
     /// `checkCanCall`: rejects with `InvalidPermissions` unless `caller` may act for `account`.
-    pub(super) fn check_can_call(&self, account: Address, caller: Address, function: &'static str) -> Result<()> {
+    pub(super) fn check_can_call(
+        &self,
+        account: Address,
+        caller: Address,
+        function: &'static str,
+    ) -> Result<()> {
         if self.can_call(account, caller, function) {
             Ok(())
         } else {
@@ -49,7 +54,12 @@ impl EigenLayer {
         }
     }
 
-    pub(super) fn add_pending_admin(&mut self, sender: Address, args: &AccountAdmin, events: &mut Events) -> Result<()> {
+    pub(super) fn add_pending_admin(
+        &mut self,
+        sender: Address,
+        args: &AccountAdmin,
+        events: &mut Events,
+    ) -> Result<()> {
         self.check_admin(args.account, sender)?;
         let record = self.permissions.entry(args.account).or_default();
         if record.pending_admins.contains(&args.admin) || record.admins.contains(&args.admin) {
@@ -60,20 +70,33 @@ impl EigenLayer {
         Ok(())
     }
 
-    pub(super) fn remove_pending_admin(&mut self, sender: Address, args: &AccountAdmin, events: &mut Events) -> Result<()> {
+    pub(super) fn remove_pending_admin(
+        &mut self,
+        sender: Address,
+        args: &AccountAdmin,
+        events: &mut Events,
+    ) -> Result<()> {
         self.check_admin(args.account, sender)?;
         let removed = self
             .permissions
             .get_mut(&args.account)
             .is_some_and(|record| record.pending_admins.remove(&args.admin));
         if !removed {
-            return Err(EigenLayerError::AdminNotPending { account: args.account, caller: args.admin });
+            return Err(EigenLayerError::AdminNotPending {
+                account: args.account,
+                caller: args.admin,
+            });
         }
         events.push(Ev::PendingAdminRemoved { account: args.account, admin: args.admin });
         Ok(())
     }
 
-    pub(super) fn accept_admin(&mut self, sender: Address, account: Address, events: &mut Events) -> Result<()> {
+    pub(super) fn accept_admin(
+        &mut self,
+        sender: Address,
+        account: Address,
+        events: &mut Events,
+    ) -> Result<()> {
         let record = self.permissions.get_mut(&account);
         let Some(record) = record.filter(|r| r.pending_admins.contains(&sender)) else {
             return Err(EigenLayerError::AdminNotPending { account, caller: sender });
@@ -84,9 +107,15 @@ impl EigenLayer {
         Ok(())
     }
 
-    pub(super) fn remove_admin(&mut self, sender: Address, args: &AccountAdmin, events: &mut Events) -> Result<()> {
+    pub(super) fn remove_admin(
+        &mut self,
+        sender: Address,
+        args: &AccountAdmin,
+        events: &mut Events,
+    ) -> Result<()> {
         self.check_admin(args.account, sender)?;
-        let Some(record) = self.permissions.get_mut(&args.account).filter(|r| !r.admins.is_empty()) else {
+        let Some(record) = self.permissions.get_mut(&args.account).filter(|r| !r.admins.is_empty())
+        else {
             // The account is its own implicit admin, which cannot be removed.
             return Err(EigenLayerError::CannotHaveZeroAdmins(args.account));
         };
@@ -112,7 +141,8 @@ impl EigenLayer {
             return Err(EigenLayerError::UnknownFunction(args.function.clone()));
         }
         let key = (args.appointee, args.function.clone());
-        let present = self.permissions.get(&args.account).is_some_and(|r| r.appointees.contains(&key));
+        let present =
+            self.permissions.get(&args.account).is_some_and(|r| r.appointees.contains(&key));
         if present == grant {
             return Err(EigenLayerError::AppointeeAlreadySet {
                 appointee: args.appointee,

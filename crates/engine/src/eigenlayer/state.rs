@@ -531,7 +531,8 @@ mod tests {
             allocation.updated(50),
             Allocation { current_magnitude: 6, pending_diff: 0, effect_block: 0 }
         );
-        let delay = AllocationDelayInfo { delay: 5, is_set: true, pending_delay: 9, effect_block: 100 };
+        let delay =
+            AllocationDelayInfo { delay: 5, is_set: true, pending_delay: 9, effect_block: 100 };
         assert_eq!(delay.effective(99), (true, 5));
         assert_eq!(delay.effective(100), (true, 9));
     }

@@ -52,7 +52,8 @@ impl EigenLayer {
         if self.strategies.contains_key(&strategy) || strategy == BEACON_CHAIN_ETH_STRATEGY {
             return Err(EigenLayerError::StrategyAlreadyExists(token));
         }
-        self.strategies.insert(strategy, Strategy { token, total_shares: U256::ZERO, whitelisted: true });
+        self.strategies
+            .insert(strategy, Strategy { token, total_shares: U256::ZERO, whitelisted: true });
         Ok(strategy)
     }
 
@@ -143,7 +144,10 @@ impl EigenLayer {
         token: Address,
         shares: U256,
     ) -> Result<StrategyWithdrawal> {
-        let pool = self.strategies.get(&strategy).ok_or(EigenLayerError::StrategyNotWhitelisted(strategy))?;
+        let pool = self
+            .strategies
+            .get(&strategy)
+            .ok_or(EigenLayerError::StrategyNotWhitelisted(strategy))?;
         if token != pool.token {
             return Err(EigenLayerError::OnlyUnderlyingToken { strategy, token });
         }
@@ -228,11 +232,18 @@ impl EigenLayer {
 
     /// Checks adding `shares` to the staker's deposit shares (StrategyManager._addShares followed
     /// by DelegationManager.increaseDelegatedShares), computing the new position.
-    pub(super) fn plan_add_shares(&self, staker: Address, strategy: Address, shares: U256) -> Result<AddedShares> {
+    pub(super) fn plan_add_shares(
+        &self,
+        staker: Address,
+        strategy: Address,
+        shares: U256,
+    ) -> Result<AddedShares> {
         let record = self.stakers.get(&staker);
         let index = record.and_then(|r| r.position_index(strategy));
         let (previous, stored_dsf) = match (record, index) {
-            (Some(r), Some(i)) => (r.positions[i].deposit_shares, r.positions[i].deposit_scaling_factor),
+            (Some(r), Some(i)) => {
+                (r.positions[i].deposit_shares, r.positions[i].deposit_scaling_factor)
+            }
             _ => (U256::ZERO, U256::ZERO),
         };
         if index.is_none() && strategy != BEACON_CHAIN_ETH_STRATEGY {
@@ -269,15 +280,16 @@ impl EigenLayer {
 
     /// Writes what [`Self::plan_add_shares`] computed.
     pub(super) fn commit_added_shares(&mut self, added: AddedShares, events: &mut Events) {
+        let new_deposit_scaling_factor = added.position.deposit_scaling_factor;
         let record = self.stakers.entry_or_default(added.staker);
         match record.position_index(added.strategy) {
-            Some(i) => record.positions[i] = added.position.clone(),
-            None => record.positions.push(added.position.clone()),
+            Some(i) => record.positions[i] = added.position,
+            None => record.positions.push(added.position),
         }
         events.push(Ev::DepositScalingFactorUpdated {
             staker: added.staker,
             strategy: added.strategy,
-            new_deposit_scaling_factor: added.position.deposit_scaling_factor,
+            new_deposit_scaling_factor,
         });
         if let Some((operator, shares)) = added.operator_shares {
             let op = self.operators.get_mut(&operator).expect("delegated to an operator");

@@ -23,7 +23,9 @@ use crate::{
 };
 
 /// A call to one of EigenLayer's view functions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+)]
 #[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
 #[strum(serialize_all = "snake_case")]
 #[allow(missing_docs)] // each variant mirrors the contract's view of the same name
@@ -204,7 +206,8 @@ impl EigenLayer {
         let now = env.block;
         Ok(match view {
             V::GetWithdrawableShares(a) => {
-                let (withdrawable, deposit) = self.get_withdrawable_shares(a.staker, &a.strategies)?;
+                let (withdrawable, deposit) =
+                    self.get_withdrawable_shares(a.staker, &a.strategies)?;
                 json!({ "withdrawable_shares": amounts(withdrawable), "deposit_shares": amounts(deposit) })
             }
             V::GetDepositedShares(a) => {
@@ -216,36 +219,49 @@ impl EigenLayer {
                 json!({ "strategies": addresses(strategies), "shares": amounts(shares) })
             }
             V::DepositScalingFactor(a) => {
-                let stored = self.stakers.get(&a.staker).map_or(U256::ZERO, |r| r.stored_scaling_factor(a.strategy));
+                let stored = self
+                    .stakers
+                    .get(&a.staker)
+                    .map_or(U256::ZERO, |r| r.stored_scaling_factor(a.strategy));
                 Value::String(super::scaling_factor(stored).to_string())
             }
-            V::OperatorShares(a) => Value::String(self.operator_shares(a.operator, a.strategy).to_string()),
-            V::GetOperatorShares(a) => amounts(a.strategies.iter().map(|s| self.operator_shares(a.operator, *s))),
+            V::OperatorShares(a) => {
+                Value::String(self.operator_shares(a.operator, a.strategy).to_string())
+            }
+            V::GetOperatorShares(a) => {
+                amounts(a.strategies.iter().map(|s| self.operator_shares(a.operator, *s)))
+            }
             V::DelegatedTo(a) => address(self.delegated_to(a.staker).unwrap_or_default()),
             V::IsDelegated(a) => Value::Bool(self.delegated_to(a.staker).is_some()),
             V::IsOperator(a) => Value::Bool(self.is_operator(a.operator)),
-            V::DelegationApprover(a) => {
-                address(self.operators.get(&a.operator).map(|o| o.delegation_approver).unwrap_or_default())
-            }
+            V::DelegationApprover(a) => address(
+                self.operators.get(&a.operator).map(|o| o.delegation_approver).unwrap_or_default(),
+            ),
             V::GetMaxMagnitude(a) => {
                 Value::String(self.operator_max_magnitude(Some(a.operator), a.strategy).to_string())
             }
             V::GetMaxMagnitudes(a) => amounts(
-                a.strategies.iter().map(|s| U256::from(self.operator_max_magnitude(Some(a.operator), *s))),
+                a.strategies
+                    .iter()
+                    .map(|s| U256::from(self.operator_max_magnitude(Some(a.operator), *s))),
             ),
             V::GetMaxMagnitudesAtBlock(a) => amounts(a.strategies.iter().map(|s| {
                 let history = self.operators.get(&a.operator).and_then(|o| o.strategies.get(s));
-                U256::from(history.map_or(WAD_U64, |h| h.max_magnitude_history.upper_lookup(a.block_number, WAD_U64)))
+                U256::from(history.map_or(WAD_U64, |h| {
+                    h.max_magnitude_history.upper_lookup(a.block_number, WAD_U64)
+                }))
             })),
-            V::GetEncumberedMagnitude(a) => {
-                Value::String(self.get_encumbered_magnitude(now, a.operator, a.strategy).to_string())
-            }
+            V::GetEncumberedMagnitude(a) => Value::String(
+                self.get_encumbered_magnitude(now, a.operator, a.strategy).to_string(),
+            ),
             V::GetAllocatableMagnitude(a) => {
                 let max = self.operator_max_magnitude(Some(a.operator), a.strategy);
                 let encumbered = self.get_encumbered_magnitude(now, a.operator, a.strategy);
                 Value::String((max - encumbered).to_string())
             }
-            V::GetAllocation(a) => allocation_json(self.get_allocation(now, a.operator, a.operator_set, a.strategy)),
+            V::GetAllocation(a) => {
+                allocation_json(self.get_allocation(now, a.operator, a.operator_set, a.strategy))
+            }
             V::GetStrategyAllocations(a) => {
                 let record = self.operators.get(&a.operator);
                 let (sets, allocations): (Vec<Value>, Vec<Value>) = record
@@ -253,25 +269,41 @@ impl EigenLayer {
                         r.allocations
                             .iter()
                             .filter(|((_, strategy), _)| *strategy == a.strategy)
-                            .map(|((set, _), alloc)| (json!(set), allocation_json(alloc.updated(now))))
+                            .map(|((set, _), alloc)| {
+                                (json!(set), allocation_json(alloc.updated(now)))
+                            })
                             .unzip()
                     })
                     .unwrap_or_default();
                 json!({ "operator_sets": sets, "allocations": allocations })
             }
             V::GetAllocationDelay(a) => {
-                let (is_set, delay) = self.operators.get(&a.operator).map_or((false, 0), |o| o.allocation_delay.effective(now));
+                let (is_set, delay) = self
+                    .operators
+                    .get(&a.operator)
+                    .map_or((false, 0), |o| o.allocation_delay.effective(now));
                 json!({ "is_set": is_set, "delay": delay })
             }
-            V::GetMinimumSlashableStake(a) => {
-                self.slashable_stake(now, a.operator_set, &a.operators, &a.strategies, a.future_block, true)?
+            V::GetMinimumSlashableStake(a) => self.slashable_stake(
+                now,
+                a.operator_set,
+                &a.operators,
+                &a.strategies,
+                a.future_block,
+                true,
+            )?,
+            V::GetAllocatedStake(a) => {
+                self.slashable_stake(now, a.operator_set, &a.operators, &a.strategies, now, false)?
             }
-            V::GetAllocatedStake(a) => self.slashable_stake(now, a.operator_set, &a.operators, &a.strategies, now, false)?,
-            V::GetSlashableSharesInQueue(a) => {
-                Value::String(self.get_slashable_shares_in_queue(now, a.operator, a.strategy)?.to_string())
-            }
+            V::GetSlashableSharesInQueue(a) => Value::String(
+                self.get_slashable_shares_in_queue(now, a.operator, a.strategy)?.to_string(),
+            ),
             V::GetQueuedWithdrawals(a) => {
-                let roots = self.stakers.get(&a.staker).map(|r| r.queued_withdrawals.clone()).unwrap_or_default();
+                let roots = self
+                    .stakers
+                    .get(&a.staker)
+                    .map(|r| r.queued_withdrawals.clone())
+                    .unwrap_or_default();
                 let mut withdrawals = Vec::new();
                 let mut shares = Vec::new();
                 for root in roots {
@@ -282,38 +314,55 @@ impl EigenLayer {
                 json!({ "withdrawals": withdrawals, "shares": shares })
             }
             V::GetQueuedWithdrawal(a) => {
-                let (withdrawal, shares) = self.shares_by_withdrawal_root(now, a.withdrawal_root)?;
+                let (withdrawal, shares) =
+                    self.shares_by_withdrawal_root(now, a.withdrawal_root)?;
                 json!({ "withdrawal": withdrawal, "shares": amounts(shares) })
             }
             V::GetQueuedWithdrawalRoots(a) => json!(
-                self.stakers.get(&a.staker).map(|r| r.queued_withdrawals.clone()).unwrap_or_default()
+                self.stakers
+                    .get(&a.staker)
+                    .map(|r| r.queued_withdrawals.clone())
+                    .unwrap_or_default()
             ),
-            V::CumulativeWithdrawalsQueued(a) => {
-                Value::String(self.stakers.get(&a.staker).map_or(0, |r| r.withdrawal_nonce).to_string())
-            }
+            V::CumulativeWithdrawalsQueued(a) => Value::String(
+                self.stakers.get(&a.staker).map_or(0, |r| r.withdrawal_nonce).to_string(),
+            ),
             V::CalculateWithdrawalRoot(a) => json!(withdrawal_root(&a.withdrawal)),
-            V::CalculateDelegationApprovalDigestHash(a) => json!(self.delegation_approval_digest_hash(
-                a.staker,
-                a.operator,
-                a.approver,
-                a.approver_salt,
-                a.expiry
-            )),
-            V::MinWithdrawalDelayBlocks(_) => json!(self.params.min_withdrawal_delay_blocks),
-            V::IsOperatorSlashable(a) => {
-                Value::Bool(self.operators.get(&a.operator).is_some_and(|o| o.is_slashable_by(a.operator_set, now)))
+            V::CalculateDelegationApprovalDigestHash(a) => {
+                json!(self.delegation_approval_digest_hash(
+                    a.staker,
+                    a.operator,
+                    a.approver,
+                    a.approver_salt,
+                    a.expiry
+                ))
             }
-            V::IsMemberOfOperatorSet(a) => Value::Bool(self.set(a.operator_set)?.members.contains(&a.operator)),
+            V::MinWithdrawalDelayBlocks(_) => json!(self.params.min_withdrawal_delay_blocks),
+            V::IsOperatorSlashable(a) => Value::Bool(
+                self.operators
+                    .get(&a.operator)
+                    .is_some_and(|o| o.is_slashable_by(a.operator_set, now)),
+            ),
+            V::IsMemberOfOperatorSet(a) => {
+                Value::Bool(self.set(a.operator_set)?.members.contains(&a.operator))
+            }
             V::IsOperatorSet(a) => Value::Bool(self.operator_sets.contains_key(&a.operator_set)),
             V::GetMembers(a) => addresses(self.set(a.operator_set)?.members.iter().copied()),
             V::GetMemberCount(a) => json!(self.set(a.operator_set)?.members.len()),
             V::GetRegisteredSets(a) => json!(
                 self.operators
                     .get(&a.operator)
-                    .map(|o| o.registrations.iter().filter(|(_, s)| s.registered).map(|(set, _)| *set).collect::<Vec<_>>())
+                    .map(|o| o
+                        .registrations
+                        .iter()
+                        .filter(|(_, s)| s.registered)
+                        .map(|(set, _)| *set)
+                        .collect::<Vec<_>>())
                     .unwrap_or_default()
             ),
-            V::GetStrategiesInOperatorSet(a) => addresses(self.set(a.operator_set)?.strategies.iter().copied()),
+            V::GetStrategiesInOperatorSet(a) => {
+                addresses(self.set(a.operator_set)?.strategies.iter().copied())
+            }
             V::GetSlasher(a) => address(self.set(a.operator_set)?.slasher.effective(now)),
             V::GetRedistributionRecipient(a) => address(
                 self.set(a.operator_set)?
@@ -334,12 +383,17 @@ impl EigenLayer {
             V::SharesToUnderlyingView(a) => {
                 let pool = self.pool(a.strategy)?;
                 let balance = ledger.balance_of(pool.token, a.strategy);
-                Value::String(underlying_for_shares(a.amount_shares, pool.total_shares, balance)?.to_string())
+                Value::String(
+                    underlying_for_shares(a.amount_shares, pool.total_shares, balance)?.to_string(),
+                )
             }
             V::UnderlyingToSharesView(a) => {
                 let pool = self.pool(a.strategy)?;
                 let balance = ledger.balance_of(pool.token, a.strategy);
-                Value::String(shares_for_deposit(a.amount_underlying, pool.total_shares, balance)?.to_string())
+                Value::String(
+                    shares_for_deposit(a.amount_underlying, pool.total_shares, balance)?
+                        .to_string(),
+                )
             }
             V::StrategyIsWhitelistedForDeposit(a) => {
                 Value::Bool(self.strategies.get(&a.strategy).is_some_and(|s| s.whitelisted))
@@ -349,7 +403,9 @@ impl EigenLayer {
     }
 
     fn set(&self, operator_set: OperatorSet) -> Result<&super::state::OperatorSetInfo> {
-        self.operator_sets.get(&operator_set).ok_or(EigenLayerError::InvalidOperatorSet(operator_set))
+        self.operator_sets
+            .get(&operator_set)
+            .ok_or(EigenLayerError::InvalidOperatorSet(operator_set))
     }
 
     fn pool(&self, strategy: Address) -> Result<&super::state::Strategy> {
@@ -362,16 +418,19 @@ impl EigenLayer {
     }
 
     /// `getWithdrawableShares(staker, strategies)`: (withdrawable, deposit) shares.
-    pub fn get_withdrawable_shares(&self, staker: Address, strategies: &[Address]) -> Result<(Vec<U256>, Vec<U256>)> {
+    pub fn get_withdrawable_shares(
+        &self,
+        staker: Address,
+        strategies: &[Address],
+    ) -> Result<(Vec<U256>, Vec<U256>)> {
         let record = self.stakers.get(&staker);
         let operator = record.and_then(|r| r.delegated_to);
         let mut withdrawable = Vec::with_capacity(strategies.len());
         let mut deposit = Vec::with_capacity(strategies.len());
         for &strategy in strategies {
-            let (shares, dsf) = record.and_then(|r| r.position_index(strategy).map(|i| &r.positions[i])).map_or(
-                (U256::ZERO, U256::ZERO),
-                |p| (p.deposit_shares, p.deposit_scaling_factor),
-            );
+            let (shares, dsf) = record
+                .and_then(|r| r.position_index(strategy).map(|i| &r.positions[i]))
+                .map_or((U256::ZERO, U256::ZERO), |p| (p.deposit_shares, p.deposit_scaling_factor));
             let factor = self.slashing_factor(staker, operator, strategy)?;
             withdrawable.push(withdrawable_shares(shares, dsf, factor)?);
             deposit.push(shares);
@@ -380,8 +439,16 @@ impl EigenLayer {
     }
 
     /// `getAllocation`: the allocation with a matured pending change applied.
-    pub fn get_allocation(&self, now: u64, operator: Address, operator_set: OperatorSet, strategy: Address) -> Allocation {
-        self.operators.get(&operator).map_or_else(Allocation::default, |o| o.allocation(operator_set, strategy).updated(now))
+    pub fn get_allocation(
+        &self,
+        now: u64,
+        operator: Address,
+        operator_set: OperatorSet,
+        strategy: Address,
+    ) -> Allocation {
+        self.operators
+            .get(&operator)
+            .map_or_else(Allocation::default, |o| o.allocation(operator_set, strategy).updated(now))
     }
 
     /// `getEncumberedMagnitude`: the stored value with matured queued deallocations applied, as
@@ -423,10 +490,13 @@ impl EigenLayer {
                 }
                 let mut allocation = self.get_allocation(now, operator, operator_set, strategy);
                 if allocation.effect_block <= future_block && allocation.pending_diff < 0 {
-                    allocation.current_magnitude = u64::try_from(i128::from(allocation.current_magnitude) + allocation.pending_diff)
-                        .expect("a deallocation never exceeds the allocation");
+                    allocation.current_magnitude = u64::try_from(
+                        i128::from(allocation.current_magnitude) + allocation.pending_diff,
+                    )
+                    .expect("a deallocation never exceeds the allocation");
                 }
-                let proportion = math::div_wad(U256::from(allocation.current_magnitude), U256::from(max))?;
+                let proportion =
+                    math::div_wad(U256::from(allocation.current_magnitude), U256::from(max))?;
                 row.push(math::mul_wad(self.operator_shares(operator, strategy), proportion)?);
             }
             rows.push(amounts(row));
@@ -435,25 +505,40 @@ impl EigenLayer {
     }
 
     /// `getSlashableSharesInQueue`: queued shares still slashable by the operator's sets.
-    pub fn get_slashable_shares_in_queue(&self, now: u64, operator: Address, strategy: Address) -> Result<U256> {
-        let Some(entry) = self.operators.get(&operator).and_then(|o| o.strategies.get(&strategy)) else {
+    pub fn get_slashable_shares_in_queue(
+        &self,
+        now: u64,
+        operator: Address,
+        strategy: Address,
+    ) -> Result<U256> {
+        let Some(entry) = self.operators.get(&operator).and_then(|o| o.strategies.get(&strategy))
+        else {
             return Ok(U256::ZERO);
         };
         let delay = self.params.min_withdrawal_delay_blocks;
         let Some(window_start) = now.checked_sub(delay + 1) else {
-            return Err(EigenLayerError::SlashBeforeFirstWithdrawalWindow { first_block: delay + 1 });
+            return Err(EigenLayerError::SlashBeforeFirstWithdrawalWindow {
+                first_block: delay + 1,
+            });
         };
         let history = &entry.cumulative_scaled_shares;
-        let queued = math::sub(history.latest(U256::ZERO), history.upper_lookup(window_start, U256::ZERO))?;
+        let queued =
+            math::sub(history.latest(U256::ZERO), history.upper_lookup(window_start, U256::ZERO))?;
         let max = entry.max_magnitude();
         Ok(math::mul_wad(queued, U256::from(max))?)
     }
 
     /// `_getSharesByWithdrawalRoot`: the withdrawal and what it would pay now (historical
     /// factors once its slashable window has closed, current ones before).
-    pub fn shares_by_withdrawal_root(&self, now: u64, root: B256) -> Result<(Withdrawal, Vec<U256>)> {
-        let withdrawal = self.withdrawals.get(&root).ok_or(EigenLayerError::WithdrawalNotQueued(root))?;
-        let slashable_until = u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
+    pub fn shares_by_withdrawal_root(
+        &self,
+        now: u64,
+        root: B256,
+    ) -> Result<(Withdrawal, Vec<U256>)> {
+        let withdrawal =
+            self.withdrawals.get(&root).ok_or(EigenLayerError::WithdrawalNotQueued(root))?;
+        let slashable_until =
+            u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
         let operator = Some(withdrawal.delegated_to).filter(|op| !op.is_zero());
         let mut shares = Vec::with_capacity(withdrawal.strategies.len());
         for (&strategy, &scaled) in withdrawal.strategies.iter().zip(&withdrawal.scaled_shares) {
@@ -461,13 +546,16 @@ impl EigenLayer {
                 operator
                     .and_then(|op| self.operators.get(&op))
                     .and_then(|o| o.strategies.get(&strategy))
-                    .map_or(WAD_U64, |s| s.max_magnitude_history.upper_lookup(slashable_until, WAD_U64))
+                    .map_or(WAD_U64, |s| {
+                        s.max_magnitude_history.upper_lookup(slashable_until, WAD_U64)
+                    })
             } else {
                 self.operator_max_magnitude(operator, strategy)
             };
             let mut factor = U256::from(magnitude);
             if strategy == BEACON_CHAIN_ETH_STRATEGY {
-                factor = math::mul_wad(factor, self.beacon_chain_slashing_factor(withdrawal.staker))?;
+                factor =
+                    math::mul_wad(factor, self.beacon_chain_slashing_factor(withdrawal.staker))?;
             }
             shares.push(math::mul_wad(scaled, factor)?);
         }

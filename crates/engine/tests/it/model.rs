@@ -45,17 +45,29 @@ impl Model {
     }
 
     /// Learns from the events of an accepted call.
-    pub(crate) fn observe(&mut self, world: &World, events: &[rampart_engine::Event], is_slash: bool) -> Result<(), String> {
+    pub(crate) fn observe(
+        &mut self,
+        world: &World,
+        events: &[rampart_engine::Event],
+        is_slash: bool,
+    ) -> Result<(), String> {
         for event in events {
             match event {
-                rampart_engine::Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued { withdrawal, .. }) => {
+                rampart_engine::Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalQueued {
+                    withdrawal,
+                    ..
+                }) => {
                     self.queued.push((**withdrawal).clone());
                 }
-                rampart_engine::Event::EigenLayer(EigenLayerEvent::SlashingWithdrawalCompleted { withdrawal_root }) => {
+                rampart_engine::Event::EigenLayer(
+                    EigenLayerEvent::SlashingWithdrawalCompleted { withdrawal_root },
+                ) => {
                     let found = self
                         .queued
                         .iter()
-                        .find(|w| rampart_engine::eigenlayer::withdrawal_root(w) == *withdrawal_root)
+                        .find(|w| {
+                            rampart_engine::eigenlayer::withdrawal_root(w) == *withdrawal_root
+                        })
                         .ok_or("a withdrawal the model never saw queued was completed")?;
                     let delay = world.eigenlayer.params.min_withdrawal_delay_blocks;
                     if world.clock.block <= u64::from(found.start_block) + delay {
@@ -78,19 +90,29 @@ impl Model {
         for (&(staker, strategy), &before) in &self.withdrawable {
             let now = withdrawable(world, staker, strategy);
             if now > before {
-                return Err(format!("a slash raised {staker}'s withdrawable {strategy} from {before} to {now}"));
+                return Err(format!(
+                    "a slash raised {staker}'s withdrawable {strategy} from {before} to {now}"
+                ));
             }
         }
         Ok(())
     }
 
     /// Checks every invariant and refreshes what the model remembers.
-    pub(crate) fn check(&mut self, world: &World, stakers: &[Address], operators: &[Address], strategies: &[Address]) -> Result<(), String> {
+    pub(crate) fn check(
+        &mut self,
+        world: &World,
+        stakers: &[Address],
+        operators: &[Address],
+        strategies: &[Address],
+    ) -> Result<(), String> {
         world.check_invariants()?;
         for (&token, &minted) in &self.minted {
             let supply = amount(&view(world, "token.total_supply", json!({ "token": token })));
             if supply != minted {
-                return Err(format!("token {token}: supply {supply} but the model minted {minted}"));
+                return Err(format!(
+                    "token {token}: supply {supply} but the model minted {minted}"
+                ));
             }
         }
         let mut delegated: BTreeMap<(Address, Address), U256> = BTreeMap::new();
@@ -106,22 +128,34 @@ impl Model {
             }
         }
         for ((operator, strategy), sum) in delegated {
-            let shares = amount(&view(world, "eigenlayer.operator_shares", json!({ "operator": operator, "strategy": strategy })));
+            let shares = amount(&view(
+                world,
+                "eigenlayer.operator_shares",
+                json!({ "operator": operator, "strategy": strategy }),
+            ));
             if shares < sum {
-                return Err(format!("operator {operator} holds {shares} of {strategy} < its delegators' {sum}"));
+                return Err(format!(
+                    "operator {operator} holds {shares} of {strategy} < its delegators' {sum}"
+                ));
             }
         }
         for &operator in operators {
             for &strategy in strategies {
                 let args = json!({ "operator": operator, "strategy": strategy });
-                let max: u64 = amount(&view(world, "eigenlayer.get_max_magnitude", args.clone())).to();
-                let encumbered: u64 = amount(&view(world, "eigenlayer.get_encumbered_magnitude", args)).to();
+                let max: u64 =
+                    amount(&view(world, "eigenlayer.get_max_magnitude", args.clone())).to();
+                let encumbered: u64 =
+                    amount(&view(world, "eigenlayer.get_encumbered_magnitude", args)).to();
                 if encumbered > max || max > WAD_U64 {
-                    return Err(format!("{operator}/{strategy}: encumbered {encumbered}, max {max}"));
+                    return Err(format!(
+                        "{operator}/{strategy}: encumbered {encumbered}, max {max}"
+                    ));
                 }
                 let highest = self.max_magnitudes.entry((operator, strategy)).or_insert(WAD_U64);
                 if max > *highest {
-                    return Err(format!("{operator}/{strategy}: max magnitude rose from {highest} to {max}"));
+                    return Err(format!(
+                        "{operator}/{strategy}: max magnitude rose from {highest} to {max}"
+                    ));
                 }
                 *highest = max;
             }
@@ -131,6 +165,10 @@ impl Model {
 }
 
 fn withdrawable(world: &World, staker: Address, strategy: Address) -> U256 {
-    let result = view(world, "eigenlayer.get_withdrawable_shares", json!({ "staker": staker, "strategies": [strategy] }));
+    let result = view(
+        world,
+        "eigenlayer.get_withdrawable_shares",
+        json!({ "staker": staker, "strategies": [strategy] }),
+    );
     amount(&result["withdrawable_shares"][0])
 }

@@ -19,8 +19,8 @@ use rampart_engine::{
         calls::{
             AllocateParams, ClearBurnOrRedistributableShares, ClearDeallocationQueue,
             CompleteQueuedWithdrawal, CreateOperatorSets, CreateRedistributingOperatorSets,
-            CreateSetParams, DelegateTo, DeregisterFromOperatorSets, DeregisterParams,
-            DepositIntoStrategy, ModifyAllocations, OperatorSetStrategies, QueueWithdrawals,
+            CreateSetParams, DelegateTo, DepositIntoStrategy, DeregisterFromOperatorSets,
+            DeregisterParams, ModifyAllocations, OperatorSetStrategies, QueueWithdrawals,
             QueuedWithdrawalParams, Redelegate, RegisterAsOperator, RegisterForOperatorSets,
             RegisterParams, SetAllocationDelay, SlashOperator, SlashingParams, Undelegate,
             UpdateAvsMetadataUri,
@@ -57,7 +57,8 @@ enum Op {
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
-    let amount = prop_oneof![1u128..2_000, (1u128..50).prop_map(|n| n * ETHER), 1u128..(200 * ETHER)];
+    let amount =
+        prop_oneof![1u128..2_000, (1u128..50).prop_map(|n| n * ETHER), 1u128..(200 * ETHER)];
     prop_oneof![
         4 => (any::<u8>(), any::<u8>(), amount.clone()).prop_map(|(staker, asset, amount)| Op::Deposit { staker, asset, amount }),
         1 => (any::<u8>(), any::<u8>(), any::<u8>(), amount).prop_map(|(from, to, asset, amount)| Op::Transfer { from, to, asset, amount }),
@@ -91,7 +92,9 @@ struct Cast {
 
 impl Cast {
     fn new() -> Self {
-        let names = |prefix: &str, n: usize| (0..n).map(|i| named_address(&format!("{prefix}{i}"))).collect::<Vec<_>>();
+        let names = |prefix: &str, n: usize| {
+            (0..n).map(|i| named_address(&format!("{prefix}{i}"))).collect::<Vec<_>>()
+        };
         let avss = names("avs", 2);
         let sets = vec![
             OperatorSet { avs: avss[0], id: 0 },
@@ -129,7 +132,10 @@ fn setup(cast: &Cast, model: &mut Model) -> Vec<Input> {
     let admin = named_address("admin");
     let mut inputs = vec![Input::Advance(100)];
     for &avs in &cast.avss {
-        inputs.push(Input::Call(el(avs, C::UpdateAvsMetadataUri(UpdateAvsMetadataUri { avs, metadata_uri: String::new() }))));
+        inputs.push(Input::Call(el(
+            avs,
+            C::UpdateAvsMetadataUri(UpdateAvsMetadataUri { avs, metadata_uri: String::new() }),
+        )));
     }
     let params = |id: u32, assets: &[usize]| CreateSetParams {
         operator_set_id: id,
@@ -137,19 +143,34 @@ fn setup(cast: &Cast, model: &mut Model) -> Vec<Input> {
         slasher: None,
     };
     let avs0 = cast.avss[0];
-    inputs.push(Input::Call(el(avs0, C::CreateOperatorSets(CreateOperatorSets { avs: avs0, params: vec![params(0, &[0, 1]), params(1, &[2, 0])] }))));
+    inputs.push(Input::Call(el(
+        avs0,
+        C::CreateOperatorSets(CreateOperatorSets {
+            avs: avs0,
+            params: vec![params(0, &[0, 1]), params(1, &[2, 0])],
+        }),
+    )));
     let avs1 = cast.avss[1];
-    inputs.push(Input::Call(el(avs1, C::CreateOperatorSets(CreateOperatorSets { avs: avs1, params: vec![params(0, &[1])] }))));
-    inputs.push(Input::Call(el(avs1, C::CreateRedistributingOperatorSets(CreateRedistributingOperatorSets {
-        avs: avs1,
-        params: vec![params(7, &[0, 2])],
-        redistribution_recipients: vec![named_address("treasury")],
-    }))));
+    inputs.push(Input::Call(el(
+        avs1,
+        C::CreateOperatorSets(CreateOperatorSets { avs: avs1, params: vec![params(0, &[1])] }),
+    )));
+    inputs.push(Input::Call(el(
+        avs1,
+        C::CreateRedistributingOperatorSets(CreateRedistributingOperatorSets {
+            avs: avs1,
+            params: vec![params(7, &[0, 2])],
+            redistribution_recipients: vec![named_address("treasury")],
+        }),
+    )));
     for &staker in &cast.stakers {
         for &token in &cast.tokens {
             let amount = U256::from(1_000 * ETHER);
             model.minted(token, amount);
-            inputs.push(Input::Call(Call { sender: admin, action: Action::Token(TokenCall::Mint { to: staker, token, amount }) }));
+            inputs.push(Input::Call(Call {
+                sender: admin,
+                action: Action::Token(TokenCall::Mint { to: staker, token, amount }),
+            }));
         }
     }
     inputs
@@ -158,20 +179,40 @@ fn setup(cast: &Cast, model: &mut Model) -> Vec<Input> {
 fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
     match *op {
         Op::Deposit { staker, asset, amount } => {
-            let (strategy, token) = (Cast::pick(&cast.strategies, asset), Cast::pick(&cast.tokens, asset));
-            Input::Call(el(Cast::pick(&cast.stakers, staker), C::DepositIntoStrategy(DepositIntoStrategy { strategy, token, amount: U256::from(amount) })))
+            let (strategy, token) =
+                (Cast::pick(&cast.strategies, asset), Cast::pick(&cast.tokens, asset));
+            Input::Call(el(
+                Cast::pick(&cast.stakers, staker),
+                C::DepositIntoStrategy(DepositIntoStrategy {
+                    strategy,
+                    token,
+                    amount: U256::from(amount),
+                }),
+            ))
         }
         Op::Transfer { from, to, asset, amount } => Input::Call(Call {
             sender: Cast::pick(&cast.stakers, from),
-            action: Action::Token(TokenCall::Transfer { to: Cast::pick(&cast.stakers, to), token: Cast::pick(&cast.tokens, asset), amount: U256::from(amount) }),
+            action: Action::Token(TokenCall::Transfer {
+                to: Cast::pick(&cast.stakers, to),
+                token: Cast::pick(&cast.tokens, asset),
+                amount: U256::from(amount),
+            }),
         }),
         Op::RegisterOperator { operator, delay } => Input::Call(el(
             Cast::pick(&cast.operators, operator),
-            C::RegisterAsOperator(RegisterAsOperator { init_delegation_approver: Address::ZERO, allocation_delay: delay, metadata_uri: String::new() }),
+            C::RegisterAsOperator(RegisterAsOperator {
+                init_delegation_approver: Address::ZERO,
+                allocation_delay: delay,
+                metadata_uri: String::new(),
+            }),
         )),
         Op::Delegate { staker, operator } => Input::Call(el(
             Cast::pick(&cast.stakers, staker),
-            C::DelegateTo(DelegateTo { operator: Cast::pick(&cast.operators, operator), approver_signature_and_expiry: Default::default(), approver_salt: Default::default() }),
+            C::DelegateTo(DelegateTo {
+                operator: Cast::pick(&cast.operators, operator),
+                approver_signature_and_expiry: Default::default(),
+                approver_salt: Default::default(),
+            }),
         )),
         Op::Undelegate { staker, caller } => {
             let staker = Cast::pick(&cast.stakers, staker);
@@ -185,53 +226,100 @@ fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
         }
         Op::Redelegate { staker, operator } => Input::Call(el(
             Cast::pick(&cast.stakers, staker),
-            C::Redelegate(Redelegate { new_operator: Cast::pick(&cast.operators, operator), new_operator_approver_sig: Default::default(), approver_salt: Default::default() }),
+            C::Redelegate(Redelegate {
+                new_operator: Cast::pick(&cast.operators, operator),
+                new_operator_approver_sig: Default::default(),
+                approver_salt: Default::default(),
+            }),
         )),
         Op::Queue { staker, asset, eighths } => {
             let staker = Cast::pick(&cast.stakers, staker);
             let strategy = Cast::pick(&cast.strategies, asset);
-            let held = world.eigenlayer.stakers.get(&staker).map_or(U256::ZERO, |r| r.deposit_shares(strategy));
+            let held = world
+                .eigenlayer
+                .stakers
+                .get(&staker)
+                .map_or(U256::ZERO, |r| r.deposit_shares(strategy));
             let shares = held * U256::from(eighths) / U256::from(8);
-            Input::Call(el(staker, C::QueueWithdrawals(QueueWithdrawals {
-                params: vec![QueuedWithdrawalParams { strategies: vec![strategy], deposit_shares: vec![shares], deprecated_withdrawer: Address::ZERO }],
-            })))
+            Input::Call(el(
+                staker,
+                C::QueueWithdrawals(QueueWithdrawals {
+                    params: vec![QueuedWithdrawalParams {
+                        strategies: vec![strategy],
+                        deposit_shares: vec![shares],
+                        deprecated_withdrawer: Address::ZERO,
+                    }],
+                }),
+            ))
         }
         Op::Complete { index, as_tokens, wrong_sender } => {
             if model.queued.is_empty() {
                 return Input::Advance(1);
             }
             let withdrawal = model.queued[usize::from(index) % model.queued.len()].clone();
-            let tokens = withdrawal.strategies.iter().map(|s| world.eigenlayer.strategies[s].token).collect();
-            let sender = if wrong_sender { Cast::pick(&cast.stakers, index.wrapping_add(1)) } else { withdrawal.staker };
-            Input::Call(el(sender, C::CompleteQueuedWithdrawal(CompleteQueuedWithdrawal { withdrawal, tokens, receive_as_tokens: as_tokens })))
+            let tokens = withdrawal
+                .strategies
+                .iter()
+                .map(|s| world.eigenlayer.strategies[s].token)
+                .collect();
+            let sender = if wrong_sender {
+                Cast::pick(&cast.stakers, index.wrapping_add(1))
+            } else {
+                withdrawal.staker
+            };
+            Input::Call(el(
+                sender,
+                C::CompleteQueuedWithdrawal(CompleteQueuedWithdrawal {
+                    withdrawal,
+                    tokens,
+                    receive_as_tokens: as_tokens,
+                }),
+            ))
         }
         Op::Register { operator, set } => {
             let operator = Cast::pick(&cast.operators, operator);
             let set = Cast::pick(&cast.sets, set);
-            Input::Call(el(operator, C::RegisterForOperatorSets(RegisterForOperatorSets {
+            Input::Call(el(
                 operator,
-                params: RegisterParams { avs: set.avs, operator_set_ids: vec![set.id], data: Default::default() },
-            })))
+                C::RegisterForOperatorSets(RegisterForOperatorSets {
+                    operator,
+                    params: RegisterParams {
+                        avs: set.avs,
+                        operator_set_ids: vec![set.id],
+                        data: Default::default(),
+                    },
+                }),
+            ))
         }
         Op::Deregister { operator, set, by_avs } => {
             let operator = Cast::pick(&cast.operators, operator);
             let set = Cast::pick(&cast.sets, set);
             let sender = if by_avs { set.avs } else { operator };
-            Input::Call(el(sender, C::DeregisterFromOperatorSets(DeregisterFromOperatorSets {
-                params: DeregisterParams { operator, avs: set.avs, operator_set_ids: vec![set.id] },
-            })))
+            Input::Call(el(
+                sender,
+                C::DeregisterFromOperatorSets(DeregisterFromOperatorSets {
+                    params: DeregisterParams {
+                        operator,
+                        avs: set.avs,
+                        operator_set_ids: vec![set.id],
+                    },
+                }),
+            ))
         }
         Op::Allocate { operator, set, asset, percent } => {
             let operator = Cast::pick(&cast.operators, operator);
             let magnitude = u64::from(percent) * 10_000_000_000_000_000;
-            Input::Call(el(operator, C::ModifyAllocations(ModifyAllocations {
+            Input::Call(el(
                 operator,
-                params: vec![AllocateParams {
-                    operator_set: Cast::pick(&cast.sets, set),
-                    strategies: vec![Cast::pick(&cast.strategies, asset)],
-                    new_magnitudes: vec![magnitude],
-                }],
-            })))
+                C::ModifyAllocations(ModifyAllocations {
+                    operator,
+                    params: vec![AllocateParams {
+                        operator_set: Cast::pick(&cast.sets, set),
+                        strategies: vec![Cast::pick(&cast.strategies, asset)],
+                        new_magnitudes: vec![magnitude],
+                    }],
+                }),
+            ))
         }
         Op::ClearQueue { operator, asset } => Input::Call(el(
             Cast::pick(&cast.stakers, 0),
@@ -248,16 +336,19 @@ fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
             strategies.sort();
             let wad = U256::from(u128::from(percent) * 10_000_000_000_000_000);
             let sender = if wrong_caller { Cast::pick(&cast.stakers, operator) } else { set.avs };
-            Input::Call(el(sender, C::SlashOperator(SlashOperator {
-                avs: set.avs,
-                params: SlashingParams {
-                    operator: Cast::pick(&cast.operators, operator),
-                    operator_set_id: set.id,
-                    wads_to_slash: vec![wad; strategies.len()],
-                    strategies,
-                    description: String::new(),
-                },
-            })))
+            Input::Call(el(
+                sender,
+                C::SlashOperator(SlashOperator {
+                    avs: set.avs,
+                    params: SlashingParams {
+                        operator: Cast::pick(&cast.operators, operator),
+                        operator_set_id: set.id,
+                        wads_to_slash: vec![wad; strategies.len()],
+                        strategies,
+                        description: String::new(),
+                    },
+                }),
+            ))
         }
         Op::SetDelay { operator, delay } => {
             let operator = Cast::pick(&cast.operators, operator);
@@ -266,19 +357,35 @@ fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
         Op::Advance { blocks } => Input::Advance(u64::from(blocks)),
         Op::ClearBurn { set, slash_id } => Input::Call(el(
             Cast::pick(&cast.stakers, 1),
-            C::ClearBurnOrRedistributableShares(ClearBurnOrRedistributableShares { operator_set: Cast::pick(&cast.sets, set), slash_id: u64::from(slash_id) }),
+            C::ClearBurnOrRedistributableShares(ClearBurnOrRedistributableShares {
+                operator_set: Cast::pick(&cast.sets, set),
+                slash_id: u64::from(slash_id),
+            }),
         )),
         Op::ChangeSetStrategies { set, asset, add } => {
             let set = Cast::pick(&cast.sets, set);
-            let args = OperatorSetStrategies { avs: set.avs, operator_set_id: set.id, strategies: vec![Cast::pick(&cast.strategies, asset)] };
-            Input::Call(el(set.avs, if add { C::AddStrategiesToOperatorSet(args) } else { C::RemoveStrategiesFromOperatorSet(args) }))
+            let args = OperatorSetStrategies {
+                avs: set.avs,
+                operator_set_id: set.id,
+                strategies: vec![Cast::pick(&cast.strategies, asset)],
+            };
+            Input::Call(el(
+                set.avs,
+                if add {
+                    C::AddStrategiesToOperatorSet(args)
+                } else {
+                    C::RemoveStrategiesFromOperatorSet(args)
+                },
+            ))
         }
     }
 }
 
 fn apply_input(world: &mut World, input: &Input) -> Result<Vec<rampart_engine::Event>, String> {
     match input {
-        Input::Advance(blocks) => world.advance_blocks(*blocks).map(|()| Vec::new()).map_err(|e| e.to_string()),
+        Input::Advance(blocks) => {
+            world.advance_blocks(*blocks).map(|()| Vec::new()).map_err(|e| e.to_string())
+        }
         Input::Call(call) => world.apply(call).map_err(|e| format!("{}: {e}", e.name())),
     }
 }
@@ -297,7 +404,8 @@ fn run(ops: &[Op]) -> Result<BTreeMap<&'static str, (usize, usize)>, TestCaseErr
     let mut world = World::new(Params::TESTNET);
     let mut log = setup(&cast, &mut model);
     for input in &log {
-        apply_input(&mut world, input).map_err(|e| TestCaseError::fail(format!("setup failed: {e}")))?;
+        apply_input(&mut world, input)
+            .map_err(|e| TestCaseError::fail(format!("setup failed: {e}")))?;
     }
     let mut coverage: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     for op in ops {
@@ -307,12 +415,22 @@ fn run(ops: &[Op]) -> Result<BTreeMap<&'static str, (usize, usize)>, TestCaseErr
         match outcome {
             Ok(events) => {
                 coverage.entry(kind(op)).or_default().0 += 1;
-                let is_slash = matches!(&input, Input::Call(Call { action: Action::EigenLayer(C::SlashOperator(_)), .. }));
-                model.observe(&world, &events, is_slash).map_err(|e| TestCaseError::fail(format!("{op:?}: {e}")))?;
+                let is_slash = matches!(
+                    &input,
+                    Input::Call(Call { action: Action::EigenLayer(C::SlashOperator(_)), .. })
+                );
+                model
+                    .observe(&world, &events, is_slash)
+                    .map_err(|e| TestCaseError::fail(format!("{op:?}: {e}")))?;
             }
             Err(_) => {
                 coverage.entry(kind(op)).or_default().1 += 1;
-                prop_assert_eq!(world.state_hash(), before, "a rejected call changed the state: {:?}", op);
+                prop_assert_eq!(
+                    world.state_hash(),
+                    before,
+                    "a rejected call changed the state: {:?}",
+                    op
+                );
             }
         }
         model
@@ -344,7 +462,10 @@ proptest! {
 fn the_generator_reaches_every_kind_of_call_both_ways() {
     use proptest::{strategy::ValueTree, test_runner::TestRunner};
     let mut runner = TestRunner::deterministic();
-    let ops = prop::collection::vec(op_strategy(), 3000).new_tree(&mut runner).expect("generates").current();
+    let ops = prop::collection::vec(op_strategy(), 3000)
+        .new_tree(&mut runner)
+        .expect("generates")
+        .current();
     let coverage = run(&ops).expect("the long sequence keeps every invariant");
     for (kind, (accepted, rejected)) in &coverage {
         assert!(*accepted > 0, "{kind} was never accepted ({rejected} rejected)");

@@ -27,7 +27,12 @@ fn run_all(relative: &str, at_least: usize) {
         let report = run(&scenario).unwrap_or_else(|failure| panic!("{failure}"));
         assert!(report.checks() > 0, "{} checks nothing", file.display());
         let again = run(&scenario).unwrap_or_else(|failure| panic!("{failure}"));
-        assert_eq!(report.state_hash(), again.state_hash(), "{} is not deterministic", file.display());
+        assert_eq!(
+            report.state_hash(),
+            again.state_hash(),
+            "{} is not deterministic",
+            file.display()
+        );
     }
 }
 
