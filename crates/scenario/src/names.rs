@@ -16,6 +16,7 @@ impl NameBook {
     pub fn new() -> Self {
         let mut book = Self::default();
         book.names.insert(accounts::DEFAULT_BURN_ADDRESS, "burn".into());
+        book.names.insert(Address::ZERO, "address(0)".into());
         book.names.insert(accounts::NATIVE_ETH, "ETH".into());
         book.names.insert(accounts::BEACON_CHAIN_ETH_STRATEGY, "beaconChainETH".into());
         book.learn("admin");

@@ -452,8 +452,10 @@ impl EigenLayer {
                     let (op_shares, cumulative) = match operator_strategies.get(&strategy) {
                         Some(values) => *values,
                         None => {
-                            let entry = self.operators[&op].strategy(strategy);
-                            (entry.shares, entry.cumulative_scaled_shares.latest(U256::ZERO))
+                            let entry = self.operators[&op].strategies.get(&strategy);
+                            let shares = entry.map_or(U256::ZERO, |e| e.shares);
+                            let cumulative = entry.map_or(U256::ZERO, |e| e.cumulative_scaled_shares.latest(U256::ZERO));
+                            (shares, cumulative)
                         }
                     };
                     // The contract decrements operator shares before checking the staker's

@@ -195,16 +195,21 @@ impl<'de> Deserialize<'de> for StakerTable {
 
 /// A snapshot history keyed by block (`Snapshots.DefaultWadHistory` / `DefaultZeroHistory`).
 ///
-/// Keys never decrease; a push at the same block overwrites the last entry.
+/// Keys never decrease; a push at the same block overwrites the last entry. The latest value
+/// is kept beside the entries: every deposit and withdrawal reads it, while only historical
+/// lookups need the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History<T> {
     entries: Vec<(u64, T)>,
+    last: Option<T>,
 }
 
-impl<T: Copy> History<T> {
+impl<T: Copy + PartialEq + std::fmt::Debug> History<T> {
     /// The value at the latest snapshot, or `default` if there is none.
+    #[inline]
     pub fn latest(&self, default: T) -> T {
-        self.entries.last().map_or(default, |entry| entry.1)
+        debug_assert_eq!(self.last, self.entries.last().map(|e| e.1));
+        self.last.unwrap_or(default)
     }
 
     /// The value of the last snapshot taken at or before `block` (`upperLookup`).
@@ -223,6 +228,7 @@ impl<T: Copy> History<T> {
             }
             None => self.entries.push((block, value)),
         }
+        self.last = Some(value);
     }
 
     /// All snapshots, oldest first.
@@ -338,11 +344,6 @@ pub struct Operator {
 }
 
 impl Operator {
-    /// The operator's state for `strategy`, or the defaults of an untouched strategy.
-    pub fn strategy(&self, strategy: Address) -> OperatorStrategy {
-        self.strategies.get(&strategy).cloned().unwrap_or_default()
-    }
-
     /// Operator shares in `strategy`.
     pub fn shares(&self, strategy: Address) -> U256 {
         self.strategies.get(&strategy).map_or(U256::ZERO, |s| s.shares)
