@@ -1,6 +1,7 @@
 //! `rampart`: run scenarios, benchmark the engine.
 
 mod bench;
+mod node;
 mod run;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -24,6 +25,16 @@ enum Command {
     Run(run::RunArgs),
     /// Measure the engine: calls per second on a large world, and the cost of one slash.
     Bench(bench::BenchArgs),
+    /// Run a durable local restaking network with an HTTP API (docs at /docs).
+    Node(node::NodeArgs),
+    /// Sign and send a call to a node.
+    Call(node::CallArgs),
+    /// Read a view from a node.
+    View(node::ViewArgs),
+    /// List (and follow) a node's events.
+    Events(node::EventsArgs),
+    /// Load a node with signed calls and report throughput and latency.
+    Load(node::LoadArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +42,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::Node(args) => node::node(&args),
+        Command::Call(args) => node::call(&args),
+        Command::View(args) => node::view(&args),
+        Command::Events(args) => node::events(&args),
+        Command::Load(args) => node::load(&args),
     };
     match outcome {
         Ok(code) => code,

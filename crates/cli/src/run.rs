@@ -17,6 +17,9 @@ pub(crate) struct RunArgs {
     /// Print one line per scenario instead of every step.
     #[arg(long, short)]
     quiet: bool,
+    /// Run against a running node (started with --dev --block-time 0) instead of a fresh world.
+    #[arg(long)]
+    node: Option<String>,
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -24,9 +27,16 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut reports = Vec::new();
     let mut failures = 0usize;
     for file in &files {
-        let outcome = parse_file(file)
-            .map_err(|e| e.to_string())
-            .and_then(|scenario| run_scenario(&scenario).map_err(|failure| failure.to_string()));
+        let outcome = parse_file(file).map_err(|e| e.to_string()).and_then(|scenario| match &args
+            .node
+        {
+            None => run_scenario(&scenario).map_err(|failure| failure.to_string()),
+            Some(url) => {
+                let backend =
+                    rampart_node::remote::RemoteBackend::connect(url).map_err(|e| e.to_string())?;
+                rampart_scenario::run_on(&scenario, backend).map_err(|failure| failure.to_string())
+            }
+        });
         match outcome {
             Ok(report) => {
                 if args.json {
@@ -72,7 +82,7 @@ fn print_report(report: &Report, quiet: bool) {
     }
     println!(
         "ok   {steps} steps, {checks} checks, block {}, state {}",
-        report.world.clock.block,
+        report.final_block,
         short_hash(&report.state_hash().to_string())
     );
 }

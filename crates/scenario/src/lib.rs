@@ -9,12 +9,14 @@
 //!  file.toml ──parse──► Scenario { steps } ──run──► Report { outcomes }  |  Failure { step, expected, actual }
 //! ```
 
+mod backend;
 mod compare;
 mod names;
 mod parse;
 mod run;
 
+pub use backend::{Backend, LocalBackend, Reverted};
 pub use compare::matches;
 pub use names::NameBook;
 pub use parse::{ParseError, Scenario, Step, StepKind, parse, parse_file};
-pub use run::{Failure, Outcome, Report, run};
+pub use run::{Failure, Outcome, Report, run, run_on};

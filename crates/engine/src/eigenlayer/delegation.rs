@@ -454,7 +454,9 @@ impl EigenLayer {
                         None => {
                             let entry = self.operators[&op].strategies.get(&strategy);
                             let shares = entry.map_or(U256::ZERO, |e| e.shares);
-                            let cumulative = entry.map_or(U256::ZERO, |e| e.cumulative_scaled_shares.latest(U256::ZERO));
+                            let cumulative = entry.map_or(U256::ZERO, |e| {
+                                e.cumulative_scaled_shares.latest(U256::ZERO)
+                            });
                             (shares, cumulative)
                         }
                     };

@@ -1,0 +1,379 @@
+//! The node's replicated state machine: the world, per-account nonces, and the log entries that
+//! move it. Pure: no I/O, no clock; the writer feeds it and the store persists what it returns.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, B256, U256};
+use rampart_engine::{
+    Action, Call, Event, World,
+    accounts::{ADMIN_NAME, named_address, token_address},
+    eigenlayer::Params,
+    serde_ext,
+    world::TokenCall,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A call the node accepts: a world call, or a clock move (admin only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeCall {
+    /// A call to a protocol of the world.
+    World(Action),
+    /// `node.advance_blocks`: move the clock forward.
+    AdvanceBlocks(u64),
+}
+
+impl NodeCall {
+    /// Reads `protocol.function` and its arguments; `node.advance_blocks` takes `{ blocks }`.
+    pub fn parse(name: &str, args: Value) -> Result<Self, String> {
+        if name == "node.advance_blocks" {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                #[serde(with = "serde_ext::int")]
+                blocks: u64,
+            }
+            let args: Args =
+                serde_json::from_value(args).map_err(|e| format!("node.advance_blocks: {e}"))?;
+            return Ok(Self::AdvanceBlocks(args.blocks));
+        }
+        Action::parse(name, args).map(Self::World).map_err(|e| e.to_string())
+    }
+
+    /// `protocol.function`.
+    pub fn name(&self) -> String {
+        match self {
+            Self::World(action) => action.name(),
+            Self::AdvanceBlocks(_) => "node.advance_blocks".into(),
+        }
+    }
+
+    /// The arguments as JSON.
+    pub fn args(&self) -> Value {
+        match self {
+            Self::World(action) => action.args(),
+            Self::AdvanceBlocks(blocks) => serde_json::json!({ "blocks": blocks }),
+        }
+    }
+}
+
+impl Serialize for NodeCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_json::json!({ "call": self.name(), "args": self.args() }).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeCall {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            call: String,
+            #[serde(default)]
+            args: Value,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Self::parse(&raw.call, raw.args).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One accepted call, as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Position in the log, from 0.
+    pub seq: u64,
+    /// The block the call ran in.
+    pub block: u64,
+    /// Who sent it (recovered from its signature).
+    #[serde(with = "serde_ext::account")]
+    pub sender: Address,
+    /// The sender's nonce it used; `None` for genesis entries.
+    pub nonce: Option<u64>,
+    /// What was called.
+    #[serde(flatten)]
+    pub call: NodeCall,
+    /// What it emitted.
+    pub events: Vec<Event>,
+}
+
+/// How a node's world begins: parameters, chain id, and the accounts funded at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Genesis {
+    /// EigenLayer's parameter set.
+    pub params: Params,
+    /// The chain id signatures commit to.
+    pub chain_id: u64,
+    /// Accounts funded at genesis with `amount` of every default token.
+    pub funded: Vec<FundedAccount>,
+    /// Seconds per block of wall-clock time (0: the clock moves only by `node.advance_blocks`).
+    pub block_time_seconds: u64,
+}
+
+/// A named dev account funded at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundedAccount {
+    /// Its name (its key is `keccak256(name)`).
+    pub name: String,
+    /// Its address.
+    #[serde(with = "serde_ext::account")]
+    pub address: Address,
+    /// What it holds of each default token.
+    #[serde(with = "serde_ext::amount")]
+    pub amount: U256,
+}
+
+/// The documented dev accounts of `rampart node --dev`.
+pub const DEV_ACCOUNTS: [&str; 8] =
+    ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
+
+/// The tokens genesis funds accounts with.
+pub const GENESIS_TOKENS: [&str; 5] = ["ETH", "stETH", "rETH", "cbETH", "EIGEN"];
+
+impl Genesis {
+    /// A development genesis: the dev accounts hold 10,000 of every default token.
+    pub fn dev(params: Params, chain_id: u64, block_time_seconds: u64) -> Self {
+        let amount = U256::from(10_000u64) * U256::from(10u64).pow(U256::from(18u64));
+        let funded = DEV_ACCOUNTS
+            .iter()
+            .map(|name| FundedAccount {
+                name: (*name).to_owned(),
+                address: named_address(name),
+                amount,
+            })
+            .collect();
+        Self { params, chain_id, funded, block_time_seconds }
+    }
+
+    /// A genesis with no funded accounts.
+    pub fn empty(params: Params, chain_id: u64, block_time_seconds: u64) -> Self {
+        Self { params, chain_id, funded: Vec::new(), block_time_seconds }
+    }
+
+    /// The genesis calls: the admin mints each funded account's tokens.
+    pub fn calls(&self) -> Vec<NodeCall> {
+        let mut calls = Vec::new();
+        for account in &self.funded {
+            for symbol in GENESIS_TOKENS {
+                let mint = TokenCall::Mint {
+                    to: account.address,
+                    token: token_address(symbol),
+                    amount: account.amount,
+                };
+                calls.push(NodeCall::World(Action::Token(mint)));
+            }
+        }
+        calls
+    }
+}
+
+/// Why the state machine refused a call (nothing changed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// The nonce is not the sender's next one.
+    #[error("nonce {got} is not {sender}'s next nonce {expected}")]
+    BadNonce {
+        /// The sender.
+        sender: Address,
+        /// The nonce expected.
+        expected: u64,
+        /// The nonce given.
+        got: u64,
+    },
+    /// Only the admin may move the clock.
+    #[error("only the admin may call {0}")]
+    OnlyAdmin(String),
+    /// The world rejected the call.
+    #[error("{name}: {message}")]
+    Rejected {
+        /// The contract error name.
+        name: &'static str,
+        /// What it means.
+        message: String,
+    },
+    /// The clock cannot move there.
+    #[error("{0}")]
+    Clock(String),
+}
+
+/// The world plus what the node adds: nonces and the log position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeState {
+    /// The world.
+    pub world: World,
+    /// Next nonce per account.
+    pub nonces: BTreeMap<Address, u64>,
+    /// The next log sequence number.
+    pub next_seq: u64,
+}
+
+impl NodeState {
+    /// The state before genesis.
+    pub fn new(genesis: &Genesis) -> Self {
+        let mut world = World::new(genesis.params);
+        world.admin = named_address(ADMIN_NAME);
+        Self { world, nonces: BTreeMap::new(), next_seq: 0 }
+    }
+
+    /// The sender's next nonce.
+    pub fn nonce(&self, sender: Address) -> u64 {
+        self.nonces.get(&sender).copied().unwrap_or(0)
+    }
+
+    /// Applies a call at `block` (the clock first moves there if behind). On error nothing
+    /// changed; on success the returned entry is what the log must keep.
+    pub fn apply(
+        &mut self,
+        block: u64,
+        sender: Address,
+        nonce: Option<u64>,
+        call: &NodeCall,
+    ) -> Result<LogEntry, ChainError> {
+        if let Some(got) = nonce {
+            let expected = self.nonce(sender);
+            if got != expected {
+                return Err(ChainError::BadNonce { sender, expected, got });
+            }
+        }
+        let block = block.max(self.world.clock.block);
+        let before = self.world.clock;
+        self.world.set_block(block).map_err(|e| ChainError::Clock(e.to_string()))?;
+        let outcome = match call {
+            NodeCall::World(action) => self
+                .world
+                .apply(&Call { sender, action: action.clone() })
+                .map_err(|r| ChainError::Rejected { name: r.name(), message: r.to_string() }),
+            NodeCall::AdvanceBlocks(blocks) => {
+                if sender == self.world.admin {
+                    self.world
+                        .advance_blocks(*blocks)
+                        .map(|()| Vec::new())
+                        .map_err(|e| ChainError::Clock(e.to_string()))
+                } else {
+                    Err(ChainError::OnlyAdmin(call.name()))
+                }
+            }
+        };
+        let events = match outcome {
+            Ok(events) => events,
+            Err(error) => {
+                // A rejected call changes nothing, not even the clock.
+                self.world.clock = before;
+                return Err(error);
+            }
+        };
+        if nonce.is_some() {
+            *self.nonces.entry(sender).or_default() += 1;
+        }
+        let entry = LogEntry {
+            seq: self.next_seq,
+            block: self.world.clock.block,
+            sender,
+            nonce,
+            call: call.clone(),
+            events,
+        };
+        self.next_seq += 1;
+        Ok(entry)
+    }
+
+    /// Re-applies a logged entry; it must succeed and emit exactly what was logged.
+    pub fn replay(&mut self, entry: &LogEntry) -> Result<(), String> {
+        if entry.seq != self.next_seq {
+            return Err(format!("log entry {} follows {}", entry.seq, self.next_seq));
+        }
+        let block = match entry.call {
+            // The entry records the block after advancing.
+            NodeCall::AdvanceBlocks(blocks) => {
+                entry.block.checked_sub(blocks).ok_or("bad advance entry")?
+            }
+            NodeCall::World(_) => entry.block,
+        };
+        let replayed = self
+            .apply(block, entry.sender, entry.nonce, &entry.call)
+            .map_err(|e| format!("log entry {} no longer applies: {e}", entry.seq))?;
+        if replayed != *entry {
+            return Err(format!(
+                "log entry {} replays to different events: the engine is not deterministic",
+                entry.seq
+            ));
+        }
+        Ok(())
+    }
+
+    /// The commitment to the whole node state: the world's hash with the nonces and position.
+    pub fn state_hash(&self) -> B256 {
+        let mut hasher = alloy_primitives::Keccak256::new();
+        hasher.update(self.world.state_hash());
+        hasher.update(serde_json::to_vec(&self.nonces).expect("serializes"));
+        hasher.update(self.next_seq.to_be_bytes());
+        hasher.finalize()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_checked_and_rejections_change_nothing() {
+        let genesis = Genesis::dev(Params::TESTNET, 31337, 0);
+        let mut state = NodeState::new(&genesis);
+        let admin = state.world.admin;
+        for call in genesis.calls() {
+            state.apply(0, admin, None, &call).unwrap();
+        }
+        let alice = named_address("alice");
+        let transfer = NodeCall::parse(
+            "token.transfer",
+            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1 ether" }),
+        )
+        .unwrap();
+        assert!(matches!(
+            state.apply(5, alice, Some(1), &transfer),
+            Err(ChainError::BadNonce { expected: 0, .. })
+        ));
+        let entry = state.apply(5, alice, Some(0), &transfer).unwrap();
+        assert_eq!(entry.block, 5);
+        assert_eq!(state.nonce(alice), 1);
+        let before = state.state_hash();
+        let too_much = NodeCall::parse(
+            "token.transfer",
+            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1000000 ether" }),
+        )
+        .unwrap();
+        assert!(matches!(
+            state.apply(9, alice, Some(1), &too_much),
+            Err(ChainError::Rejected { name: "InsufficientBalance", .. })
+        ));
+        assert_eq!(state.state_hash(), before, "neither the world, the nonce nor the clock moved");
+        let advance = NodeCall::AdvanceBlocks(10);
+        assert!(matches!(state.apply(5, alice, Some(1), &advance), Err(ChainError::OnlyAdmin(_))));
+        state.apply(5, admin, Some(0), &advance).unwrap();
+        assert_eq!(state.world.clock.block, 15);
+    }
+
+    #[test]
+    fn entries_round_trip_and_replay() {
+        let genesis = Genesis::dev(Params::TESTNET, 31337, 0);
+        let mut state = NodeState::new(&genesis);
+        let admin = state.world.admin;
+        let mut log = Vec::new();
+        for call in genesis.calls() {
+            log.push(state.apply(0, admin, None, &call).unwrap());
+        }
+        let deposit = NodeCall::parse(
+            "eigenlayer.deposit_into_strategy",
+            serde_json::json!({ "strategy": "stETH", "token": "stETH", "amount": "3 ether" }),
+        )
+        .unwrap();
+        log.push(state.apply(7, named_address("alice"), Some(0), &deposit).unwrap());
+        log.push(state.apply(7, admin, Some(0), &NodeCall::AdvanceBlocks(3)).unwrap());
+        let encoded = serde_json::to_vec(&log).unwrap();
+        let decoded: Vec<LogEntry> = serde_json::from_slice(&encoded).unwrap();
+        assert_eq!(decoded, log);
+        let mut replica = NodeState::new(&genesis);
+        for entry in &decoded {
+            replica.replay(entry).unwrap();
+        }
+        assert_eq!(replica.state_hash(), state.state_hash());
+    }
+}

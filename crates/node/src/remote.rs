@@ -1,0 +1,122 @@
+//! Running a scenario against a node (`rampart run FILE --node URL`).
+//!
+//! Calls are signed with the named senders' keys (a name's key is `keccak256(name)`), clock
+//! steps become the admin's `node.advance_blocks`, and views go to `/v1/views`, so a scenario
+//! checks a running node exactly as it checks an in-memory world. Clock steps need the node's
+//! admin key to be the dev admin's, and exact block placement needs `--block-time 0`.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, B256};
+use rampart_engine::accounts::{ADMIN_NAME, named_signing_key, parse_hex_address};
+use rampart_scenario::{Backend, Reverted};
+use serde_json::{Value, json};
+
+use crate::client::{Client, ClientError};
+
+/// A node as a scenario backend.
+#[derive(Debug)]
+pub struct RemoteBackend {
+    client: Client,
+    chain_id: u64,
+    nonces: BTreeMap<Address, u64>,
+}
+
+impl RemoteBackend {
+    /// Connects to the node at `url`.
+    pub fn connect(url: &str) -> Result<Self, ClientError> {
+        let client = Client::new(url);
+        let chain_id = client.health()?.chain_id;
+        Ok(Self { client, chain_id, nonces: BTreeMap::new() })
+    }
+
+    fn submit(
+        &mut self,
+        sender_name: &str,
+        call: &str,
+        args: Value,
+    ) -> Result<Vec<Value>, Reverted> {
+        if parse_hex_address(sender_name).is_some() {
+            return Err(Reverted {
+                name: "BadCall".into(),
+                message: "a scenario run against a node signs with named accounts' keys; use a name, not an address, in `from`".into(),
+            });
+        }
+        let key = named_signing_key(sender_name);
+        let sender = Address::from_private_key(&key);
+        let nonce = match self.nonces.get(&sender) {
+            Some(nonce) => *nonce,
+            None => self.client.nonce(sender).map_err(reverted)?,
+        };
+        match self.client.submit(&key, self.chain_id, Some(nonce), call, args) {
+            Ok(receipt) => {
+                self.nonces.insert(sender, nonce + 1);
+                Ok(receipt.events)
+            }
+            Err(error) => {
+                // Someone else may have used the account: ask again next time.
+                self.nonces.remove(&sender);
+                Err(reverted(error))
+            }
+        }
+    }
+}
+
+fn reverted(error: ClientError) -> Reverted {
+    match error {
+        ClientError::Api { code, revert, message, .. } => {
+            let name = match (code.as_str(), revert) {
+                (_, Some(revert)) => revert,
+                ("UnknownCall" | "MalformedPayload", None) => "BadCall".into(),
+                (_, None) => code,
+            };
+            Reverted { name, message }
+        }
+        ClientError::Transport(message) => Reverted { name: "Transport".into(), message },
+    }
+}
+
+impl Backend for RemoteBackend {
+    fn apply(
+        &mut self,
+        sender_name: &str,
+        _sender: Address,
+        name: &str,
+        args: Value,
+    ) -> Result<Vec<Value>, Reverted> {
+        self.submit(sender_name, name, args)
+    }
+
+    fn view(&mut self, name: &str, args: Value) -> Result<Value, Reverted> {
+        self.client.view(name, args).map(|response| response.value).map_err(reverted)
+    }
+
+    fn set_block(&mut self, block: u64) -> Result<(), String> {
+        let current = self.block();
+        if block < current {
+            return Err(format!(
+                "cannot move the clock back from block {current} to block {block}"
+            ));
+        }
+        if block == current { Ok(()) } else { self.advance_blocks(block - current) }
+    }
+
+    fn advance_blocks(&mut self, blocks: u64) -> Result<(), String> {
+        self.submit(ADMIN_NAME, "node.advance_blocks", json!({ "blocks": blocks }))
+            .map(|_| ())
+            .map_err(|e| format!("{}: {}", e.name, e.message))
+    }
+
+    fn block(&mut self) -> u64 {
+        self.client.health().map_or(0, |h| h.block)
+    }
+
+    fn check_invariants(&mut self) -> Result<(), String> {
+        // The node checks its own state; a client sees only views.
+        Ok(())
+    }
+
+    fn state_hash(&mut self) -> Option<B256> {
+        self.client.health().ok().and_then(|h| h.state_hash.parse().ok())
+    }
+}
