@@ -107,29 +107,46 @@ struct Shared {
     state: RwLock<NodeState>,
     store: Store,
     genesis: Genesis,
-    submit: mpsc::Sender<Submission>,
+    /// The writer's inbox; taken away at shutdown so the writer sees its channel close.
+    submit: RwLock<Option<mpsc::Sender<Submission>>>,
     entries: broadcast::Sender<Arc<Value>>,
     metrics: Metrics,
     recovered_hash: B256,
     verified: bool,
+    /// Flips to `true` when the node stops, ending the live streams so shutdown can finish.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// A running node's address and a way to stop it (for tests and embedding).
-#[derive(Debug)]
 pub struct NodeHandle {
     /// The address it listens on.
     pub listen: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
     task: tokio::task::JoinHandle<Result<(), NodeError>>,
+    shared: Arc<Shared>,
+    writer: std::thread::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for NodeHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeHandle").field("listen", &self.listen).finish_non_exhaustive()
+    }
 }
 
 impl NodeHandle {
-    /// Stops serving and waits for the server to finish.
+    /// Stops serving, lets the writer finish what it was given, and closes the store.
     pub async fn stop(mut self) -> Result<(), NodeError> {
         if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+            let _ = shutdown.send(true);
         }
-        self.task.await.map_err(|e| NodeError::Recovery(e.to_string()))?
+        let served = self.task.await.map_err(|e| NodeError::Recovery(e.to_string()))?;
+        self.shared.submit.write().expect("not poisoned").take();
+        let writer = self.writer;
+        tokio::task::spawn_blocking(move || writer.join())
+            .await
+            .map_err(|e| NodeError::Recovery(e.to_string()))?
+            .map_err(|_| NodeError::Recovery("the writer panicked".into()))?;
+        served
     }
 }
 
@@ -141,34 +158,36 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
     let (state, recovered_hash, verified) = recover(&store, &genesis, config.verify_on_start)?;
     let (submit, receive) = mpsc::channel(MAX_BATCH * 4);
     let (entries, _) = broadcast::channel(16_384);
+    let (shutdown_send, stopping) = tokio::sync::watch::channel(false);
     let shared = Arc::new(Shared {
         state: RwLock::new(state),
         store,
         genesis,
-        submit,
+        submit: RwLock::new(Some(submit)),
         entries,
         metrics: Metrics::default(),
         recovered_hash,
         verified,
+        stopping,
     });
     let writer_shared = Arc::clone(&shared);
     let snapshot_every = config.snapshot_every.max(1);
-    std::thread::Builder::new()
+    let writer = std::thread::Builder::new()
         .name("rampart-writer".into())
         .spawn(move || writer(&writer_shared, receive, snapshot_every))?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let listen = listener.local_addr()?;
-    let (shutdown_send, shutdown_receive) = oneshot::channel::<()>();
-    let app = router(shared);
+    let mut shutdown_receive = shutdown_send.subscribe();
+    let app = router(Arc::clone(&shared));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
-                let _ = shutdown_receive.await;
+                let _ = shutdown_receive.wait_for(|stop| *stop).await;
             })
             .await?;
         Ok(())
     });
-    Ok(NodeHandle { listen, shutdown: Some(shutdown_send), task })
+    Ok(NodeHandle { listen, shutdown: Some(shutdown_send), task, shared, writer })
 }
 
 fn load_genesis(store: &Store, configured: &Genesis) -> Result<Genesis, NodeError> {
@@ -553,7 +572,10 @@ async fn enqueue(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "UnknownCall", e))?;
     let (reply, receive) = oneshot::channel();
     let submission = Submission { sender: verified.from, nonce: verified.nonce, call, reply };
-    shared.submit.send(submission).await.map_err(|_| {
+    let inbox = shared.submit.read().expect("not poisoned").clone().ok_or_else(|| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", "the node is stopping")
+    })?;
+    inbox.send(submission).await.map_err(|_| {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", "the writer has stopped")
     })?;
     Ok(receive)
@@ -806,8 +828,13 @@ async fn stream_events(
             let seq = entry["seq"].as_u64()?;
             (replayed_until.is_none_or(|until| seq > until)).then_some(entry)
         });
+    let mut stopping = shared.stopping.clone();
+    let stopped = async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
     let stream = past
         .chain(live)
+        .take_until(stopped)
         .map(|entry| Ok(SseEvent::default().event("entry").data(entry.to_string())));
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

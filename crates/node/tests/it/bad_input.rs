@@ -1,0 +1,168 @@
+//! Malformed JSON, unknown calls and fields, bad signatures, stale nonces, wrong chains,
+//! oversized bodies and unauthorized clock moves each get a 4xx JSON error naming the problem,
+//! and none of them changes the state.
+
+use alloy_primitives::Address;
+use rampart_engine::accounts::{named_address, named_signing_key};
+use rampart_node::{
+    Client, ClientError,
+    auth::{Payload, sign},
+};
+use serde_json::{Value, json};
+
+use crate::{client, start_node};
+
+fn signed(from: &str, nonce: u64, chain_id: u64, call: &str, args: Value) -> Value {
+    let payload = Payload { chain_id, from: named_address(from), nonce, call: call.into(), args };
+    serde_json::to_value(sign(&named_signing_key(from), &payload)).unwrap()
+}
+
+fn expect_error(
+    outcome: Result<rampart_node::server::Receipt, ClientError>,
+    status: u16,
+    code: &str,
+) {
+    match outcome {
+        Err(ClientError::Api { status: got, code: got_code, message, .. }) => {
+            assert_eq!((got, got_code.as_str()), (status, code), "{message}");
+            assert!(!message.is_empty());
+        }
+        other => panic!("expected {status} {code}, got {other:?}"),
+    }
+}
+
+fn raw(api: &Client, body: &[u8], status: u16, code: &str) {
+    let (got, text) = api.post_raw("/v1/calls", body).unwrap();
+    assert_eq!(got, status, "{text}");
+    let error: Value = serde_json::from_str(&text).expect("errors are JSON");
+    assert_eq!(error["error"]["code"], code, "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path()).await;
+    let api = client(&node);
+    tokio::task::spawn_blocking(move || {
+        let before = api.health().unwrap().state_hash;
+        let transfer = json!({ "to": "bob", "token": "ETH", "amount": "1 ether" });
+
+        raw(&api, b"{not json", 400, "MalformedJson");
+        raw(&api, b"[1, 2]", 400, "MalformedJson");
+        raw(&api, br#"{"payload": "{}", "signature": "0x00", "extra": 1}"#, 400, "MalformedJson");
+        raw(&api, &vec![b' '; 70 * 1024], 413, "BodyTooLarge");
+
+        // A signature that does not parse, or that another key made.
+        let mut forged = signed("alice", 0, 31_337, "token.transfer", transfer.clone());
+        forged["signature"] = json!("0x1234");
+        expect_error(api.submit_signed(&forged), 401, "MalformedSignature");
+        let mut impostor = signed("mallory", 0, 31_337, "token.transfer", transfer.clone());
+        impostor["payload"] =
+            signed("alice", 0, 31_337, "token.transfer", transfer.clone())["payload"].clone();
+        expect_error(api.submit_signed(&impostor), 401, "WrongSigner");
+
+        // Signed for another chain; unknown calls and fields; a payload that is not a payload.
+        expect_error(
+            api.submit_signed(&signed("alice", 0, 1, "token.transfer", transfer.clone())),
+            400,
+            "WrongChain",
+        );
+        expect_error(
+            api.submit_signed(&signed("alice", 0, 31_337, "token.teleport", json!({}))),
+            400,
+            "UnknownCall",
+        );
+        let unknown_field = json!({ "to": "bob", "token": "ETH", "amount": "1", "memo": "hi" });
+        expect_error(
+            api.submit_signed(&signed("alice", 0, 31_337, "token.transfer", unknown_field)),
+            400,
+            "UnknownCall",
+        );
+        let bad_amount = json!({ "to": "bob", "token": "ETH", "amount": "lots" });
+        expect_error(
+            api.submit_signed(&signed("alice", 0, 31_337, "token.transfer", bad_amount)),
+            400,
+            "UnknownCall",
+        );
+
+        // Replays and skipped nonces.
+        expect_error(
+            api.submit_signed(&signed("alice", 5, 31_337, "token.transfer", transfer.clone())),
+            409,
+            "BadNonce",
+        );
+        let first = signed("alice", 0, 31_337, "token.transfer", transfer.clone());
+        let before_first = api.health().unwrap().state_hash;
+        assert_eq!(before_first, before, "nothing so far changed the state");
+        api.submit_signed(&first).unwrap();
+        expect_error(api.submit_signed(&first), 409, "BadNonce");
+        let after_first = api.health().unwrap().state_hash;
+
+        // Protocol reverts and admin-only calls.
+        let too_much = json!({ "to": "bob", "token": "ETH", "amount": "1000000 ether" });
+        match api.submit_signed(&signed("alice", 1, 31_337, "token.transfer", too_much)) {
+            Err(ClientError::Api { status: 422, code, revert, .. }) => {
+                assert_eq!(code, "Reverted");
+                assert_eq!(revert.as_deref(), Some("InsufficientBalance"));
+            }
+            other => panic!("expected a revert, got {other:?}"),
+        }
+        expect_error(
+            api.submit_signed(&signed(
+                "alice",
+                1,
+                31_337,
+                "node.advance_blocks",
+                json!({ "blocks": 5 }),
+            )),
+            403,
+            "OnlyAdmin",
+        );
+        expect_error(
+            api.submit_signed(&signed(
+                "alice",
+                1,
+                31_337,
+                "token.mint",
+                json!({ "to": "alice", "token": "ETH", "amount": "1" }),
+            )),
+            422,
+            "Reverted",
+        );
+
+        // Views and events with bad input.
+        let (status, text) =
+            api.post_raw("/v1/views", br#"{"view": "eigenlayer.nope", "args": {}}"#).unwrap();
+        assert_eq!(status, 400, "{text}");
+        let (status, _) = api.get_text("/v1/events?limit=abc").unwrap();
+        assert_eq!(status, 400);
+        let (status, _) = api.get_text("/v1/nonces/alice").unwrap();
+        assert_eq!(status, 400);
+        let (status, text) = api.get_text("/no/such/endpoint").unwrap();
+        assert_eq!(status, 404, "{text}");
+
+        // Only the one valid transfer changed anything; alice's nonce moved once.
+        assert_eq!(api.health().unwrap().state_hash, after_first);
+        assert_eq!(api.nonce(named_address("alice")).unwrap(), 1);
+        assert_eq!(api.nonce(Address::ZERO).unwrap(), 0);
+
+        // A batch answers each call on its own.
+        let batch = [
+            signed("bob", 0, 31_337, "token.transfer", transfer.clone()),
+            signed("bob", 0, 31_337, "token.transfer", transfer.clone()),
+            signed("bob", 1, 31_337, "token.transfer", transfer),
+        ];
+        let results = api.submit_batch(&batch).unwrap();
+        let codes: Vec<&str> = results
+            .iter()
+            .map(|r| match r {
+                rampart_node::server::BatchResult::Ok(_) => "ok",
+                rampart_node::server::BatchResult::Error(e) => e.code.as_str(),
+            })
+            .collect();
+        assert_eq!(codes, vec!["ok", "BadNonce", "ok"]);
+    })
+    .await
+    .unwrap();
+    node.stop().await.unwrap();
+}

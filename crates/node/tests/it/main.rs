@@ -1,0 +1,27 @@
+//! The node over real HTTP on loopback: what a newcomer does, and what bad input gets.
+
+mod bad_input;
+mod lifecycle;
+
+use std::path::Path;
+
+use rampart_engine::eigenlayer::Params;
+use rampart_node::{Client, Genesis, NodeConfig, NodeHandle};
+
+/// A dev node on a free loopback port with its data in `dir`; the clock moves only by
+/// `node.advance_blocks`.
+pub(crate) async fn start_node(dir: &Path) -> NodeHandle {
+    let config = NodeConfig {
+        data_dir: dir.to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        genesis: Genesis::dev(Params::TESTNET, 31_337, 0),
+        snapshot_every: 7,
+        verify_on_start: true,
+    };
+    rampart_node::start(config).await.expect("the node starts")
+}
+
+/// A blocking client of `node`, for use inside `spawn_blocking`.
+pub(crate) fn client(node: &NodeHandle) -> Client {
+    Client::new(&format!("http://{}", node.listen))
+}
