@@ -17,9 +17,20 @@ use crate::{
     math, serde_ext,
 };
 
-/// The tokens every new world starts with: native ETH, the three large LSTs, and EIGEN.
-pub const DEFAULT_TOKENS: [(&str, u8); 5] =
-    [("ETH", 18), ("stETH", 18), ("rETH", 18), ("cbETH", 18), ("EIGEN", 18)];
+/// The tokens every new world starts with: native ETH, the three large LSTs, EIGEN, BTC (in
+/// satoshi, 8 decimals) and Babylon's BABY (6 decimals).
+pub const DEFAULT_TOKENS: [(&str, u8); 7] = [
+    ("ETH", 18),
+    ("stETH", 18),
+    ("rETH", 18),
+    ("cbETH", 18),
+    ("EIGEN", 18),
+    ("BTC", 8),
+    ("BABY", 6),
+];
+
+/// The tokens with an EigenLayer strategy in a new world.
+pub const DEFAULT_STRATEGY_TOKENS: [&str; 4] = ["stETH", "rETH", "cbETH", "EIGEN"];
 
 /// What the ledger knows of a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod accounts;
+pub mod babylon;
 pub mod clock;
 pub mod eigenlayer;
 pub mod ledger;

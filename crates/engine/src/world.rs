@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 
 use crate::{
     accounts::{ADMIN_NAME, named_address},
+    babylon::{
+        Babylon, BabylonCall, BabylonEnv, BabylonError, BabylonEvent, BabylonParams, BabylonView,
+    },
     clock::{Clock, ClockError},
     eigenlayer::{
         self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env,
@@ -40,6 +43,8 @@ pub enum Action {
     Token(TokenCall),
     /// EigenLayer's core contracts.
     EigenLayer(EigenLayerCall),
+    /// Babylon's BTC staking and finality modules.
+    Babylon(BabylonCall),
 }
 
 /// Calls of the `token` protocol: the shared ledger.
@@ -92,6 +97,8 @@ pub enum View {
     Token(TokenView),
     /// EigenLayer's view functions.
     EigenLayer(EigenLayerView),
+    /// Babylon's queries.
+    Babylon(BabylonView),
 }
 
 /// Views of the `token` protocol.
@@ -123,6 +130,8 @@ pub enum Event {
     Token(TokenEvent),
     /// From EigenLayer.
     EigenLayer(EigenLayerEvent),
+    /// From Babylon.
+    Babylon(BabylonEvent),
 }
 
 /// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
@@ -163,6 +172,9 @@ pub enum Rejection {
     /// EigenLayer reverted.
     #[error(transparent)]
     EigenLayer(#[from] EigenLayerError),
+    /// Babylon rejected the message.
+    #[error(transparent)]
+    Babylon(#[from] BabylonError),
     /// Only the world's admin may do this.
     #[error("only the admin may call {0}")]
     OnlyAdmin(&'static str),
@@ -174,6 +186,7 @@ impl Rejection {
         match self {
             Self::Ledger(inner) => inner.into(),
             Self::EigenLayer(inner) => inner.name(),
+            Self::Babylon(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
     }
@@ -185,7 +198,7 @@ impl Rejection {
 pub struct ParseError(pub String);
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 2] = ["token", "eigenlayer"];
+pub const PROTOCOLS: [&str; 3] = ["token", "eigenlayer", "babylon"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -214,6 +227,7 @@ impl Action {
         match protocol {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
+            "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -226,6 +240,7 @@ impl Action {
         match self {
             Self::Token(call) => format!("token.{}", <&str>::from(call)),
             Self::EigenLayer(call) => format!("eigenlayer.{}", call.name()),
+            Self::Babylon(call) => format!("babylon.{}", <&str>::from(call)),
         }
     }
 
@@ -234,6 +249,7 @@ impl Action {
         let full = match self {
             Self::Token(call) => serde_json::to_value(call),
             Self::EigenLayer(call) => serde_json::to_value(call),
+            Self::Babylon(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
         full.get("args").cloned().unwrap_or(Value::Null)
@@ -266,6 +282,7 @@ impl View {
         match protocol {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
+            "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -286,6 +303,8 @@ pub struct World {
     pub ledger: Ledger,
     /// EigenLayer.
     pub eigenlayer: EigenLayer,
+    /// Babylon.
+    pub babylon: Babylon,
 }
 
 impl Default for World {
@@ -300,12 +319,24 @@ impl World {
     pub fn new(params: Params) -> Self {
         let ledger = Ledger::with_default_tokens();
         let mut eigenlayer = EigenLayer::new(params);
-        let erc20s: Vec<Address> =
-            ledger.tokens().filter(|(a, _)| !Ledger::is_native_eth(**a)).map(|(a, _)| *a).collect();
-        for token in erc20s {
+        for symbol in crate::ledger::DEFAULT_STRATEGY_TOKENS {
+            let token = crate::accounts::token_address(symbol);
             eigenlayer.deploy_strategy(&ledger, token).expect("default strategies are distinct");
         }
-        Self { clock: Clock::default(), admin: named_address(ADMIN_NAME), ledger, eigenlayer }
+        // One switch for every module: testnet parameters mean short delays everywhere.
+        let babylon_params = if params == Params::TESTNET {
+            BabylonParams::testnet()
+        } else {
+            BabylonParams::mainnet()
+        };
+        let babylon = Babylon::new(babylon_params);
+        Self {
+            clock: Clock::default(),
+            admin: named_address(ADMIN_NAME),
+            ledger,
+            eigenlayer,
+            babylon,
+        }
     }
 
     /// What a call sees of the world.
@@ -325,6 +356,15 @@ impl World {
                 .into_iter()
                 .map(Event::EigenLayer)
                 .collect()),
+            Action::Babylon(babylon_call) => {
+                let env = self.babylon_env();
+                Ok(self
+                    .babylon
+                    .apply(&mut self.ledger, &env, call.sender, babylon_call)?
+                    .into_iter()
+                    .map(Event::Babylon)
+                    .collect())
+            }
         }
     }
 
@@ -377,7 +417,15 @@ impl World {
             View::EigenLayer(el_view) => {
                 Ok(self.eigenlayer.view(&self.ledger, &self.env(), el_view)?)
             }
+            View::Babylon(babylon_view) => {
+                Ok(self.babylon.view(&self.babylon_env(), self.clock.block, babylon_view)?)
+            }
         }
+    }
+
+    /// What a Babylon message sees: the BTC tip derived from the world's clock.
+    pub fn babylon_env(&self) -> BabylonEnv {
+        BabylonEnv { btc_height: self.babylon.btc_height_at(self.clock.block), admin: self.admin }
     }
 
     /// Moves the clock to `block`.
@@ -406,7 +454,8 @@ impl World {
     /// Checks every module's invariants (for tests: walks the whole state).
     pub fn check_invariants(&self) -> Result<(), String> {
         self.ledger.check_invariants()?;
-        self.eigenlayer.check_invariants()
+        self.eigenlayer.check_invariants()?;
+        self.babylon.check_invariants(&self.ledger)
     }
 }
 

@@ -1,0 +1,258 @@
+//! Babylon Bitcoin staking: finality providers, BTC delegations through their states, EOTS
+//! finality votes whose double-signing reveals the key and slashes every delegation to the
+//! provider, multi-staking across networks, and rewards.
+//!
+//! BTC is the ledger's `BTC` token in satoshi. Registering a delegation moves the staked
+//! satoshi into the module's escrow (the Taproot staking output); they leave it only as a burn
+//! (a slash's OP_RETURN output), a fee to Bitcoin miners (unbonding and slashing
+//! transactions), or a return to the staker. So for every delegation
+//! `value = still locked + burned + fees + returned`, which `invariants` checks.
+//!
+//! Babylon keeps its own clocks, derived here from the world's: a Bitcoin block every 600 s
+//! (50 Ethereum blocks) from `btc_genesis_height` at the world's block 0.
+//!
+//! Not modelled: liveness jailing (missed votes), the BTC light client (inclusion proofs are
+//! reduced to the including block's height, which must be k blocks below the tip), and the
+//! covenant's adaptor signatures (covenant members sign by sending a message).
+
+pub mod calls;
+mod calls_impl;
+pub mod eots;
+pub mod errors;
+pub mod events;
+pub mod invariants;
+pub mod state;
+pub mod views;
+
+use alloy_primitives::{Address, B256};
+
+pub use self::{
+    calls::BabylonCall,
+    errors::BabylonError,
+    events::BabylonEvent,
+    state::{Babylon, BabylonParams, BtcDelegation, DelegationStatus, FinalityProvider},
+    views::BabylonView,
+};
+use crate::accounts::{derived_address, named_address};
+
+/// Ethereum blocks per Bitcoin block (600 s / 12 s).
+pub const ETHEREUM_BLOCKS_PER_BTC_BLOCK: u64 = 50;
+
+/// The BTC height at the default genesis (2026-01-01).
+pub const DEFAULT_BTC_GENESIS_HEIGHT: u64 = 930_000;
+
+/// Where staked satoshi wait (the staking outputs).
+pub fn escrow_address() -> Address {
+    derived_address("rampart.babylon", "staking-outputs")
+}
+
+/// Where slashed satoshi go (the OP_RETURN burn output).
+pub fn burn_address() -> Address {
+    derived_address("rampart.babylon", "burn")
+}
+
+/// Where Bitcoin transaction fees go.
+pub fn miners_address() -> Address {
+    derived_address("rampart.bitcoin", "miners")
+}
+
+/// Where rewards wait for their claims.
+pub fn rewards_address() -> Address {
+    derived_address("rampart.babylon", "rewards")
+}
+
+/// What a Babylon message sees of the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BabylonEnv {
+    /// The BTC tip height.
+    pub btc_height: u64,
+    /// The world's admin, acting as governance.
+    pub admin: Address,
+}
+
+type Result<T, E = BabylonError> = std::result::Result<T, E>;
+
+impl BabylonParams {
+    /// Babylon Genesis mainnet (phase 2): 6-of-9 covenant, 0.005–5,000 BTC, 64,000-block
+    /// timelock, 1,008-block unbonding, 0.1% slashing, k = 30.
+    pub fn mainnet() -> Self {
+        Self {
+            btc_activation_height: 0,
+            covenant_members: (0..9).map(|i| named_address(&format!("covenant{i}"))).collect(),
+            covenant_quorum: 6,
+            min_staking_value_sat: 500_000,
+            max_staking_value_sat: 500_000_000_000,
+            min_staking_time_blocks: 64_000,
+            max_staking_time_blocks: 64_000,
+            unbonding_time_blocks: 1_008,
+            unbonding_fee_sat: 9_600,
+            slashing_rate_ppm: 1_000,
+            min_slashing_tx_fee_sat: 100_000,
+            min_commission_rate_ppm: 30_000,
+            btc_confirmation_depth: 30,
+            max_active_finality_providers: 60,
+        }
+    }
+
+    /// Short times for scenarios (the code defaults' spirit): 2-of-3 covenant, 10–1,000-block
+    /// timelocks, 5-block unbonding, 10% slashing, k = 2.
+    pub fn testnet() -> Self {
+        Self {
+            btc_activation_height: 0,
+            covenant_members: (0..3).map(|i| named_address(&format!("covenant{i}"))).collect(),
+            covenant_quorum: 2,
+            min_staking_value_sat: 10_000,
+            max_staking_value_sat: 1_000_000_000,
+            min_staking_time_blocks: 10,
+            max_staking_time_blocks: 1_000,
+            unbonding_time_blocks: 5,
+            unbonding_fee_sat: 1_000,
+            slashing_rate_ppm: 100_000,
+            min_slashing_tx_fee_sat: 1_000,
+            min_commission_rate_ppm: 0,
+            btc_confirmation_depth: 2,
+            max_active_finality_providers: 10,
+        }
+    }
+
+    /// Checks the chain's parameter rules.
+    pub fn validate(&self) -> Result<()> {
+        let fail = |why: &str| Err(BabylonError::InvalidParams(why.to_owned()));
+        let members = u32::try_from(self.covenant_members.len()).unwrap_or(u32::MAX);
+        if self.covenant_quorum == 0 || self.covenant_quorum > members {
+            return fail("the covenant quorum must be between 1 and the number of members");
+        }
+        if self.min_staking_value_sat == 0
+            || self.min_staking_value_sat > self.max_staking_value_sat
+        {
+            return fail("staking values must satisfy 0 < min <= max");
+        }
+        if self.min_staking_time_blocks == 0
+            || self.min_staking_time_blocks > self.max_staking_time_blocks
+            || self.max_staking_time_blocks >= 65_535
+        {
+            return fail("staking times must satisfy 0 < min <= max < 65535");
+        }
+        if self.unbonding_time_blocks == 0 || self.unbonding_time_blocks >= 65_535 {
+            return fail("the unbonding time must be in [1, 65535)");
+        }
+        if self.unbonding_fee_sat >= self.min_staking_value_sat {
+            return fail("the unbonding fee must be below the minimum stake");
+        }
+        if self.slashing_rate_ppm == 0 || self.slashing_rate_ppm >= state::PPM {
+            return fail("the slashing rate must be in (0, 1)");
+        }
+        if self.min_commission_rate_ppm > state::PPM {
+            return fail("the minimum commission must be at most 1");
+        }
+        if self.btc_confirmation_depth == 0 || self.max_active_finality_providers == 0 {
+            return fail("the confirmation depth and the active set must be positive");
+        }
+        Ok(())
+    }
+}
+
+impl Babylon {
+    /// A Babylon with one parameter version and only Babylon Genesis registered.
+    pub fn new(params: BabylonParams) -> Self {
+        params.validate().expect("built-in parameters are valid");
+        let mut consumers = std::collections::BTreeMap::new();
+        consumers.insert(state::BABYLON_GENESIS.to_owned(), "Babylon Genesis".to_owned());
+        Self {
+            params: vec![params],
+            btc_genesis_height: DEFAULT_BTC_GENESIS_HEIGHT,
+            consumers,
+            finality_providers: Default::default(),
+            delegations: Default::default(),
+            delegation_count: 0,
+            public_randomness: Default::default(),
+            votes: Default::default(),
+            power_tables: Default::default(),
+            rewards: Default::default(),
+        }
+    }
+
+    /// The BTC tip at the world's `block`.
+    pub fn btc_height_at(&self, block: u64) -> u64 {
+        self.btc_genesis_height + block / ETHEREUM_BLOCKS_PER_BTC_BLOCK
+    }
+
+    /// The index of the parameter version in force at a BTC height.
+    pub fn params_version_at(&self, btc_height: u64) -> u32 {
+        let index =
+            self.params.partition_point(|p| p.btc_activation_height <= btc_height).max(1) - 1;
+        u32::try_from(index).expect("few versions")
+    }
+
+    /// A parameter version.
+    pub fn params(&self, version: u32) -> &BabylonParams {
+        &self.params[version as usize]
+    }
+
+    /// A delegation's status at a BTC height (`GetStatus`).
+    pub fn status(&self, delegation: &BtcDelegation, btc_height: u64) -> DelegationStatus {
+        let params = self.params(delegation.params_version);
+        if delegation.withdrawn {
+            return DelegationStatus::Withdrawn;
+        }
+        if delegation.slashed_at.is_some() {
+            return DelegationStatus::Slashed;
+        }
+        if delegation.unbonded_at.is_some() {
+            return DelegationStatus::Unbonded;
+        }
+        let signatures = u32::try_from(delegation.covenant_signers.len()).unwrap_or(u32::MAX);
+        if signatures < params.covenant_quorum {
+            return DelegationStatus::Pending;
+        }
+        let Some(start) = delegation.start_height else { return DelegationStatus::Verified };
+        if btc_height < start {
+            return DelegationStatus::Unbonded;
+        }
+        let end = start + delegation.staking_time_blocks;
+        if btc_height + params.unbonding_time_blocks >= end {
+            return DelegationStatus::Expired;
+        }
+        DelegationStatus::Active
+    }
+
+    /// Current voting power of every provider of a network that has any (unsorted, unbounded).
+    pub fn current_power(
+        &self,
+        consumer_id: &str,
+        btc_height: u64,
+    ) -> std::collections::BTreeMap<B256, u64> {
+        let mut power = std::collections::BTreeMap::new();
+        for delegation in self.delegations.values() {
+            if self.status(delegation, btc_height) != DelegationStatus::Active {
+                continue;
+            }
+            for fp in &delegation.fp_btc_pks {
+                let provider = &self.finality_providers[fp];
+                if provider.consumer_id == consumer_id && provider.slashed.is_none() {
+                    *power.entry(*fp).or_insert(0u64) += delegation.value_sat;
+                }
+            }
+        }
+        power
+    }
+
+    /// The voting power table of a network at a height: the top N providers by power that
+    /// committed randomness for the height (ties broken by key).
+    pub fn power_table(
+        &self,
+        consumer_id: &str,
+        height: u64,
+        btc_height: u64,
+    ) -> std::collections::BTreeMap<B256, u64> {
+        let max =
+            self.params(self.params_version_at(btc_height)).max_active_finality_providers as usize;
+        let mut ranked: Vec<(B256, u64)> = self
+            .current_power(consumer_id, btc_height)
+            .into_iter()
+            .filter(|(fp, power)| *power > 0 && self.public_randomness.contains_key(&(*fp, height)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.into_iter().take(max).collect()
+    }
+}
