@@ -17,6 +17,11 @@ impl NameBook {
         let mut book = Self::default();
         book.names.insert(accounts::DEFAULT_BURN_ADDRESS, "burn".into());
         book.names.insert(Address::ZERO, "address(0)".into());
+        book.names
+            .insert(rampart_engine::babylon::escrow_address(), "babylon staking outputs".into());
+        book.names.insert(rampart_engine::babylon::burn_address(), "babylon burn".into());
+        book.names.insert(rampart_engine::babylon::miners_address(), "bitcoin miners".into());
+        book.names.insert(rampart_engine::babylon::rewards_address(), "babylon rewards".into());
         book.names.insert(accounts::NATIVE_ETH, "ETH".into());
         book.names.insert(accounts::BEACON_CHAIN_ETH_STRATEGY, "beaconChainETH".into());
         book.learn("admin");

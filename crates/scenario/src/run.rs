@@ -223,6 +223,7 @@ impl<B: Backend> Runner<'_, B> {
         let mut args = self.substitute(args);
         self.names.learn_from(&args);
         self.sign_approvals(name, sender, &mut args).map_err(|m| fail(self, m, None, None))?;
+        expand_babylon(name, &mut args).map_err(|m| fail(self, m, None, None))?;
         let result = self.backend.apply(&sender_name, sender, name, args);
         if let Err(reverted) = &result
             && reverted.name == "BadCall"
@@ -291,9 +292,11 @@ impl<B: Backend> Runner<'_, B> {
         name: &str,
         args: &Value,
     ) -> Result<Outcome, Box<Failure>> {
-        let args = self.substitute(args);
+        let mut args = self.substitute(args);
         self.names.learn_from(&args);
         let what = format!("view {name}");
+        expand_babylon(name, &mut args)
+            .map_err(|m| self.fail(number, step, &what, m, None, None))?;
         let value = self.backend.view(name, args).map_err(|rejection| {
             let message = if rejection.name == "BadCall" {
                 format!("bad view: {}", rejection.message)
@@ -442,6 +445,67 @@ impl<B: Backend> Runner<'_, B> {
     }
 }
 
+/// Scenario shorthands for Babylon's cryptography, computed with the named provider's keys:
+/// `commit_pub_rand_list` with `num_pub_rand` instead of `pub_rand_list`, and
+/// `add_finality_sig` with `signed_by` instead of `pub_rand` and `finality_sig`. A
+/// `block_app_hash` that is not 0x hex stands for its keccak256 (`"block-10-a"`).
+fn expand_babylon(name: &str, args: &mut Value) -> Result<(), String> {
+    use rampart_engine::babylon::eots;
+    let Some(object) = args.as_object_mut() else { return Ok(()) };
+    let height_of = |value: Option<&Value>, field: &str| -> Result<u64, String> {
+        let value = value.ok_or_else(|| format!("`{field}` is required"))?;
+        rampart_engine::serde_ext::int::deserialize::<_, u64>(value.clone())
+            .map_err(|e| format!("{field}: {e}"))
+    };
+    if name.starts_with("babylon.")
+        && let Some(text) = object.get("block_app_hash").and_then(Value::as_str)
+        && !text.starts_with("0x")
+    {
+        let hash = alloy_primitives::keccak256(text.as_bytes());
+        object.insert("block_app_hash".into(), json!(hash));
+    }
+    match name {
+        "babylon.commit_pub_rand_list" => {
+            let Some(count) = object.remove("num_pub_rand") else { return Ok(()) };
+            let count = height_of(Some(&count), "num_pub_rand")?;
+            let provider = object
+                .get("fp_btc_pk")
+                .and_then(Value::as_str)
+                .ok_or("`fp_btc_pk` names the provider")?
+                .to_owned();
+            let start = height_of(object.get("start_height"), "start_height")?;
+            let list: Result<Vec<Value>, String> = (start..start + count.min(100_000))
+                .map(|height| {
+                    let randomness = eots::named_randomness(&provider, height);
+                    eots::public_randomness(&randomness)
+                        .map(|r| json!(r))
+                        .map_err(|e| e.to_string())
+                })
+                .collect();
+            object.insert("pub_rand_list".into(), Value::Array(list?));
+        }
+        "babylon.add_finality_sig" => {
+            let Some(signer) = object.remove("signed_by") else { return Ok(()) };
+            let signer = signer.as_str().ok_or("`signed_by` names the provider")?.to_owned();
+            let height = height_of(object.get("block_height"), "block_height")?;
+            let block: B256 = serde_json::from_value(
+                object.get("block_app_hash").cloned().unwrap_or(Value::Null),
+            )
+            .map_err(|e| format!("block_app_hash: {e}"))?;
+            let randomness = eots::named_randomness(&signer, height);
+            let public = eots::public_randomness(&randomness).map_err(|e| e.to_string())?;
+            let message = eots::vote_message(height, &block);
+            let signature = eots::sign(&eots::named_secret(&signer), &randomness, &message)
+                .map_err(|e| e.to_string())?;
+            object.insert("pub_rand".into(), json!(public));
+            // An explicit signature is kept: how a scenario tests a forged vote.
+            object.entry("finality_sig").or_insert(json!(signature));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 fn resolve_account(text: &str) -> Result<Address, String> {
     rampart_engine::serde_ext::account::deserialize(Value::String(text.to_owned()))
         .map_err(|e| e.to_string())
@@ -455,6 +519,7 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "SlashingWithdrawalQueued" => Some(event["withdrawal"].clone()),
             "OperatorSlashed" => Some(event["slash_id"].clone()),
             "OperatorSetCreated" => Some(event["operator_set"].clone()),
+            "BtcDelegationCreated" => Some(event["staking_tx_hash"].clone()),
             _ => None,
         })
         .collect()

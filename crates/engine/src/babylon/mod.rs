@@ -256,3 +256,120 @@ impl Babylon {
         ranked.into_iter().take(max).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+
+    use super::{calls::*, *};
+    use crate::{
+        Action, Call, World, accounts::token_address, eigenlayer::Params, world::TokenCall,
+    };
+
+    fn call(
+        world: &mut World,
+        sender: &str,
+        message: BabylonCall,
+    ) -> std::result::Result<(), String> {
+        world
+            .apply(&Call { sender: named_address(sender), action: Action::Babylon(message) })
+            .map(|_| ())
+            .map_err(|e| e.name().to_owned())
+    }
+
+    #[test]
+    fn parameter_rules_are_enforced() {
+        let good = BabylonParams::mainnet();
+        assert!(good.validate().is_ok());
+        let broken: [fn(&mut BabylonParams); 6] = [
+            |p| p.covenant_quorum = 10,
+            |p| p.min_staking_value_sat = p.max_staking_value_sat + 1,
+            |p| p.max_staking_time_blocks = 70_000,
+            |p| p.unbonding_fee_sat = p.min_staking_value_sat,
+            |p| p.slashing_rate_ppm = 0,
+            |p| p.btc_confirmation_depth = 0,
+        ];
+        for breaks in broken {
+            let mut params = good.clone();
+            breaks(&mut params);
+            assert!(matches!(params.validate(), Err(BabylonError::InvalidParams(_))), "{params:?}");
+        }
+    }
+
+    #[test]
+    fn a_stake_is_checked_against_the_parameters_in_force_at_its_inclusion() {
+        let mut world = World::new(Params::TESTNET);
+        let mint = TokenCall::Mint {
+            to: named_address("s"),
+            token: token_address("BTC"),
+            amount: U256::from(10_000_000u64),
+        };
+        world.apply(&Call { sender: world.admin, action: Action::Token(mint) }).unwrap();
+        let fp = btc_key::resolve("fp").unwrap();
+        call(
+            &mut world,
+            "op",
+            BabylonCall::CreateFinalityProvider(CreateFinalityProvider {
+                btc_pk: fp,
+                commission: "0".into(),
+                consumer_id: "bbn-1".into(),
+                moniker: String::new(),
+            }),
+        )
+        .unwrap();
+        call(
+            &mut world,
+            "s",
+            BabylonCall::CreateBtcDelegation(CreateBtcDelegation {
+                fp_btc_pk_list: vec![fp],
+                staking_time: 100,
+                staking_value: 50_000,
+            }),
+        )
+        .unwrap();
+        let hash = *world.babylon.delegations.keys().next().unwrap();
+        // From BTC height 930,003 the minimum stake is 100,000 sat; only governance may say so.
+        let mut stricter = BabylonParams::testnet();
+        stricter.btc_activation_height = 930_003;
+        stricter.min_staking_value_sat = 100_000;
+        assert_eq!(
+            call(&mut world, "mallory", BabylonCall::UpdateParams(stricter.clone())),
+            Err("Unauthorized".into())
+        );
+        call(&mut world, "admin", BabylonCall::UpdateParams(stricter.clone())).unwrap();
+        assert_eq!(
+            call(&mut world, "admin", BabylonCall::UpdateParams(stricter)),
+            Err("InvalidParams".into())
+        );
+        assert_eq!(world.babylon.params_version_at(930_002), 0);
+        assert_eq!(world.babylon.params_version_at(930_003), 1);
+        for member in ["covenant0", "covenant1"] {
+            call(
+                &mut world,
+                member,
+                BabylonCall::AddCovenantSigs(StakingTx { staking_tx_hash: hash }),
+            )
+            .unwrap();
+        }
+        world.advance_blocks(50 * 6).unwrap(); // tip 930,006
+        let include = |height| {
+            BabylonCall::AddBtcDelegationInclusionProof(InclusionProof {
+                staking_tx_hash: hash,
+                inclusion_height: height,
+            })
+        };
+        assert_eq!(
+            call(&mut world, "v", include(930_004)),
+            Err("InvalidStakingTx".into()),
+            "included under the stricter version"
+        );
+        call(&mut world, "v", include(930_002)).unwrap();
+        let delegation = &world.babylon.delegations[&hash];
+        assert_eq!(delegation.params_version, 0);
+        assert_eq!(world.babylon.status(delegation, 930_006), DelegationStatus::Active);
+        // Power ends unbonding_time (5) blocks before the timelock at 930,102.
+        assert_eq!(world.babylon.status(delegation, 930_096), DelegationStatus::Active);
+        assert_eq!(world.babylon.status(delegation, 930_097), DelegationStatus::Expired);
+        world.check_invariants().unwrap();
+    }
+}

@@ -1,4 +1,5 @@
 //! Integration tests of the engine, compiled as one binary (reth's layout).
 
+mod babylon;
 mod model;
 mod state_machine;

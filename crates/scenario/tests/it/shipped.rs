@@ -42,6 +42,11 @@ fn teaching_scenarios_pass() {
 }
 
 #[test]
+fn babylon_scenarios_pass() {
+    run_all("scenarios/babylon", 4);
+}
+
+#[test]
 fn eigenlayer_worked_examples_reproduce() {
     run_all("scenarios/eigenlayer_worked_examples", 12);
 }
