@@ -425,7 +425,11 @@ impl World {
 
     /// What a Babylon message sees: the BTC tip derived from the world's clock.
     pub fn babylon_env(&self) -> BabylonEnv {
-        BabylonEnv { btc_height: self.babylon.btc_height_at(self.clock.block), admin: self.admin }
+        BabylonEnv {
+            btc_height: self.babylon.btc_height_at(self.clock.block),
+            babylon_height: self.babylon.babylon_height_at(self.clock.block),
+            admin: self.admin,
+        }
     }
 
     /// Moves the clock to `block`.

@@ -17,6 +17,8 @@ pub enum BabylonCall {
     CreateFinalityProvider(CreateFinalityProvider),
     CommitPubRandList(CommitPubRandList),
     AddFinalitySig(AddFinalitySig),
+    HandleLiveness(HandleLiveness),
+    UnjailFinalityProvider(FinalityProviderKey),
     CreateBtcDelegation(CreateBtcDelegation),
     AddCovenantSigs(StakingTx),
     AddBtcDelegationInclusionProof(InclusionProof),
@@ -139,6 +141,29 @@ pub struct AddFinalitySig {
     pub block_app_hash: B256,
     /// The EOTS signature `s`.
     pub finality_sig: B256,
+}
+
+/// Judges the votes of a finished height (the finality module's end-block liveness check):
+/// providers in its power table that did not vote miss it, and a provider that signed less
+/// than the minimum share of the window is jailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandleLiveness {
+    /// The network.
+    #[serde(default = "genesis")]
+    pub consumer_id: String,
+    /// The height whose votes are final.
+    #[serde(with = "serde_ext::int")]
+    pub height: u64,
+}
+
+/// A finality provider, by key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinalityProviderKey {
+    /// The provider.
+    #[serde(with = "btc_key")]
+    pub fp_btc_pk: B256,
 }
 
 /// `MsgCreateBTCDelegation`: a staking transaction registered with Babylon.

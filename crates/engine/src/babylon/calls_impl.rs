@@ -64,6 +64,10 @@ impl Babylon {
             BabylonCall::AddFinalitySig(args) => {
                 self.add_finality_sig(ledger, env, args, &mut events)?
             }
+            BabylonCall::HandleLiveness(args) => self.handle_liveness(env, args, &mut events)?,
+            BabylonCall::UnjailFinalityProvider(args) => {
+                self.unjail(env, sender, args.fp_btc_pk, &mut events)?
+            }
             BabylonCall::CreateBtcDelegation(args) => {
                 self.create_btc_delegation(ledger, env, sender, args, &mut events)?
             }
@@ -166,6 +170,8 @@ impl Babylon {
             commission_ppm,
             moniker: args.moniker.clone(),
             slashed: None,
+            jailed_until: None,
+            missed_heights: Default::default(),
         };
         self.finality_providers.insert(args.btc_pk, provider);
         events.push(Ev::FinalityProviderCreated {
@@ -232,6 +238,9 @@ impl Babylon {
         let provider = self.provider(fp)?;
         if provider.slashed.is_some() {
             return Err(BabylonError::FpAlreadySlashed(fp));
+        }
+        if provider.jailed_until.is_some() {
+            return Err(BabylonError::FpJailed(fp));
         }
         let consumer = provider.consumer_id.clone();
         let key = (consumer.clone(), args.block_height);
@@ -349,6 +358,79 @@ impl Babylon {
                 withdrawable_at,
             });
         }
+    }
+
+    fn handle_liveness(
+        &mut self,
+        env: &BabylonEnv,
+        args: &HandleLiveness,
+        events: &mut Vec<Ev>,
+    ) -> Result<()> {
+        let key = (args.consumer_id.clone(), args.height);
+        let Some(table) = self.power_tables.get(&key).cloned() else {
+            return Err(BabylonError::InvalidLivenessHeight(
+                args.height,
+                "no power table: nobody voted".into(),
+            ));
+        };
+        if self.liveness_handled.contains(&key) {
+            return Err(BabylonError::InvalidLivenessHeight(args.height, "already handled".into()));
+        }
+        let params = self.params(self.params_version_at(env.btc_height)).clone();
+        let window = params.signed_blocks_window;
+        // Missing more than (1 − min share) of the window jails.
+        let max_missed = window - window * params.min_signed_per_window_ppm / PPM;
+        self.liveness_handled.insert(key);
+        for fp in table.keys() {
+            let voted = self.votes.contains_key(&(args.consumer_id.clone(), args.height, *fp));
+            let provider = self.finality_providers.get_mut(fp).expect("tables hold providers");
+            if provider.slashed.is_some() || provider.jailed_until.is_some() {
+                continue;
+            }
+            if !voted {
+                provider.missed_heights.insert(args.height);
+            }
+            let from = args.height.saturating_sub(window - 1);
+            provider.missed_heights.retain(|h| *h >= from);
+            let missed = provider.missed_heights.len() as u64;
+            if missed > max_missed {
+                let jailed_until = env.babylon_height + params.jail_duration_blocks;
+                provider.jailed_until = Some(jailed_until);
+                provider.missed_heights.clear();
+                events.push(Ev::FinalityProviderJailed {
+                    fp_btc_pk: *fp,
+                    missed,
+                    window,
+                    jailed_until,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn unjail(
+        &mut self,
+        env: &BabylonEnv,
+        sender: Address,
+        fp: B256,
+        events: &mut Vec<Ev>,
+    ) -> Result<()> {
+        let provider = self.provider(fp)?;
+        if provider.owner != sender {
+            return Err(BabylonError::NotFpOwner);
+        }
+        let Some(until) = provider.jailed_until else {
+            return Err(BabylonError::CannotUnjail { fp, why: "it is not jailed".into() });
+        };
+        if env.babylon_height < until {
+            return Err(BabylonError::CannotUnjail {
+                fp,
+                why: format!("jailed until Babylon height {until}, now {}", env.babylon_height),
+            });
+        }
+        self.finality_providers.get_mut(&fp).expect("checked").jailed_until = None;
+        events.push(Ev::FinalityProviderUnjailed { fp_btc_pk: fp });
+        Ok(())
     }
 
     fn check_staking(&self, version: u32, value: u64, time: u64) -> Result<()> {

@@ -29,6 +29,20 @@ pub enum BabylonError {
     /// The provider was slashed.
     #[error("finality provider {0} is slashed")]
     FpAlreadySlashed(B256),
+    /// The provider is jailed for missing votes.
+    #[error("finality provider {0} is jailed")]
+    FpJailed(B256),
+    /// The provider is not jailed, or its jail time has not passed.
+    #[error("finality provider {fp} cannot be unjailed: {why}")]
+    CannotUnjail {
+        /// The provider.
+        fp: B256,
+        /// Why.
+        why: String,
+    },
+    /// This height's liveness was already judged, or it has no votes.
+    #[error("liveness of height {0} cannot be handled: {1}")]
+    InvalidLivenessHeight(u64, String),
     /// The commission is malformed, above 1, or below the minimum.
     #[error("commission {0}")]
     InvalidCommission(String),

@@ -35,6 +35,15 @@ pub enum BabylonEvent {
         block_height: u64,
         block_app_hash: B256,
     },
+    FinalityProviderJailed {
+        fp_btc_pk: B256,
+        missed: u64,
+        window: u64,
+        jailed_until: u64,
+    },
+    FinalityProviderUnjailed {
+        fp_btc_pk: B256,
+    },
     FinalityProviderSlashed {
         fp_btc_pk: B256,
         block_height: u64,

@@ -11,9 +11,9 @@
 //! Babylon keeps its own clocks, derived here from the world's: a Bitcoin block every 600 s
 //! (50 Ethereum blocks) from `btc_genesis_height` at the world's block 0.
 //!
-//! Not modelled: liveness jailing (missed votes), the BTC light client (inclusion proofs are
-//! reduced to the including block's height, which must be k blocks below the tip), and the
-//! covenant's adaptor signatures (covenant members sign by sending a message).
+//! Not modelled: the BTC light client (inclusion proofs are reduced to the including block's
+//! height, which must be k blocks below the tip) and the covenant's adaptor signatures
+//! (covenant members sign by sending a message).
 
 pub mod calls;
 mod calls_impl;
@@ -66,6 +66,8 @@ pub fn rewards_address() -> Address {
 pub struct BabylonEnv {
     /// The BTC tip height.
     pub btc_height: u64,
+    /// Babylon's own height (10 s blocks), which jail durations count.
+    pub babylon_height: u64,
     /// The world's admin, acting as governance.
     pub admin: Address,
 }
@@ -91,6 +93,9 @@ impl BabylonParams {
             min_commission_rate_ppm: 30_000,
             btc_confirmation_depth: 30,
             max_active_finality_providers: 60,
+            signed_blocks_window: 10_000,
+            min_signed_per_window_ppm: 200_000,
+            jail_duration_blocks: 60,
         }
     }
 
@@ -112,6 +117,9 @@ impl BabylonParams {
             min_commission_rate_ppm: 0,
             btc_confirmation_depth: 2,
             max_active_finality_providers: 10,
+            signed_blocks_window: 10,
+            min_signed_per_window_ppm: 200_000,
+            jail_duration_blocks: 30,
         }
     }
 
@@ -148,6 +156,9 @@ impl BabylonParams {
         if self.btc_confirmation_depth == 0 || self.max_active_finality_providers == 0 {
             return fail("the confirmation depth and the active set must be positive");
         }
+        if self.signed_blocks_window == 0 || self.min_signed_per_window_ppm > state::PPM {
+            return fail("the liveness window must be positive and the minimum share at most 1");
+        }
         Ok(())
     }
 }
@@ -168,8 +179,14 @@ impl Babylon {
             public_randomness: Default::default(),
             votes: Default::default(),
             power_tables: Default::default(),
+            liveness_handled: Default::default(),
             rewards: Default::default(),
         }
+    }
+
+    /// Babylon's height at the world's `block` (10 s Babylon blocks).
+    pub fn babylon_height_at(&self, block: u64) -> u64 {
+        block * 12 / 10
     }
 
     /// The BTC tip at the world's `block`.
@@ -229,7 +246,10 @@ impl Babylon {
             }
             for fp in &delegation.fp_btc_pks {
                 let provider = &self.finality_providers[fp];
-                if provider.consumer_id == consumer_id && provider.slashed.is_none() {
+                if provider.consumer_id == consumer_id
+                    && provider.slashed.is_none()
+                    && provider.jailed_until.is_none()
+                {
                     *power.entry(*fp).or_insert(0u64) += delegation.value_sat;
                 }
             }

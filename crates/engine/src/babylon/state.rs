@@ -58,6 +58,15 @@ pub struct BabylonParams {
     pub btc_confirmation_depth: u64,
     /// Finality providers with power per network and height (the top N by power).
     pub max_active_finality_providers: u32,
+    /// Heights over which liveness is judged (`signed_blocks_window`).
+    #[serde(with = "serde_ext::int")]
+    pub signed_blocks_window: u64,
+    /// The share of the window a provider must vote in, in parts per million (0.2 on mainnet).
+    #[serde(with = "serde_ext::int")]
+    pub min_signed_per_window_ppm: u64,
+    /// Babylon blocks a sluggish provider stays jailed (`jail_duration`: 600 s of 10 s blocks).
+    #[serde(with = "serde_ext::int")]
+    pub jail_duration_blocks: u64,
 }
 
 /// A finality provider.
@@ -74,6 +83,10 @@ pub struct FinalityProvider {
     pub moniker: String,
     /// The BTC height at which it was slashed, with the key its double vote revealed.
     pub slashed: Option<Slashing>,
+    /// Jailed for missing votes until this Babylon height: no power, no votes, no rewards.
+    pub jailed_until: Option<u64>,
+    /// Heights (of its network) whose votes it missed, within the current window.
+    pub missed_heights: BTreeSet<u64>,
 }
 
 /// Evidence of a double vote and when it was acted on.
@@ -184,6 +197,8 @@ pub struct Babylon {
     /// The voting power table of each (network, height) that has votes, fixed at its first vote.
     #[serde(with = "serde_ext::pairs")]
     pub power_tables: BTreeMap<(String, u64), BTreeMap<B256, u64>>,
+    /// Heights whose liveness was already judged.
+    pub liveness_handled: BTreeSet<(String, u64)>,
     /// Rewards each (account, token) can claim.
     #[serde(with = "serde_ext::pairs")]
     pub rewards: BTreeMap<(Address, Address), U256>,

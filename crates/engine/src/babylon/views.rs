@@ -125,6 +125,8 @@ impl Babylon {
                     "moniker": provider.moniker,
                     "voting_power_sat": power,
                     "slashed": provider.slashed,
+                    "jailed_until": provider.jailed_until,
+                    "missed_votes_in_window": provider.missed_heights.len(),
                     "exposed_sat": exposed,
                     "slashing_exposure_sat": u128::from(exposed) * u128::from(rate) / u128::from(PPM),
                 })

@@ -43,7 +43,7 @@ fn teaching_scenarios_pass() {
 
 #[test]
 fn babylon_scenarios_pass() {
-    run_all("scenarios/babylon", 4);
+    run_all("scenarios/babylon", 5);
 }
 
 #[test]
