@@ -1,5 +1,6 @@
 //! `rampart`: run scenarios, benchmark the engine.
 
+mod beacon;
 mod bench;
 mod node;
 mod run;
@@ -25,6 +26,8 @@ enum Command {
     Run(run::RunArgs),
     /// Measure the engine: calls per second on a large world, and the cost of one slash.
     Bench(bench::BenchArgs),
+    /// The beacon chain's entry and exit queues (exit-wait, entry-wait).
+    Beacon(beacon::BeaconArgs),
     /// Run a durable local restaking network with an HTTP API (docs at /docs).
     Node(node::NodeArgs),
     /// Sign and send a call to a node.
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::Beacon(args) => beacon::beacon(&args),
         Command::Node(args) => node::node(&args),
         Command::Call(args) => node::call(&args),
         Command::View(args) => node::view(&args),

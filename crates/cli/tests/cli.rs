@@ -118,3 +118,17 @@ fn bench_runs_at_a_small_size() {
     assert!(stdout.contains("slash cost ratio"), "{stdout}");
     assert!(stdout.contains("bytes of world state per (staker, strategy) position"), "{stdout}");
 }
+
+#[test]
+fn beacon_exit_wait_follows_the_churn_state_machine() {
+    let out = rampart()
+        .args(["beacon", "exit-wait", "--queue", "10000", "--amount", "2048", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wait: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(wait["exit_epoch"], 400_052);
+    assert_eq!(wait["withdrawable_epoch"], 400_308);
+    let out = rampart().args(["beacon", "exit-wait", "--amount", "0"]).output().unwrap();
+    assert!(!out.status.success(), "a zero exit is refused");
+}

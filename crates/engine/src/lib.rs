@@ -19,6 +19,7 @@
 
 pub mod accounts;
 pub mod babylon;
+pub mod beacon;
 pub mod clock;
 pub mod eigenlayer;
 pub mod ledger;
