@@ -113,6 +113,9 @@ struct Shared {
     metrics: Metrics,
     recovered_hash: B256,
     verified: bool,
+    /// The state hash at a log position: hashing walks the whole state, so it is computed once
+    /// per position however often `/health` is asked.
+    hash_cache: std::sync::Mutex<Option<(u64, B256)>>,
     /// Flips to `true` when the node stops, ending the live streams so shutdown can finish.
     stopping: tokio::sync::watch::Receiver<bool>,
 }
@@ -156,6 +159,7 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
     let store = Store::open(&config.data_dir.join("rampart.redb"))?;
     let genesis = load_genesis(&store, &config.genesis)?;
     let (state, recovered_hash, verified) = recover(&store, &genesis, config.verify_on_start)?;
+    let recovered_seq = state.next_seq;
     let (submit, receive) = mpsc::channel(MAX_BATCH * 4);
     let (entries, _) = broadcast::channel(16_384);
     let (shutdown_send, stopping) = tokio::sync::watch::channel(false);
@@ -168,6 +172,7 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
         metrics: Metrics::default(),
         recovered_hash,
         verified,
+        hash_cache: std::sync::Mutex::new(Some((recovered_seq, recovered_hash))),
         stopping,
     });
     let writer_shared = Arc::clone(&shared);
@@ -862,6 +867,17 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", responses((status = 200, body = Health)))]
 async fn health(State(shared): State<Arc<Shared>>) -> Json<Health> {
     let state = shared.state.read().expect("not poisoned");
+    let state_hash = {
+        let mut cache = shared.hash_cache.lock().expect("not poisoned");
+        match *cache {
+            Some((seq, hash)) if seq == state.next_seq => hash,
+            _ => {
+                let hash = state.state_hash();
+                *cache = Some((state.next_seq, hash));
+                hash
+            }
+        }
+    };
     Json(Health {
         status: "ok".into(),
         entries: state.next_seq,
@@ -869,7 +885,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> Json<Health> {
         chain_id: shared.genesis.chain_id,
         recovered_state_hash: shared.recovered_hash.to_string(),
         verified: shared.verified,
-        state_hash: state.state_hash().to_string(),
+        state_hash: state_hash.to_string(),
     })
 }
 
