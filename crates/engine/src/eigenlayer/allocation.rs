@@ -106,6 +106,14 @@ fn clear_queue(
 }
 
 /// `_addInt128`: magnitudes stay within `[0, WAD]`, which every caller has checked.
+/// Effect blocks are `uint32` in the contracts: one past 2^32 - 1 reverts (panic 0x11).
+fn uint32_block(block: u64) -> Result<u64> {
+    if block > u64::from(u32::MAX) {
+        return Err(EigenLayerError::Math(crate::math::MathError::Overflow));
+    }
+    Ok(block)
+}
+
 fn add_signed(magnitude: u64, diff: i128) -> u64 {
     u64::try_from(i128::from(magnitude) + diff).expect("magnitudes stay in [0, WAD]")
 }
@@ -140,7 +148,12 @@ impl EigenLayer {
         recipients: Option<&[Address]>,
         events: &mut Events,
     ) -> Result<()> {
-        self.check_can_call(avs, sender, "create_operator_sets")?;
+        let function = if recipients.is_some() {
+            "create_redistributing_operator_sets"
+        } else {
+            "create_operator_sets"
+        };
+        self.check_can_call(avs, sender, function)?;
         if let Some(recipients) = recipients
             && recipients.len() != params.len()
         {
@@ -477,14 +490,19 @@ impl EigenLayer {
                     // Still slashable through the delay, so the freed magnitude waits in the queue.
                     queue.push_back(operator_set);
                     allocation.pending_diff = diff;
-                    allocation.effect_block = now + self.params.deallocation_delay_blocks + 1;
+                    allocation.effect_block =
+                        uint32_block(now + self.params.deallocation_delay_blocks + 1)?;
                 } else if diff < 0 {
                     *encumbered = add_signed(*encumbered, diff);
                     allocation.current_magnitude = new_magnitude;
                     allocation.effect_block = now;
                 } else {
                     let max = record.max_magnitude(strategy);
-                    let requested = add_signed(*encumbered, diff);
+                    // `_addInt128(...).toUint64()`: SafeCast reverts before the magnitude check.
+                    let requested =
+                        u64::try_from(i128::from(*encumbered) + diff).map_err(|_| {
+                            EigenLayerError::SafeCastOverflowedUintDowncast { bits: 64 }
+                        })?;
                     if requested > max {
                         return Err(EigenLayerError::InsufficientMagnitude {
                             strategy,
@@ -494,7 +512,7 @@ impl EigenLayer {
                     }
                     *encumbered = requested;
                     allocation.pending_diff = diff;
-                    allocation.effect_block = now + u64::from(delay);
+                    allocation.effect_block = uint32_block(now + u64::from(delay))?;
                 }
                 encumbered_event(&mut produced, operator, strategy, before, *encumbered);
                 scratch.allocations.insert((operator_set, strategy), allocation);

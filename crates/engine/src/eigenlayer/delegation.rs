@@ -78,6 +78,14 @@ struct DelegationPlan {
     positions: Vec<(Address, U256, U256)>,
 }
 
+/// A checked undelegation, ready to write.
+struct Undelegation {
+    staker: Address,
+    operator: Address,
+    forced: bool,
+    queue: QueuePlan,
+}
+
 /// Checked withdrawals, ready to write.
 struct QueuePlan {
     staker: Address,
@@ -257,8 +265,7 @@ impl EigenLayer {
             salt,
             signature.expiry,
         );
-        let signer = Signature::try_from(signature.signature.as_ref())
-            .ok()
+        let signer = strict_ecdsa(signature.signature.as_ref())
             .and_then(|sig| sig.recover_address_from_prehash(&digest).ok());
         if signer != Some(approver) {
             return Err(EigenLayerError::InvalidSignature(approver));
@@ -332,6 +339,14 @@ impl EigenLayer {
         staker: Address,
         events: &mut Events,
     ) -> Result<()> {
+        let undelegation = self.plan_undelegate(env, sender, staker)?;
+        self.commit_undelegate(env, undelegation, events);
+        Ok(())
+    }
+
+    /// Checks `undelegate(staker)` as sent by `sender`: one withdrawal per held strategy, all
+    /// deposit shares (`_undelegate`).
+    fn plan_undelegate(&self, env: &Env, sender: Address, staker: Address) -> Result<Undelegation> {
         let operator =
             self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
         if self.is_operator(staker) {
@@ -345,7 +360,6 @@ impl EigenLayer {
                 return Err(EigenLayerError::CallerCannotUndelegate { staker, caller: sender });
             }
         }
-        // One withdrawal per held strategy, all deposit shares (`_undelegate`).
         let record = self.stakers.get(&staker).cloned().unwrap_or_default();
         let requests: Vec<QueuedWithdrawalParams> = ordered_positions(&record)
             .map(|p| QueuedWithdrawalParams {
@@ -354,20 +368,26 @@ impl EigenLayer {
                 deprecated_withdrawer: Address::ZERO,
             })
             .collect();
-        let plan = self.plan_queue(env, staker, Some(operator), &requests)?;
+        let queue = self.plan_queue(env, staker, Some(operator), &requests)?;
+        Ok(Undelegation { staker, operator, forced, queue })
+    }
+
+    fn commit_undelegate(&mut self, env: &Env, undelegation: Undelegation, events: &mut Events) {
+        let Undelegation { staker, operator, forced, queue } = undelegation;
         if forced {
             events.push(Ev::StakerForceUndelegated { staker, operator });
         }
         events.push(Ev::StakerUndelegated { staker, operator });
-        self.commit_queue(env, plan, events);
+        self.commit_queue(env, queue, events);
         let record = self.stakers.get_mut(&staker).expect("delegated stakers have a record");
         record.delegated_to = None;
         if record.is_empty() {
             self.stakers.remove(&staker);
         }
-        Ok(())
     }
 
+    /// `redelegate`: `undelegate(msg.sender)` then `delegateTo`, with the undelegation's checks
+    /// first, as the contract runs them.
     pub(super) fn redelegate(
         &mut self,
         env: &Env,
@@ -375,15 +395,9 @@ impl EigenLayer {
         args: &Redelegate,
         events: &mut Events,
     ) -> Result<()> {
+        let undelegation = self.plan_undelegate(env, staker, staker)?;
         if !self.is_operator(args.new_operator) {
             return Err(EigenLayerError::OperatorNotRegistered(args.new_operator));
-        }
-        // Undelegating queues every position, so the new delegation moves no shares; only the
-        // approver's signature can still fail, and it is checked before anything is written.
-        let operator =
-            self.delegated_to(staker).ok_or(EigenLayerError::NotActivelyDelegated(staker))?;
-        if self.is_operator(staker) {
-            return Err(EigenLayerError::OperatorsCannotUndelegate);
         }
         let salt = self.check_approver_signature(
             env,
@@ -392,8 +406,8 @@ impl EigenLayer {
             &args.new_operator_approver_sig,
             args.approver_salt,
         )?;
-        debug_assert!(self.operators.contains_key(&operator));
-        self.undelegate(env, staker, staker, events)?;
+        // Undelegating queued every position, so the new delegation moves no shares.
+        self.commit_undelegate(env, undelegation, events);
         if let Some(spent) = salt {
             self.spent_salts.insert(spent);
         }
@@ -564,18 +578,21 @@ impl EigenLayer {
         receive_as_tokens: &[bool],
         events: &mut Events,
     ) -> Result<()> {
-        if withdrawals.len() != tokens.len() || withdrawals.len() != receive_as_tokens.len() {
-            return Err(EigenLayerError::InputArrayLengthMismatch(withdrawals.len(), tokens.len()));
-        }
         // Queued withdrawals are found by comparing with the staker's few queued records, which
         // is what matching `keccak256(abi.encode(withdrawal))` decides, without hashing.
         let roots: Vec<Option<B256>> =
             withdrawals.iter().map(|w| self.find_queued_root(w)).collect();
         let saved = self.save_for_completion(ledger, sender, withdrawals, &roots);
         let mut produced = Events::new();
-        for (((withdrawal, root), tokens), &as_tokens) in
-            withdrawals.iter().zip(&roots).zip(tokens).zip(receive_as_tokens)
-        {
+        for (index, (withdrawal, root)) in withdrawals.iter().zip(&roots).enumerate() {
+            // The contract indexes the other arrays per withdrawal: extra entries are ignored,
+            // a missing one panics (0x32) when the loop reaches it.
+            let (Some(tokens), Some(&as_tokens)) =
+                (tokens.get(index), receive_as_tokens.get(index))
+            else {
+                self.restore_after_completion(ledger, saved);
+                return Err(EigenLayerError::ArrayIndexOutOfBounds(index));
+            };
             let outcome = self.complete_one(
                 ledger,
                 env,
@@ -611,12 +628,6 @@ impl EigenLayer {
             return Err(EigenLayerError::InputArrayLengthMismatch(
                 tokens.len(),
                 withdrawal.strategies.len(),
-            ));
-        }
-        if withdrawal.strategies.len() != withdrawal.scaled_shares.len() {
-            return Err(EigenLayerError::InputArrayLengthMismatch(
-                withdrawal.strategies.len(),
-                withdrawal.scaled_shares.len(),
             ));
         }
         if sender != withdrawal.withdrawer {
@@ -661,6 +672,10 @@ impl EigenLayer {
                 self.commit_strategy_withdrawal(ledger, &payout, staker);
             } else {
                 let added = self.plan_add_shares(staker, strategy, shares)?;
+                // StrategyManager._addShares emits Deposit; the EigenPodManager does not.
+                if strategy != BEACON_CHAIN_ETH_STRATEGY {
+                    events.push(Ev::Deposit { staker, strategy, shares });
+                }
                 self.commit_added_shares(added, events);
             }
         }
@@ -773,6 +788,25 @@ impl EigenLayer {
     }
 }
 
+/// `secp256k1n / 2`: OpenZeppelin's `ECDSA.tryRecover` rejects signatures with a larger `s`.
+const HALF_ORDER: U256 = U256::from_limbs([
+    0xDFE9_2F46_681B_20A0,
+    0x5D57_6E73_57A4_501D,
+    0xFFFF_FFFF_FFFF_FFFF,
+    0x7FFF_FFFF_FFFF_FFFF,
+]);
+
+/// A 65-byte `r ‖ s ‖ v` signature as `ECDSA.tryRecover` accepts it: `v` of 27 or 28 and a
+/// low `s` (no malleable twin).
+fn strict_ecdsa(bytes: &[u8]) -> Option<Signature> {
+    let [.., v] = bytes else { return None };
+    if bytes.len() != 65 || !matches!(v, 27 | 28) {
+        return None;
+    }
+    let signature = Signature::try_from(bytes).ok()?;
+    (signature.s() <= HALF_ORDER).then_some(signature)
+}
+
 /// Records a failed batch completion may have touched, as they were before it.
 #[derive(Default)]
 struct SavedRecords {
@@ -847,6 +881,31 @@ mod tests {
             keccak256(DelegationApproval::eip712_encode_type().as_bytes()),
             b256!("0x14bde674c9f64b2ad00eaaee4a8bed1fabef35c7507e3c5b9cfc9436909a2dad")
         );
+    }
+
+    #[test]
+    fn only_low_s_signatures_with_v_27_or_28_are_accepted() {
+        // OpenZeppelin's ECDSA.tryRecover rejects the malleable twin (n - s, flipped v).
+        let key = crate::accounts::named_signing_key("approver");
+        let digest = keccak256("approval");
+        let (signature, recovery) = key.sign_prehash_recoverable(digest.as_slice()).unwrap();
+        let mut bytes = signature.to_bytes().to_vec();
+        bytes.push(27 + recovery.to_byte());
+        assert!(strict_ecdsa(&bytes).is_some());
+        let order = U256::from_be_bytes([
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            0xFF, 0xFE, 0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B, 0xBF, 0xD2, 0x5E, 0x8C,
+            0xD0, 0x36, 0x41, 0x41,
+        ]);
+        let s = U256::from_be_slice(&bytes[32..64]);
+        let mut twin = bytes.clone();
+        twin[32..64].copy_from_slice(&(order - s).to_be_bytes::<32>());
+        twin[64] = if bytes[64] == 27 { 28 } else { 27 };
+        assert!(strict_ecdsa(&twin).is_none(), "high s");
+        let mut v_zero = bytes.clone();
+        v_zero[64] = recovery.to_byte();
+        assert!(strict_ecdsa(&v_zero).is_none(), "v must be 27 or 28");
+        assert!(strict_ecdsa(&bytes[..64]).is_none(), "65 bytes");
     }
 
     #[test]

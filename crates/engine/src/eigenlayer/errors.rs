@@ -42,9 +42,23 @@ pub enum EigenLayerError {
         /// The sender of the call.
         caller: Address,
     },
-    /// The admin is already pending or already an admin.
-    #[error("{0} is already an admin or a pending admin")]
+    /// The admin is already pending.
+    #[error("{0} is already a pending admin")]
     AdminAlreadyPending(Address),
+    /// The address is already an admin.
+    #[error("{0} is already an admin")]
+    AdminAlreadySet(Address),
+    /// The address is not an admin of the account.
+    #[error("{0} is not an admin of the account")]
+    AdminNotSet(Address),
+    /// The appointee does not have this permission.
+    #[error("appointee {appointee} does not have permission for {function}")]
+    AppointeeNotSet {
+        /// The appointee.
+        appointee: Address,
+        /// The function.
+        function: String,
+    },
     /// The last admin of an account cannot be removed.
     #[error("cannot remove the last admin of {0}")]
     CannotHaveZeroAdmins(Address),
@@ -292,6 +306,15 @@ pub enum EigenLayerError {
         operator_set: OperatorSet,
     },
 
+    /// A value does not fit the contract's integer type (OpenZeppelin `SafeCast`).
+    #[error("the value does not fit in uint{bits}")]
+    SafeCastOverflowedUintDowncast {
+        /// The target width.
+        bits: u32,
+    },
+    /// A batch argument array is shorter than the list of withdrawals (panic 0x32).
+    #[error("argument array too short: index {0} is out of bounds")]
+    ArrayIndexOutOfBounds(usize),
     /// `slashOperator` before block `MIN_WITHDRAWAL_DELAY_BLOCKS + 1`: the DelegationManager
     /// computes `block.number - MIN_WITHDRAWAL_DELAY_BLOCKS - 1`, which underflows (panic 0x11).
     #[error(

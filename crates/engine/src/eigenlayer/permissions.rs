@@ -61,11 +61,13 @@ impl EigenLayer {
         events: &mut Events,
     ) -> Result<()> {
         self.check_admin(args.account, sender)?;
+        if self.is_admin(args.account, args.admin) {
+            return Err(EigenLayerError::AdminAlreadySet(args.admin));
+        }
         let record = self.permissions.entry(args.account).or_default();
-        if record.pending_admins.contains(&args.admin) || record.admins.contains(&args.admin) {
+        if !record.pending_admins.insert(args.admin) {
             return Err(EigenLayerError::AdminAlreadyPending(args.admin));
         }
-        record.pending_admins.insert(args.admin);
         events.push(Ev::PendingAdminAdded { account: args.account, admin: args.admin });
         Ok(())
     }
@@ -123,7 +125,7 @@ impl EigenLayer {
             return Err(EigenLayerError::CannotHaveZeroAdmins(args.account));
         }
         if !record.admins.remove(&args.admin) {
-            return Err(EigenLayerError::NotAdmin { account: args.account, caller: args.admin });
+            return Err(EigenLayerError::AdminNotSet(args.admin));
         }
         events.push(Ev::AdminRemoved { account: args.account, admin: args.admin });
         Ok(())
@@ -143,8 +145,14 @@ impl EigenLayer {
         let key = (args.appointee, args.function.clone());
         let present =
             self.permissions.get(&args.account).is_some_and(|r| r.appointees.contains(&key));
-        if present == grant {
+        if present && grant {
             return Err(EigenLayerError::AppointeeAlreadySet {
+                appointee: args.appointee,
+                function: args.function.clone(),
+            });
+        }
+        if !present && !grant {
+            return Err(EigenLayerError::AppointeeNotSet {
                 appointee: args.appointee,
                 function: args.function.clone(),
             });

@@ -32,6 +32,8 @@ pub(crate) const MAX_STAKER_STRATEGY_LIST_LENGTH: usize = 32;
 pub fn shares_for_deposit(amount: U256, total_shares: U256, balance: U256) -> Result<U256> {
     let virtual_shares = math::add(total_shares, VIRTUAL_OFFSET)?;
     let virtual_balance = math::add(balance, VIRTUAL_OFFSET)?;
+    // StrategyBase multiplies on 256 bits (a checked `*`, then `/`): an overflow reverts.
+    math::mul(amount, virtual_shares)?;
     Ok(math::mul_div(amount, virtual_shares, virtual_balance, Rounding::Floor)?)
 }
 
@@ -40,6 +42,7 @@ pub fn shares_for_deposit(amount: U256, total_shares: U256, balance: U256) -> Re
 pub fn underlying_for_shares(shares: U256, total_shares: U256, balance: U256) -> Result<U256> {
     let virtual_shares = math::add(total_shares, VIRTUAL_OFFSET)?;
     let virtual_balance = math::add(balance, VIRTUAL_OFFSET)?;
+    math::mul(virtual_balance, shares)?;
     Ok(math::mul_div(virtual_balance, shares, virtual_shares, Rounding::Floor)?)
 }
 

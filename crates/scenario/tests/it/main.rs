@@ -2,4 +2,5 @@
 //! the step, what was expected and what happened.
 
 mod failures;
+mod regressions;
 mod shipped;
