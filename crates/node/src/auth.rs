@@ -74,6 +74,12 @@ pub enum AuthError {
     },
 }
 
+/// `secp256k1n / 2`, big-endian.
+const HALF_ORDER: [u8; 32] = [
+    0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0x5D, 0x57, 0x6E, 0x73, 0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
+];
+
 /// Signs a payload with `key` (client side).
 pub fn sign(key: &SigningKey, payload: &Payload) -> SignedCall {
     let text = serde_json::to_string(payload).expect("payloads serialize");
@@ -103,6 +109,10 @@ fn recover_signer(signature: &[u8], message: &[u8]) -> Result<Address, AuthError
     };
     let recovery =
         RecoveryId::try_from(i32::from(recovery)).map_err(|e| malformed(&e.to_string()))?;
+    // EIP-2: only the low-s form is valid, so every signature has exactly one encoding.
+    if compact[32..] > HALF_ORDER[..] {
+        return Err(malformed("s is above n/2 (EIP-2)"));
+    }
     let signature = RecoverableSignature::from_compact(compact, recovery)
         .map_err(|e| malformed(&e.to_string()))?;
     let digest = alloy_primitives::eip191_hash_message(message);

@@ -92,7 +92,7 @@ impl Backend for RemoteBackend {
     }
 
     fn set_block(&mut self, block: u64) -> Result<(), String> {
-        let current = self.block();
+        let current = self.client.health().map_err(|e| e.to_string())?.block;
         if block < current {
             return Err(format!(
                 "cannot move the clock back from block {current} to block {block}"

@@ -142,14 +142,14 @@ impl NodeHandle {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(true);
         }
-        let served = self.task.await.map_err(|e| NodeError::Recovery(e.to_string()))?;
+        let served = self.task.await.map_err(|e| NodeError::Recovery(e.to_string()));
         self.shared.submit.write().expect("not poisoned").take();
         let writer = self.writer;
         tokio::task::spawn_blocking(move || writer.join())
             .await
             .map_err(|e| NodeError::Recovery(e.to_string()))?
             .map_err(|_| NodeError::Recovery("the writer panicked".into()))?;
-        served
+        served?
     }
 }
 
@@ -262,10 +262,23 @@ fn replay_from(store: &Store, state: &mut NodeState) -> Result<(), NodeError> {
 }
 
 /// The writer: applies batches in order, commits each durably, then acknowledges.
-fn writer(shared: &Shared, mut receive: mpsc::Receiver<Submission>, snapshot_every: u64) {
-    let started = Instant::now();
-    let start_block = shared.state.read().expect("not poisoned").world.clock.block;
+fn writer(shared: &Shared, receive: mpsc::Receiver<Submission>, snapshot_every: u64) {
+    // A panic here would leave a half-applied batch behind a poisoned lock: a node that is up
+    // but cannot serve. Stop instead; recovery rebuilds the state from the log.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        write_batches(shared, receive, snapshot_every);
+    }));
+    if outcome.is_err() {
+        eprintln!("fatal: the writer panicked; stopping so that recovery rebuilds from the log");
+        std::process::abort();
+    }
+}
+
+fn write_batches(shared: &Shared, mut receive: mpsc::Receiver<Submission>, snapshot_every: u64) {
     let block_time = shared.genesis.block_time_seconds;
+    // With wall-clock blocks the clock moves one block per `block_time` seconds on top of
+    // wherever it stands (admin advances included); time while the node is down is not counted.
+    let mut anchor = Instant::now();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = receive.blocking_recv() {
         batch.push(first);
@@ -275,14 +288,19 @@ fn writer(shared: &Shared, mut receive: mpsc::Receiver<Submission>, snapshot_eve
                 Err(_) => break,
             }
         }
-        let wall_block = match block_time {
-            0 => 0,
-            seconds => start_block + started.elapsed().as_secs() / seconds,
-        };
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut durable = Vec::with_capacity(batch.len());
         {
+            // Held until the batch is durable, so no reader sees what a crash could undo.
             let mut state = shared.state.write().expect("not poisoned");
+            let wall_block = match block_time {
+                0 => 0,
+                seconds => {
+                    let elapsed = anchor.elapsed().as_secs() / seconds;
+                    anchor += Duration::from_secs(elapsed * seconds);
+                    state.world.clock.block + elapsed
+                }
+            };
             for submission in &batch {
                 let outcome = state.apply(
                     wall_block,
@@ -296,12 +314,12 @@ fn writer(shared: &Shared, mut receive: mpsc::Receiver<Submission>, snapshot_eve
                 }
                 outcomes.push(outcome);
             }
-        }
-        // Durability before acknowledgement. If the disk fails, the in-memory state is ahead of
-        // the log and must not be served: stop, and let recovery rebuild from the log.
-        if let Err(error) = shared.store.append(&durable) {
-            eprintln!("fatal: cannot append to the log: {error}");
-            std::process::abort();
+            // Durability before acknowledgement. If the disk fails, the in-memory state is ahead
+            // of the log and must not be served: stop, and let recovery rebuild from the log.
+            if let Err(error) = shared.store.append(&durable) {
+                eprintln!("fatal: cannot append to the log: {error}");
+                std::process::abort();
+            }
         }
         shared.metrics.batches.fetch_add(1, Ordering::Relaxed);
         shared.metrics.batch_calls_max.fetch_max(batch.len() as u64, Ordering::Relaxed);
@@ -395,9 +413,10 @@ pub struct ErrorBody {
 /// What failed.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable code: `MalformedJson`, `BodyTooLarge`, `MalformedSignature`, `WrongSigner`,
-    /// `WrongChain`, `MalformedPayload`, `UnknownCall`, `BadNonce`, `OnlyAdmin`, `Reverted`,
-    /// `NotFound`.
+    /// A stable code: `MalformedJson`, `BodyTooLarge`, `BatchTooLarge`, `MalformedQuery`,
+    /// `MalformedAddress`, `MalformedSignature`, `WrongSigner`, `WrongChain`,
+    /// `MalformedPayload`, `UnknownCall`, `BadNonce`, `OnlyAdmin`, `Reverted`, `NotFound`,
+    /// `Unavailable` (503: the node is stopping), `Storage` (500).
     pub code: String,
     /// For `Reverted`: the contract error name (`InsufficientMagnitude`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -476,7 +495,10 @@ fn body_json<T: serde::de::DeserializeOwned>(
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "BodyTooLarge",
-                format!("the body exceeds {MAX_BODY_BYTES} bytes"),
+                format!(
+                    "the body exceeds the endpoint's limit ({MAX_BODY_BYTES} bytes; \
+                     {MAX_BATCH_BODY_BYTES} for batches)"
+                ),
             )
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "MalformedJson", rejection.body_text())
@@ -600,7 +622,7 @@ pub enum BatchResult {
 pub const MAX_BATCH_CALLS: usize = 256;
 
 /// Submit up to 256 signed calls at once (like a JSON-RPC batch). Each is authenticated and
-/// applied on its own, in order, and answered on its own; all share one durable commit.
+/// applied on its own, in order, and answered on its own; they usually share a durable commit.
 #[utoipa::path(post, path = "/v1/calls/batch", request_body = Vec<SignedCall>, responses(
     (status = 200, description = "One result per call, in order", body = Vec<BatchResult>),
     (status = 400, description = "Not a JSON array of signed calls, or too many", body = ErrorBody),
@@ -695,7 +717,7 @@ pub struct NonceResponse {
     pub nonce: u64,
 }
 
-/// The next nonce of an account (0x address or dev name).
+/// The next nonce of an account (0x address).
 #[utoipa::path(get, path = "/v1/nonces/{address}", params(("address" = String, Path)), responses((status = 200, body = NonceResponse), (status = 400, body = ErrorBody)))]
 async fn nonce_of(
     State(shared): State<Arc<Shared>>,
@@ -827,11 +849,15 @@ async fn stream_events(
     }
     let replayed_until = past.last().and_then(|e| e["seq"].as_u64());
     let past = stream::iter(past.into_iter().map(Arc::new));
-    let live =
-        tokio_stream::wrappers::BroadcastStream::new(live).filter_map(move |item| async move {
+    // A reader that falls more than the channel's capacity behind would silently miss entries:
+    // end its stream instead, so it reconnects with `?from=` its last seq + 1 and misses nothing.
+    let first_live = query.from.unwrap_or(0).max(replayed_until.map_or(0, |until| until + 1));
+    let live = tokio_stream::wrappers::BroadcastStream::new(live)
+        .take_while(|item| std::future::ready(item.is_ok()))
+        .filter_map(move |item| async move {
             let entry = item.ok()?;
             let seq = entry["seq"].as_u64()?;
-            (replayed_until.is_none_or(|until| seq > until)).then_some(entry)
+            (seq >= first_live).then_some(entry)
         });
     let mut stopping = shared.stopping.clone();
     let stopped = async move {

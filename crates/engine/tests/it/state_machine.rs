@@ -309,7 +309,8 @@ fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
         Op::Allocate { operator, set, asset, percent } => {
             let operator = Cast::pick(&cast.operators, operator);
             // Past 105% ask for the largest uint64: must revert, never panic.
-            let magnitude = if percent > 105 { u64::MAX } else { u64::from(percent) * 10_000_000_000_000_000 };
+            let magnitude =
+                if percent > 105 { u64::MAX } else { u64::from(percent) * 10_000_000_000_000_000 };
             Input::Call(el(
                 operator,
                 C::ModifyAllocations(ModifyAllocations {
