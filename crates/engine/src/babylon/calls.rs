@@ -179,6 +179,10 @@ pub struct CreateBtcDelegation {
     /// Satoshi (`"0.5 BTC"` is not a unit: write satoshi).
     #[serde(with = "serde_ext::int")]
     pub staking_value: u64,
+    /// For a post-staking registration: the BTC height of the block that already includes the
+    /// staking transaction. The stake then follows the parameters in force at that height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inclusion_height: Option<u64>,
 }
 
 /// A delegation, by staking transaction hash.
@@ -207,6 +211,9 @@ pub struct DistributeRewards {
     /// The network.
     #[serde(default = "genesis")]
     pub consumer_id: String,
+    /// The height whose voters earn the rewards.
+    #[serde(with = "serde_ext::int")]
+    pub height: u64,
     /// The reward token.
     #[serde(with = "serde_ext::token")]
     pub token: Address,

@@ -151,6 +151,9 @@ impl Babylon {
         if self.finality_providers.contains_key(&args.btc_pk) {
             return Err(BabylonError::FpAlreadyExists(args.btc_pk));
         }
+        if !eots::is_point(&args.btc_pk) {
+            return Err(BabylonError::InvalidFpKey(args.btc_pk));
+        }
         let minimum = self.params(self.params_version_at(env.btc_height)).min_commission_rate_ppm;
         let commission_ppm = parse_ppm(&args.commission).ok_or_else(|| {
             BabylonError::InvalidCommission(format!(
@@ -203,6 +206,9 @@ impl Babylon {
         if args.pub_rand_list.is_empty() || args.pub_rand_list.len() > 100_000 {
             return Err(BabylonError::InvalidPubRand("commit between 1 and 100,000 values".into()));
         }
+        if args.start_height.checked_add(args.pub_rand_list.len() as u64).is_none() {
+            return Err(BabylonError::InvalidPubRand("the heights overflow".into()));
+        }
         for (height, value) in (args.start_height..).zip(&args.pub_rand_list) {
             if self.public_randomness.contains_key(&(args.fp_btc_pk, height)) {
                 return Err(BabylonError::InvalidPubRand(format!(
@@ -241,6 +247,12 @@ impl Babylon {
         }
         if provider.jailed_until.is_some() {
             return Err(BabylonError::FpJailed(fp));
+        }
+        if args.block_height > env.babylon_height {
+            return Err(BabylonError::BlockNotFound {
+                height: args.block_height,
+                tip: env.babylon_height,
+            });
         }
         let consumer = provider.consumer_id.clone();
         let key = (consumer.clone(), args.block_height);
@@ -310,13 +322,12 @@ impl Babylon {
             .iter()
             .filter(|(_, d)| d.fp_btc_pks.contains(&fp))
             .filter(|(_, d)| {
-                let status = self.status(d, env.btc_height);
-                !matches!(
-                    status,
-                    DelegationStatus::Pending
-                        | DelegationStatus::Slashed
-                        | DelegationStatus::Withdrawn
-                )
+                // As Babylon's vigilante: stakes with power, and early-unbonded ones whose
+                // unbonding output is still spendable by the slashing path.
+                matches!(
+                    self.status(d, env.btc_height),
+                    DelegationStatus::Active | DelegationStatus::Unbonded
+                ) && d.start_height.is_some()
             })
             .map(|(hash, _)| *hash)
             .collect();
@@ -366,21 +377,37 @@ impl Babylon {
         args: &HandleLiveness,
         events: &mut Vec<Ev>,
     ) -> Result<()> {
-        let key = (args.consumer_id.clone(), args.height);
-        let Some(table) = self.power_tables.get(&key).cloned() else {
+        if !self.consumers.contains_key(&args.consumer_id) {
+            return Err(BabylonError::ConsumerNotRegistered(args.consumer_id.clone()));
+        }
+        // Heights are judged one at a time, in order, once no vote can still arrive.
+        let next = self.liveness_next.get(&args.consumer_id).copied().unwrap_or(1);
+        if args.height != next {
             return Err(BabylonError::InvalidLivenessHeight(
                 args.height,
-                "no power table: nobody voted".into(),
+                format!("the next height to judge is {next}"),
             ));
-        };
-        if self.liveness_handled.contains(&key) {
-            return Err(BabylonError::InvalidLivenessHeight(args.height, "already handled".into()));
         }
         let params = self.params(self.params_version_at(env.btc_height)).clone();
+        if args.height.saturating_add(params.finality_sig_timeout) > env.babylon_height {
+            return Err(BabylonError::InvalidLivenessHeight(
+                args.height,
+                format!(
+                    "votes may still arrive until height {}",
+                    args.height + params.finality_sig_timeout
+                ),
+            ));
+        }
+        let key = (args.consumer_id.clone(), args.height);
+        let table = match self.power_tables.get(&key) {
+            Some(table) => table.clone(),
+            None => self.power_table(&args.consumer_id, args.height, env.btc_height),
+        };
+        self.power_tables.entry(key).or_insert_with(|| table.clone());
+        self.liveness_next.insert(args.consumer_id.clone(), next + 1);
         let window = params.signed_blocks_window;
         // Missing more than (1 − min share) of the window jails.
         let max_missed = window - window * params.min_signed_per_window_ppm / PPM;
-        self.liveness_handled.insert(key);
         for fp in table.keys() {
             let voted = self.votes.contains_key(&(args.consumer_id.clone(), args.height, *fp));
             let provider = self.finality_providers.get_mut(fp).expect("tables hold providers");
@@ -458,8 +485,13 @@ impl Babylon {
         args: &CreateBtcDelegation,
         events: &mut Vec<Ev>,
     ) -> Result<()> {
-        let version = self.params_version_at(env.btc_height);
+        // A post-staking registration follows the parameters in force where the transaction
+        // was included; a pre-staking one those at registration.
+        let version = self.params_version_at(args.inclusion_height.unwrap_or(env.btc_height));
         self.check_staking(version, args.staking_value, args.staking_time)?;
+        if let Some(inclusion) = args.inclusion_height {
+            self.check_inclusion(version, inclusion, args.staking_time, env.btc_height)?;
+        }
         if args.fp_btc_pk_list.is_empty() {
             return Err(BabylonError::InvalidFpList("name at least one finality provider".into()));
         }
@@ -496,7 +528,7 @@ impl Babylon {
                 staking_time_blocks: args.staking_time,
                 created_btc_height: env.btc_height,
                 covenant_signers: Default::default(),
-                start_height: None,
+                start_height: args.inclusion_height,
                 params_version: version,
                 unbonded_at: None,
                 slashed_at: None,
@@ -511,6 +543,42 @@ impl Babylon {
             value_sat: args.staking_value,
             staking_time: args.staking_time,
         });
+        if let Some(start_height) = args.inclusion_height {
+            events.push(Ev::BtcDelegationIncluded {
+                staking_tx_hash: hash,
+                start_height,
+                end_height: start_height + args.staking_time,
+                params_version: version,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks an inclusion at `inclusion` under parameter `version`: k blocks deep at `tip`,
+    /// and enough timelock left that the stake would have power (`tip + unbonding < end`).
+    fn check_inclusion(
+        &self,
+        version: u32,
+        inclusion: u64,
+        staking_time: u64,
+        tip: u64,
+    ) -> Result<()> {
+        let params = self.params(version);
+        let deep_at = inclusion.checked_add(params.btc_confirmation_depth);
+        if deep_at.is_none_or(|deep_at| deep_at > tip) {
+            return Err(BabylonError::InvalidInclusionProof(format!(
+                "the transaction at height {inclusion} is not {} blocks deep at tip {tip}",
+                params.btc_confirmation_depth
+            )));
+        }
+        let end = inclusion
+            .checked_add(staking_time)
+            .ok_or_else(|| BabylonError::InvalidStakingTx("the timelock overflows".into()))?;
+        if tip + params.unbonding_time_blocks >= end {
+            return Err(BabylonError::InvalidStakingTx(format!(
+                "the timelock ends at {end}, too soon to give voting power at tip {tip}"
+            )));
+        }
         Ok(())
     }
 
@@ -575,30 +643,22 @@ impl Babylon {
                 what: "an inclusion proof",
             });
         }
-        let version = self.params_version_at(args.inclusion_height);
-        let depth = self.params(version).btc_confirmation_depth;
-        if args.inclusion_height + depth > env.btc_height {
-            return Err(BabylonError::InvalidInclusionProof(format!(
-                "the transaction at height {} is not {depth} blocks deep at tip {}",
-                args.inclusion_height, env.btc_height
-            )));
+        // Registered before it was on Bitcoin: it cannot have been included earlier.
+        if args.inclusion_height < delegation.created_btc_height {
+            return Err(BabylonError::StakingTxIncludedTooEarly {
+                inclusion: args.inclusion_height,
+                registered: delegation.created_btc_height,
+            });
         }
-        // The stake must satisfy the parameters in force where it was included.
-        self.check_staking(version, delegation.value_sat, delegation.staking_time_blocks)?;
-        if !self
-            .params(version)
-            .covenant_members
-            .iter()
-            .all(|m| self.params(delegation.params_version).covenant_members.contains(m))
-            && !delegation.covenant_signers.is_empty()
-        {
-            return Err(BabylonError::InvalidInclusionProof(
-                "the covenant committee changed since the signatures".into(),
-            ));
-        }
+        let version = delegation.params_version;
+        self.check_inclusion(
+            version,
+            args.inclusion_height,
+            delegation.staking_time_blocks,
+            env.btc_height,
+        )?;
         let delegation = self.delegations.get_mut(&args.staking_tx_hash).expect("checked");
         delegation.start_height = Some(args.inclusion_height);
-        delegation.params_version = version;
         let end_height = args.inclusion_height + delegation.staking_time_blocks;
         events.push(Ev::BtcDelegationIncluded {
             staking_tx_hash: args.staking_tx_hash,
@@ -713,11 +773,23 @@ impl Babylon {
         if !self.consumers.contains_key(&args.consumer_id) {
             return Err(BabylonError::ConsumerNotRegistered(args.consumer_id.clone()));
         }
-        let power = self.current_power(&args.consumer_id, env.btc_height);
+        // As x/incentive: the block's voters share by their recorded voting power.
+        let table = self.power_tables.get(&(args.consumer_id.clone(), args.height));
+        let power: std::collections::BTreeMap<B256, u64> = table
+            .map(|table| {
+                table
+                    .iter()
+                    .filter(|(fp, _)| {
+                        self.votes.contains_key(&(args.consumer_id.clone(), args.height, **fp))
+                    })
+                    .map(|(fp, power)| (*fp, *power))
+                    .collect()
+            })
+            .unwrap_or_default();
         let total: u64 = power.values().sum();
         if total == 0 {
             return Err(BabylonError::InvalidDelegationState {
-                status: "NO_ACTIVE_STAKE",
+                status: "NO_VOTES",
                 what: "distributing rewards",
             });
         }
@@ -741,23 +813,28 @@ impl Babylon {
             )?;
             credits.push((provider.owner, commission));
             let to_delegators = share - commission;
-            for delegation in self.delegations.values() {
-                if delegation.fp_btc_pks.contains(fp)
-                    && self.status(delegation, env.btc_height) == DelegationStatus::Active
-                {
-                    let part = math::mul_div(
-                        to_delegators,
-                        U256::from(delegation.value_sat),
-                        U256::from(*fp_power),
-                        Rounding::Floor,
-                    )?;
-                    credits.push((delegation.staker, part));
-                }
+            let delegations: Vec<&BtcDelegation> = self
+                .delegations
+                .values()
+                .filter(|d| {
+                    d.fp_btc_pks.contains(fp)
+                        && self.status(d, env.btc_height) == DelegationStatus::Active
+                })
+                .collect();
+            let delegated: u64 = delegations.iter().map(|d| d.value_sat).sum();
+            for delegation in delegations {
+                let part = math::mul_div(
+                    to_delegators,
+                    U256::from(delegation.value_sat),
+                    U256::from(delegated),
+                    Rounding::Floor,
+                )?;
+                credits.push((delegation.staker, part));
             }
         }
         ledger.transfer(args.token, sender, rewards_address(), args.amount).expect("checked");
         let mut credited = U256::ZERO;
-        for (account, amount) in credits {
+        for (account, amount) in credits.into_iter().filter(|(_, amount)| !amount.is_zero()) {
             let balance = self.rewards.entry((account, args.token)).or_default();
             *balance += amount;
             credited += amount;

@@ -61,6 +61,27 @@ pub enum BabylonError {
     /// The provider has no voting power at this height.
     #[error("finality provider {0} has no voting power at this height")]
     FpHasNoVotingPower(B256),
+    /// A vote for a height Babylon has not reached.
+    #[error("block {height} does not exist yet (Babylon is at height {tip})")]
+    BlockNotFound {
+        /// The height voted on.
+        height: u64,
+        /// Babylon's height.
+        tip: u64,
+    },
+    /// The staking transaction's inclusion height is before its registration.
+    #[error(
+        "the staking transaction is included at {inclusion}, before its registration at {registered}"
+    )]
+    StakingTxIncludedTooEarly {
+        /// The claimed inclusion height.
+        inclusion: u64,
+        /// The BTC tip at registration.
+        registered: u64,
+    },
+    /// The provider's key is not a curve point.
+    #[error("{0} is not a valid BIP-340 public key")]
+    InvalidFpKey(B256),
     /// The staking value or time is outside the parameters.
     #[error("invalid staking transaction: {0}")]
     InvalidStakingTx(String),

@@ -96,6 +96,7 @@ impl BabylonParams {
             signed_blocks_window: 10_000,
             min_signed_per_window_ppm: 200_000,
             jail_duration_blocks: 60,
+            finality_sig_timeout: 3,
         }
     }
 
@@ -120,6 +121,7 @@ impl BabylonParams {
             signed_blocks_window: 10,
             min_signed_per_window_ppm: 200_000,
             jail_duration_blocks: 30,
+            finality_sig_timeout: 3,
         }
     }
 
@@ -146,6 +148,12 @@ impl BabylonParams {
         }
         if self.unbonding_fee_sat >= self.min_staking_value_sat {
             return fail("the unbonding fee must be below the minimum stake");
+        }
+        // Every output of the smallest stake's unbonding and slashing paths must stay positive.
+        if self.min_slashing_tx_fee_sat.saturating_add(self.unbonding_fee_sat)
+            >= self.min_staking_value_sat
+        {
+            return fail("the minimum stake must exceed the unbonding and slashing fees");
         }
         if self.slashing_rate_ppm == 0 || self.slashing_rate_ppm >= state::PPM {
             return fail("the slashing rate must be in (0, 1)");
@@ -179,7 +187,7 @@ impl Babylon {
             public_randomness: Default::default(),
             votes: Default::default(),
             power_tables: Default::default(),
-            liveness_handled: Default::default(),
+            liveness_next: Default::default(),
             rewards: Default::default(),
         }
     }
@@ -326,43 +334,37 @@ mod tests {
         };
         world.apply(&Call { sender: world.admin, action: Action::Token(mint) }).unwrap();
         let fp = btc_key::resolve("fp").unwrap();
-        call(
-            &mut world,
-            "op",
-            BabylonCall::CreateFinalityProvider(CreateFinalityProvider {
-                btc_pk: fp,
-                commission: "0".into(),
-                consumer_id: "bbn-1".into(),
-                moniker: String::new(),
-            }),
-        )
-        .unwrap();
-        call(
-            &mut world,
-            "s",
-            BabylonCall::CreateBtcDelegation(CreateBtcDelegation {
-                fp_btc_pk_list: vec![fp],
-                staking_time: 100,
-                staking_value: 50_000,
-            }),
-        )
-        .unwrap();
-        let hash = *world.babylon.delegations.keys().next().unwrap();
+        let create = CreateFinalityProvider {
+            btc_pk: fp,
+            commission: "0".into(),
+            consumer_id: "bbn-1".into(),
+            moniker: String::new(),
+        };
+        call(&mut world, "op", BabylonCall::CreateFinalityProvider(create)).unwrap();
         // From BTC height 930,003 the minimum stake is 100,000 sat; only governance may say so.
         let mut stricter = BabylonParams::testnet();
         stricter.btc_activation_height = 930_003;
         stricter.min_staking_value_sat = 100_000;
-        assert_eq!(
-            call(&mut world, "mallory", BabylonCall::UpdateParams(stricter.clone())),
-            Err("Unauthorized".into())
-        );
-        call(&mut world, "admin", BabylonCall::UpdateParams(stricter.clone())).unwrap();
-        assert_eq!(
-            call(&mut world, "admin", BabylonCall::UpdateParams(stricter)),
-            Err("InvalidParams".into())
-        );
+        let update = BabylonCall::UpdateParams(stricter.clone());
+        assert_eq!(call(&mut world, "mallory", update.clone()), Err("Unauthorized".into()));
+        call(&mut world, "admin", update.clone()).unwrap();
+        assert_eq!(call(&mut world, "admin", update), Err("InvalidParams".into()));
         assert_eq!(world.babylon.params_version_at(930_002), 0);
         assert_eq!(world.babylon.params_version_at(930_003), 1);
+        world.advance_blocks(50 * 6).unwrap(); // tip 930,006
+        // Post-staking registrations follow the version in force where they were included.
+        let register = |inclusion_height| {
+            BabylonCall::CreateBtcDelegation(CreateBtcDelegation {
+                fp_btc_pk_list: vec![fp],
+                staking_time: 100,
+                staking_value: 50_000,
+                inclusion_height: Some(inclusion_height),
+            })
+        };
+        assert_eq!(call(&mut world, "s", register(930_004)), Err("InvalidStakingTx".into()));
+        assert_eq!(call(&mut world, "s", register(930_005)), Err("InvalidStakingTx".into()));
+        call(&mut world, "s", register(930_002)).unwrap();
+        let hash = *world.babylon.delegations.keys().next().unwrap();
         for member in ["covenant0", "covenant1"] {
             call(
                 &mut world,
@@ -371,25 +373,26 @@ mod tests {
             )
             .unwrap();
         }
-        world.advance_blocks(50 * 6).unwrap(); // tip 930,006
-        let include = |height| {
-            BabylonCall::AddBtcDelegationInclusionProof(InclusionProof {
-                staking_tx_hash: hash,
-                inclusion_height: height,
-            })
-        };
-        assert_eq!(
-            call(&mut world, "v", include(930_004)),
-            Err("InvalidStakingTx".into()),
-            "included under the stricter version"
-        );
-        call(&mut world, "v", include(930_002)).unwrap();
         let delegation = &world.babylon.delegations[&hash];
         assert_eq!(delegation.params_version, 0);
         assert_eq!(world.babylon.status(delegation, 930_006), DelegationStatus::Active);
         // Power ends unbonding_time (5) blocks before the timelock at 930,102.
         assert_eq!(world.babylon.status(delegation, 930_096), DelegationStatus::Active);
         assert_eq!(world.babylon.status(delegation, 930_097), DelegationStatus::Expired);
+        // A pre-staking registration cannot claim an inclusion before it was registered.
+        let pre = BabylonCall::CreateBtcDelegation(CreateBtcDelegation {
+            fp_btc_pk_list: vec![fp],
+            staking_time: 100,
+            staking_value: 200_000,
+            inclusion_height: None,
+        });
+        call(&mut world, "s", pre).unwrap();
+        let pre_hash = *world.babylon.delegations.keys().find(|h| **h != hash).unwrap();
+        let include = BabylonCall::AddBtcDelegationInclusionProof(InclusionProof {
+            staking_tx_hash: pre_hash,
+            inclusion_height: 930_000,
+        });
+        assert_eq!(call(&mut world, "v", include), Err("StakingTxIncludedTooEarly".into()));
         world.check_invariants().unwrap();
     }
 }

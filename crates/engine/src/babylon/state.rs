@@ -67,6 +67,10 @@ pub struct BabylonParams {
     /// Babylon blocks a sluggish provider stays jailed (`jail_duration`: 600 s of 10 s blocks).
     #[serde(with = "serde_ext::int")]
     pub jail_duration_blocks: u64,
+    /// Heights a vote may still arrive after its block before liveness judges it
+    /// (`finality_sig_timeout`).
+    #[serde(with = "serde_ext::int")]
+    pub finality_sig_timeout: u64,
 }
 
 /// A finality provider.
@@ -197,8 +201,8 @@ pub struct Babylon {
     /// The voting power table of each (network, height) that has votes, fixed at its first vote.
     #[serde(with = "serde_ext::pairs")]
     pub power_tables: BTreeMap<(String, u64), BTreeMap<B256, u64>>,
-    /// Heights whose liveness was already judged.
-    pub liveness_handled: BTreeSet<(String, u64)>,
+    /// Per network, the next height whose liveness is to be judged (heights are judged in order).
+    pub liveness_next: BTreeMap<String, u64>,
     /// Rewards each (account, token) can claim.
     #[serde(with = "serde_ext::pairs")]
     pub rewards: BTreeMap<(Address, Address), U256>,

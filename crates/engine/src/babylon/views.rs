@@ -154,7 +154,6 @@ impl Babylon {
                         self.votes
                             .get(&(consumer_id.clone(), *height, **fp))
                             .is_some_and(|v| v.block_hash == *block_app_hash)
-                            && self.finality_providers[*fp].slashed.is_none()
                     })
                     .map(|(_, power)| power)
                     .sum();

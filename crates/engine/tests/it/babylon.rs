@@ -100,6 +100,7 @@ fn to_call(op: &Op, world: &World) -> Option<Call> {
                 fp_btc_pk_list: vec![fp],
                 staking_time: time,
                 staking_value: value,
+                inclusion_height: None,
             };
             babylon(
                 named_address(STAKERS[usize::from(staker) % 4]),
