@@ -50,16 +50,30 @@ pub(crate) struct NodeArgs {
     /// Skip replaying the whole log at start to check the recovered state hash.
     #[arg(long)]
     no_verify: bool,
+    /// The admin (mints, moves the clock). Defaults to the dev admin, whose key is public, which
+    /// is allowed only on loopback.
+    #[arg(long)]
+    admin: Option<String>,
 }
 
 pub(crate) fn node(args: &NodeArgs) -> anyhow::Result<ExitCode> {
     let params =
         Params::named(&args.params).with_context(|| format!("unknown params {:?}", args.params))?;
-    let genesis = if args.dev {
+    let admin = match &args.admin {
+        Some(text) => parse_hex_address(text)
+            .with_context(|| format!("--admin {text:?} is not a 0x address"))?,
+        None if args.listen.ip().is_loopback() => named_address(ADMIN_NAME),
+        None => anyhow::bail!(
+            "a node listening on {} needs --admin 0x...: the default dev admin's key is public",
+            args.listen
+        ),
+    };
+    let mut genesis = if args.dev {
         Genesis::dev(params, args.chain_id, args.block_time)
     } else {
-        Genesis::empty(params, args.chain_id, args.block_time)
+        Genesis::empty(admin, params, args.chain_id, args.block_time)
     };
+    genesis.admin = admin;
     if args.dev {
         print_dev_accounts();
     }

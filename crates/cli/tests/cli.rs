@@ -132,3 +132,15 @@ fn beacon_exit_wait_follows_the_churn_state_machine() {
     let out = rampart().args(["beacon", "exit-wait", "--amount", "0"]).output().unwrap();
     assert!(!out.status.success(), "a zero exit is refused");
 }
+
+#[test]
+fn a_node_beyond_loopback_needs_its_own_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart()
+        .args(["node", "--listen", "0.0.0.0:0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --admin"));
+}

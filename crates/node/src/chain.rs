@@ -98,6 +98,9 @@ pub struct LogEntry {
 /// How a node's world begins: parameters, chain id, and the accounts funded at genesis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Genesis {
+    /// Who mints, registers tokens, moves the clock and acts as Babylon's governance.
+    #[serde(with = "serde_ext::account")]
+    pub admin: Address,
     /// EigenLayer's parameter set.
     pub params: Params,
     /// The chain id signatures commit to.
@@ -140,12 +143,12 @@ impl Genesis {
                 amount,
             })
             .collect();
-        Self { params, chain_id, funded, block_time_seconds }
+        Self { admin: named_address(ADMIN_NAME), params, chain_id, funded, block_time_seconds }
     }
 
-    /// A genesis with no funded accounts.
-    pub fn empty(params: Params, chain_id: u64, block_time_seconds: u64) -> Self {
-        Self { params, chain_id, funded: Vec::new(), block_time_seconds }
+    /// A genesis with no funded accounts and the given admin.
+    pub fn empty(admin: Address, params: Params, chain_id: u64, block_time_seconds: u64) -> Self {
+        Self { admin, params, chain_id, funded: Vec::new(), block_time_seconds }
     }
 
     /// The genesis calls: the admin mints each funded account's tokens.
@@ -209,7 +212,7 @@ impl NodeState {
     /// The state before genesis.
     pub fn new(genesis: &Genesis) -> Self {
         let mut world = World::new(genesis.params);
-        world.admin = named_address(ADMIN_NAME);
+        world.admin = genesis.admin;
         Self { world, nonces: BTreeMap::new(), next_seq: 0 }
     }
 

@@ -198,7 +198,18 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
 fn load_genesis(store: &Store, configured: &Genesis) -> Result<Genesis, NodeError> {
     match store.meta("genesis")? {
         Some(bytes) => {
-            serde_json::from_slice(&bytes).map_err(|e| NodeError::Recovery(format!("genesis: {e}")))
+            let stored: Genesis = serde_json::from_slice(&bytes)
+                .map_err(|e| NodeError::Recovery(format!("genesis: {e}")))?;
+            if stored != *configured {
+                eprintln!(
+                    "warning: this data directory keeps the genesis it was created with (chain {}, \
+                     block time {} s, {} funded accounts); the options given now do not change it",
+                    stored.chain_id,
+                    stored.block_time_seconds,
+                    stored.funded.len()
+                );
+            }
+            Ok(stored)
         }
         None => {
             let bytes = serde_json::to_vec(configured).expect("genesis serializes");

@@ -345,7 +345,7 @@ mod tests {
         let mut stricter = BabylonParams::testnet();
         stricter.btc_activation_height = 930_003;
         stricter.min_staking_value_sat = 100_000;
-        let update = BabylonCall::UpdateParams(stricter.clone());
+        let update = BabylonCall::UpdateParams(stricter);
         assert_eq!(call(&mut world, "mallory", update.clone()), Err("Unauthorized".into()));
         call(&mut world, "admin", update.clone()).unwrap();
         assert_eq!(call(&mut world, "admin", update), Err("InvalidParams".into()));
