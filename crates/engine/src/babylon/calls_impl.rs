@@ -586,6 +586,15 @@ impl Babylon {
         self.delegations.get(&hash).ok_or(BabylonError::BtcDelegationNotFound(hash))
     }
 
+    /// The delegation, if `sender` is its staker.
+    fn own_delegation(&self, hash: B256, sender: Address) -> Result<&BtcDelegation> {
+        let delegation = self.delegation(hash)?;
+        if delegation.staker != sender {
+            return Err(BabylonError::NotStaker);
+        }
+        Ok(delegation)
+    }
+
     fn add_covenant_sigs(
         &mut self,
         env: &BabylonEnv,
@@ -677,10 +686,7 @@ impl Babylon {
         hash: B256,
         events: &mut Vec<Ev>,
     ) -> Result<()> {
-        let delegation = self.delegation(hash)?;
-        if delegation.staker != sender {
-            return Err(BabylonError::NotStaker);
-        }
+        let delegation = self.own_delegation(hash, sender)?;
         let status = self.status(delegation, env.btc_height);
         if status != DelegationStatus::Active {
             return Err(BabylonError::InvalidDelegationState {
@@ -731,10 +737,7 @@ impl Babylon {
         hash: B256,
         events: &mut Vec<Ev>,
     ) -> Result<()> {
-        let delegation = self.delegation(hash)?;
-        if delegation.staker != sender {
-            return Err(BabylonError::NotStaker);
-        }
+        let delegation = self.own_delegation(hash, sender)?;
         if delegation.withdrawn {
             return Err(BabylonError::InvalidDelegationState {
                 status: "WITHDRAWN",
