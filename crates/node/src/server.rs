@@ -238,20 +238,36 @@ fn recover(
         }
         store.append(&batch)?;
     }
-    let mut state = match store.latest_snapshot()? {
-        Some((_, bytes)) => serde_json::from_slice(&bytes)
-            .map_err(|e| NodeError::Recovery(format!("snapshot: {e}")))?,
-        None => NodeState::new(genesis),
-    };
-    replay_from(store, &mut state)?;
+    // The log is the truth; a snapshot only saves replay time. One that cannot be read or does
+    // not continue the log is set aside, loudly, and the state rebuilt from genesis.
+    let snapshot = store.latest_snapshot()?.and_then(|(seq, bytes)| {
+        serde_json::from_slice::<NodeState>(&bytes)
+            .map_err(|e| {
+                eprintln!("warning: snapshot at {seq} is unreadable ({e}); replaying the whole log")
+            })
+            .ok()
+    });
+    let used_snapshot = snapshot.is_some();
+    let mut state = snapshot.unwrap_or_else(|| NodeState::new(genesis));
+    if let Err(error) = replay_from(store, &mut state) {
+        if !used_snapshot {
+            return Err(error);
+        }
+        eprintln!(
+            "warning: the log does not continue the snapshot ({error}); replaying the whole log"
+        );
+        state = NodeState::new(genesis);
+        replay_from(store, &mut state)?;
+    }
     let hash = state.state_hash();
-    if verify {
+    if verify && used_snapshot {
         let mut replica = NodeState::new(genesis);
         replay_from(store, &mut replica)?;
         let replayed = replica.state_hash();
         if replayed != hash {
             return Err(NodeError::Recovery(format!(
-                "the snapshot and the log disagree: state hash {hash} after the snapshot, {replayed} replaying from genesis"
+                "the snapshot and the log disagree: state hash {hash} after the snapshot, \
+                 {replayed} replaying from genesis (the engine may not be deterministic)"
             )));
         }
     }
@@ -841,8 +857,20 @@ fn mentions(value: &Value, address: Address) -> bool {
 #[utoipa::path(get, path = "/v1/events/stream", params(EventsQuery), responses((status = 200, description = "text/event-stream of log entries", content_type = "text/event-stream")))]
 async fn stream_events(
     State(shared): State<Arc<Shared>>,
-    Query(query): Query<EventsQuery>,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "MalformedQuery", e.body_text()))?;
+    let address = match &query.address {
+        Some(text) => Some(parse_hex_address(text).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "MalformedAddress",
+                format!("{text:?} is not a 0x address"),
+            )
+        })?),
+        None => None,
+    };
     // Subscribe before reading the past, then skip what the past already covered: no gaps.
     let live = shared.entries.subscribe();
     let mut past = Vec::new();
@@ -874,11 +902,34 @@ async fn stream_events(
     let stopped = async move {
         let _ = stopping.wait_for(|stop| *stop).await;
     };
-    let stream = past
-        .chain(live)
-        .take_until(stopped)
-        .map(|entry| Ok(SseEvent::default().event("entry").data(entry.to_string())));
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    // `event` and `address` keep only matching events, and entries that still have one.
+    let name = query.event.clone();
+    let filtering = name.is_some() || address.is_some();
+    let stream = past.chain(live).take_until(stopped).filter_map(move |entry| {
+        let kept = if filtering {
+            let mut entry = (*entry).clone();
+            let events: Vec<Value> = entry["events"]
+                .as_array()
+                .map(|events| {
+                    events
+                        .iter()
+                        .filter(|e| matches_filters(e, name.as_deref(), address))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            (!events.is_empty()).then(|| {
+                entry["events"] = Value::Array(events);
+                Arc::new(entry)
+            })
+        } else {
+            Some(entry)
+        };
+        std::future::ready(
+            kept.map(|entry| Ok(SseEvent::default().event("entry").data(entry.to_string()))),
+        )
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// The node's health.

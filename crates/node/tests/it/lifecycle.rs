@@ -142,3 +142,63 @@ async fn next_entry(stream: &mut Lines) -> serde_json::Value {
     let data = stream.next().await.expect("the stream stays open");
     serde_json::from_str(&data).expect("entries are JSON")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_snapshot_is_set_aside_and_the_log_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path()).await;
+    let api = client(&node);
+    let hash = tokio::task::spawn_blocking(move || {
+        let carol = named_signing_key("carol");
+        for _ in 0..3 {
+            let args = json!({ "to": "dave", "token": "ETH", "amount": "1" });
+            api.submit(&carol, 31_337, None, "token.transfer", args).unwrap();
+        }
+        api.health().unwrap().state_hash
+    })
+    .await
+    .unwrap();
+    node.stop().await.unwrap();
+    {
+        let store = rampart_store::Store::open(&dir.path().join("rampart.redb")).unwrap();
+        let next = store.next_seq().unwrap();
+        store.write_snapshot(next, b"not a snapshot").unwrap();
+    }
+    let node = start_node(dir.path()).await;
+    let api = client(&node);
+    let health = tokio::task::spawn_blocking(move || api.health().unwrap()).await.unwrap();
+    assert_eq!(health.state_hash, hash, "the log alone rebuilt the same state");
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_filters_by_event_and_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path()).await;
+    let api = client(&node);
+    tokio::task::spawn_blocking(move || {
+        let erin = named_signing_key("erin");
+        api.submit(
+            &erin,
+            31_337,
+            None,
+            "token.transfer",
+            json!({ "to": "frank", "token": "ETH", "amount": "1" }),
+        )
+        .unwrap();
+        let deposit = json!({ "strategy": "rETH", "token": "rETH", "amount": "2 ether" });
+        api.submit(&erin, 31_337, None, "eigenlayer.deposit_into_strategy", deposit).unwrap();
+        let (status, text) = api.get_text("/v1/events/stream?address=nobody").unwrap();
+        assert_eq!(status, 400, "{text}");
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/v1/events/stream?from=0&event=Deposit", node.listen);
+    let mut stream = sse_stream(&url).await;
+    let entry = tokio::time::timeout(Duration::from_secs(5), next_entry(&mut stream))
+        .await
+        .expect("in time");
+    assert_eq!(entry["call"], "eigenlayer.deposit_into_strategy");
+    assert_eq!(entry["events"].as_array().unwrap().len(), 1, "only the Deposit event is kept");
+    node.stop().await.unwrap();
+}
