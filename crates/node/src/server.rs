@@ -903,7 +903,7 @@ async fn stream_events(
         let _ = stopping.wait_for(|stop| *stop).await;
     };
     // `event` and `address` keep only matching events, and entries that still have one.
-    let name = query.event.clone();
+    let name = query.event;
     let filtering = name.is_some() || address.is_some();
     let stream = past.chain(live).take_until(stopped).filter_map(move |entry| {
         let kept = if filtering {
