@@ -145,7 +145,7 @@ pub fn entry_wait_epochs(queued_gwei: u64, amount_gwei: u64, total_active_gwei: 
 }
 
 /// Best case from a deposit's inclusion to activation with an empty queue (≈ 64 min): its slot
-/// finalizes after two epochs, then eligibility, its finalization, and the activation delay.
+/// finalizes after one epoch, then eligibility, its finalization, and the activation delay.
 pub const ENTRY_PIPELINE_EPOCHS: u64 = 10;
 
 #[cfg(test)]

@@ -1,5 +1,560 @@
-//! The Ethereum beacon chain after Electra. This version holds the entry and exit queues'
-//! arithmetic ([`churn`]), which exit-time estimates and LRT exit routes build on; validators,
-//! deposits, the withdrawal sweep, slashing and rewards come with the native-restaking work.
+//! The Ethereum beacon chain after Electra, in gwei: deposits through the pending-deposit
+//! churn, activation, voluntary exits through the exit churn ([`churn`]), the withdrawal sweep
+//! (16 a block), slashing with the initial and correlation penalties, and per-epoch consensus
+//! rewards from the base-reward formula.
+//!
+//! Time is the world's: a slot is a world block (12 s) and an epoch 32 of them. The chain is
+//! processed when the world's clock moves ([`BeaconChain::process_until`]), epoch by epoch and
+//! block by block, so a call always meets a chain that is up to date and stays atomic.
+//!
+//! Simplifications, documented: every active, unslashed validator attests perfectly (full
+//! participation: no missed-duty penalties, no inactivity leak); finality lags one epoch;
+//! deposits' BLS signatures, sync committees and proposer and whistleblower rewards are not
+//! modelled. ETH is the ledger's native ETH held at the deposit contract: rewards mint there,
+//! penalties burn from it, withdrawals pay out of it.
 
+pub mod calls;
 pub mod churn;
+pub mod errors;
+pub mod events;
+pub mod state;
+#[cfg(test)]
+mod tests;
+
+use alloy_primitives::{Address, U256};
+
+pub use self::{
+    calls::{BeaconCall, BeaconView},
+    errors::BeaconError,
+    events::BeaconEvent,
+    state::BeaconChain,
+};
+use self::{
+    churn::{GWEI_PER_ETH, activation_exit_churn_limit},
+    state::{FAR_FUTURE_EPOCH, PendingDeposit, Validator},
+};
+use crate::{
+    accounts::{NATIVE_ETH, derived_address},
+    ledger::Ledger,
+};
+
+/// `MIN_ACTIVATION_BALANCE`: 32 ETH.
+pub const MIN_ACTIVATION_BALANCE: u64 = 32 * GWEI_PER_ETH;
+/// `MAX_EFFECTIVE_BALANCE_ELECTRA`: 2,048 ETH.
+pub const MAX_EFFECTIVE_BALANCE_ELECTRA: u64 = 2048 * GWEI_PER_ETH;
+/// `EJECTION_BALANCE`: 16 ETH.
+pub const EJECTION_BALANCE: u64 = 16 * GWEI_PER_ETH;
+/// Slots per epoch.
+pub const SLOTS_PER_EPOCH: u64 = 32;
+/// `SHARD_COMMITTEE_PERIOD`: epochs of activity before a voluntary exit.
+pub const SHARD_COMMITTEE_PERIOD: u64 = 256;
+/// `EPOCHS_PER_SLASHINGS_VECTOR`.
+pub const EPOCHS_PER_SLASHINGS_VECTOR: u64 = 8192;
+/// `MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA`.
+pub const MIN_SLASHING_PENALTY_QUOTIENT: u64 = 4096;
+/// `PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX`.
+pub const PROPORTIONAL_SLASHING_MULTIPLIER: u64 = 3;
+/// `BASE_REWARD_FACTOR`.
+pub const BASE_REWARD_FACTOR: u64 = 64;
+/// Source, target and head weights, and their denominator (Altair).
+pub const ATTESTATION_WEIGHTS: [u64; 3] = [14, 26, 14];
+/// `WEIGHT_DENOMINATOR`.
+pub const WEIGHT_DENOMINATOR: u64 = 64;
+/// `MAX_WITHDRAWALS_PER_PAYLOAD`.
+pub const MAX_WITHDRAWALS_PER_PAYLOAD: usize = 16;
+/// `MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP`.
+pub const MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP: usize = 16_384;
+/// `MAX_PENDING_DEPOSITS_PER_EPOCH`.
+pub const MAX_PENDING_DEPOSITS_PER_EPOCH: usize = 16;
+/// Epochs finality lags behind the current epoch on a healthy chain: with every validator
+/// attesting, justification at the end of epoch `e` finalizes `e - 1`.
+pub const FINALITY_LAG_EPOCHS: u64 = 1;
+
+/// The deposit contract, which holds every staked wei.
+pub fn deposit_contract() -> Address {
+    derived_address("rampart.beacon", "deposit-contract")
+}
+
+fn wei(gwei: u64) -> U256 {
+    U256::from(gwei) * U256::from(GWEI_PER_ETH)
+}
+
+type Events = Vec<BeaconEvent>;
+
+impl BeaconChain {
+    /// Sum of the effective balances of validators active in `epoch`, at least 1 ETH.
+    pub fn total_active_balance(&self, epoch: u64) -> u64 {
+        let total: u64 = self
+            .validators
+            .iter()
+            .filter(|v| v.is_active(epoch))
+            .map(|v| v.effective_balance)
+            .sum();
+        total.max(GWEI_PER_ETH)
+    }
+
+    /// Processes every epoch start and every block's withdrawals up to and including `block`.
+    pub fn process_until(&mut self, ledger: &mut Ledger, block: u64) -> Events {
+        let mut events = Events::new();
+        while self.next_block <= block {
+            let slot = self.next_block;
+            if slot.is_multiple_of(SLOTS_PER_EPOCH) && slot / SLOTS_PER_EPOCH == self.next_epoch {
+                if self.next_epoch > 0 {
+                    self.process_epoch(ledger, self.next_epoch - 1, &mut events);
+                }
+                self.next_epoch += 1;
+            }
+            self.process_withdrawals(ledger, slot, &mut events);
+            self.next_block += 1;
+            // Nothing happens in the blocks of an epoch without withdrawable balances: skip them.
+            if !self.any_withdrawable(slot / SLOTS_PER_EPOCH) {
+                let epoch_end = (slot / SLOTS_PER_EPOCH + 1) * SLOTS_PER_EPOCH;
+                self.next_block = self.next_block.max(epoch_end.min(block + 1));
+            }
+        }
+        events
+    }
+
+    fn any_withdrawable(&self, epoch: u64) -> bool {
+        self.validators.iter().any(|v| {
+            (v.withdrawable_epoch <= epoch && v.balance > 0)
+                || (v.effective_balance == v.max_effective_balance()
+                    && v.balance > v.max_effective_balance())
+        })
+    }
+
+    /// The end of `epoch` (`process_epoch`, in the spec's order for what is modelled).
+    fn process_epoch(&mut self, ledger: &mut Ledger, epoch: u64, events: &mut Events) {
+        self.process_rewards_and_penalties(ledger, epoch, events);
+        self.process_registry_updates(epoch, events);
+        self.process_slashings(ledger, epoch, events);
+        self.process_pending_deposits(epoch, events);
+        self.process_effective_balance_updates();
+        self.slashings.remove(&((epoch + 1) % EPOCHS_PER_SLASHINGS_VECTOR));
+    }
+
+    /// Full participation: each active unslashed validator earns every flag's reward; slashed
+    /// ones still eligible pay the source and target penalties (Altair accounting).
+    fn process_rewards_and_penalties(
+        &mut self,
+        ledger: &mut Ledger,
+        epoch: u64,
+        events: &mut Events,
+    ) {
+        if epoch == 0 {
+            return;
+        }
+        let total = self.total_active_balance(epoch);
+        let per_increment = GWEI_PER_ETH * BASE_REWARD_FACTOR / total.isqrt();
+        let active_increments = total / GWEI_PER_ETH;
+        let participating: u64 = self
+            .validators
+            .iter()
+            .filter(|v| v.is_active(epoch) && !v.slashed)
+            .map(|v| v.effective_balance)
+            .sum();
+        let participating_increments = participating.max(GWEI_PER_ETH) / GWEI_PER_ETH;
+        let (mut rewards, mut penalties) = (0u64, 0u64);
+        for validator in &mut self.validators {
+            let eligible = validator.is_active(epoch)
+                || (validator.slashed && epoch + 1 < validator.withdrawable_epoch);
+            if !eligible {
+                continue;
+            }
+            let base_reward = validator.effective_balance / GWEI_PER_ETH * per_increment;
+            for (flag, weight) in ATTESTATION_WEIGHTS.iter().enumerate() {
+                if validator.is_active(epoch) && !validator.slashed {
+                    let reward = base_reward * weight * participating_increments
+                        / (active_increments * WEIGHT_DENOMINATOR);
+                    validator.balance += reward;
+                    rewards += reward;
+                } else if flag != 2 {
+                    let penalty =
+                        (base_reward * weight / WEIGHT_DENOMINATOR).min(validator.balance);
+                    validator.balance -= penalty;
+                    penalties += penalty;
+                }
+            }
+        }
+        ledger.mint(NATIVE_ETH, deposit_contract(), wei(rewards)).expect("issuance fits");
+        ledger
+            .burn(NATIVE_ETH, deposit_contract(), wei(penalties))
+            .expect("the contract holds every balance");
+        events.push(BeaconEvent::EpochRewards {
+            epoch,
+            rewards_gwei: rewards,
+            penalties_gwei: penalties,
+        });
+    }
+
+    fn process_registry_updates(&mut self, epoch: u64, events: &mut Events) {
+        let finalized = epoch.saturating_sub(FINALITY_LAG_EPOCHS);
+        for index in 0..self.validators.len() {
+            let validator = &self.validators[index];
+            if validator.activation_eligibility_epoch == FAR_FUTURE_EPOCH
+                && validator.effective_balance >= MIN_ACTIVATION_BALANCE
+            {
+                self.validators[index].activation_eligibility_epoch = epoch + 1;
+            } else if validator.is_active(epoch) && validator.effective_balance <= EJECTION_BALANCE
+            {
+                self.initiate_validator_exit(index, epoch, events);
+            } else if validator.activation_eligibility_epoch <= finalized
+                && validator.activation_epoch == FAR_FUTURE_EPOCH
+            {
+                let activation_epoch = epoch + churn::ACTIVATION_EXIT_DELAY_EPOCHS;
+                self.validators[index].activation_epoch = activation_epoch;
+                events.push(BeaconEvent::ValidatorActivated {
+                    validator_index: index as u64,
+                    activation_epoch,
+                });
+            }
+        }
+    }
+
+    /// `initiate_validator_exit`: through the exit churn, withdrawable 256 epochs later.
+    fn initiate_validator_exit(&mut self, index: usize, epoch: u64, events: &mut Events) {
+        if self.validators[index].exit_epoch != FAR_FUTURE_EPOCH {
+            return;
+        }
+        let total = self.total_active_balance(epoch);
+        let balance = self.validators[index].effective_balance;
+        let exit_epoch = self.exit_queue.compute_exit_epoch_and_update_churn(balance, epoch, total);
+        let validator = &mut self.validators[index];
+        validator.exit_epoch = exit_epoch;
+        validator.withdrawable_epoch = exit_epoch + churn::MIN_VALIDATOR_WITHDRAWABILITY_DELAY;
+        events.push(BeaconEvent::ExitInitiated {
+            validator_index: index as u64,
+            exit_epoch,
+            withdrawable_epoch: validator.withdrawable_epoch,
+        });
+    }
+
+    /// The correlation penalty (Electra's integer order), halfway through the slashed exit.
+    fn process_slashings(&mut self, ledger: &mut Ledger, epoch: u64, events: &mut Events) {
+        let total = self.total_active_balance(epoch);
+        let slashed_sum: u64 = self.slashings.values().sum();
+        let adjusted = (slashed_sum * PROPORTIONAL_SLASHING_MULTIPLIER).min(total);
+        let per_increment = adjusted / (total / GWEI_PER_ETH);
+        let mut burned = 0;
+        for (index, validator) in self.validators.iter_mut().enumerate() {
+            if validator.slashed
+                && epoch + EPOCHS_PER_SLASHINGS_VECTOR / 2 == validator.withdrawable_epoch
+            {
+                let penalty = (per_increment * (validator.effective_balance / GWEI_PER_ETH))
+                    .min(validator.balance);
+                validator.balance -= penalty;
+                burned += penalty;
+                events.push(BeaconEvent::CorrelationPenalty {
+                    validator_index: index as u64,
+                    penalty_gwei: penalty,
+                });
+            }
+        }
+        ledger
+            .burn(NATIVE_ETH, deposit_contract(), wei(burned))
+            .expect("the contract holds every balance");
+    }
+
+    /// `process_pending_deposits`: in order, within the deposit churn, once finalized.
+    fn process_pending_deposits(&mut self, epoch: u64, events: &mut Events) {
+        let next_epoch = epoch + 1;
+        let available = self.deposit_balance_to_consume
+            + activation_exit_churn_limit(self.total_active_balance(epoch));
+        let finalized_slot = epoch.saturating_sub(FINALITY_LAG_EPOCHS) * SLOTS_PER_EPOCH;
+        let (mut processed, mut taken, mut hit) = (0u64, 0usize, false);
+        let mut postponed = Vec::new();
+        while let Some(deposit) = self.pending_deposits.get(taken) {
+            if deposit.slot > finalized_slot || taken >= MAX_PENDING_DEPOSITS_PER_EPOCH {
+                break;
+            }
+            let existing = self.index_of.get(&deposit.pubkey).map(|i| &self.validators[*i]);
+            let withdrawn = existing.is_some_and(|v| v.withdrawable_epoch < next_epoch);
+            let exited = existing.is_some_and(|v| v.exit_epoch < FAR_FUTURE_EPOCH);
+            if withdrawn {
+                let deposit = deposit.clone();
+                self.apply_pending_deposit(&deposit, epoch, events);
+            } else if exited {
+                postponed.push(deposit.clone());
+            } else {
+                hit = processed + deposit.amount > available;
+                if hit {
+                    break;
+                }
+                processed += deposit.amount;
+                let deposit = deposit.clone();
+                self.apply_pending_deposit(&deposit, epoch, events);
+            }
+            taken += 1;
+        }
+        self.pending_deposits.drain(..taken);
+        self.pending_deposits.extend(postponed);
+        self.deposit_balance_to_consume = if hit { available - processed } else { 0 };
+    }
+
+    fn apply_pending_deposit(&mut self, deposit: &PendingDeposit, epoch: u64, events: &mut Events) {
+        let index = match self.index_of.get(&deposit.pubkey) {
+            Some(&index) => {
+                self.validators[index].balance += deposit.amount;
+                index
+            }
+            None => {
+                let index = self.validators.len();
+                let mut validator = Validator {
+                    pubkey: deposit.pubkey,
+                    operator: deposit.depositor,
+                    credentials: deposit.credentials,
+                    effective_balance: 0,
+                    balance: deposit.amount,
+                    activation_eligibility_epoch: FAR_FUTURE_EPOCH,
+                    activation_epoch: FAR_FUTURE_EPOCH,
+                    exit_epoch: FAR_FUTURE_EPOCH,
+                    withdrawable_epoch: FAR_FUTURE_EPOCH,
+                    slashed: false,
+                };
+                validator.effective_balance = (deposit.amount - deposit.amount % GWEI_PER_ETH)
+                    .min(validator.max_effective_balance());
+                self.validators.push(validator);
+                self.index_of.insert(deposit.pubkey, index);
+                index
+            }
+        };
+        events.push(BeaconEvent::DepositApplied {
+            pubkey: deposit.pubkey,
+            validator_index: index as u64,
+            amount_gwei: deposit.amount,
+            epoch,
+        });
+    }
+
+    /// Hysteresis: the effective balance follows the balance only past ±¼ and +1¼ ETH.
+    fn process_effective_balance_updates(&mut self) {
+        let downward = GWEI_PER_ETH / 4;
+        let upward = GWEI_PER_ETH / 4 * 5;
+        for validator in &mut self.validators {
+            let balance = validator.balance;
+            if balance + downward < validator.effective_balance
+                || validator.effective_balance + upward < balance
+            {
+                validator.effective_balance =
+                    (balance - balance % GWEI_PER_ETH).min(validator.max_effective_balance());
+            }
+        }
+    }
+
+    /// The sweep of one block: from the next validator, at most 16 withdrawals.
+    fn process_withdrawals(&mut self, ledger: &mut Ledger, slot: u64, events: &mut Events) {
+        let count = self.validators.len();
+        if count == 0 {
+            return;
+        }
+        let epoch = slot / SLOTS_PER_EPOCH;
+        let mut index = self.next_withdrawal_validator_index % count;
+        let mut paid = 0usize;
+        for _ in 0..count.min(MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP) {
+            let validator = &mut self.validators[index];
+            let max = validator.max_effective_balance();
+            let amount = if validator.withdrawable_epoch <= epoch && validator.balance > 0 {
+                Some((validator.balance, true))
+            } else if validator.effective_balance == max && validator.balance > max {
+                Some((validator.balance - max, false))
+            } else {
+                None
+            };
+            if let Some((amount, full)) = amount {
+                validator.balance -= amount;
+                let address = validator.credentials.address;
+                ledger
+                    .transfer(NATIVE_ETH, deposit_contract(), address, wei(amount))
+                    .expect("the contract holds every balance");
+                events.push(BeaconEvent::Withdrawal {
+                    validator_index: index as u64,
+                    address,
+                    amount_gwei: amount,
+                    full,
+                    slot,
+                });
+                paid += 1;
+                if paid == MAX_WITHDRAWALS_PER_PAYLOAD {
+                    break;
+                }
+            }
+            index = (index + 1) % count;
+        }
+        self.next_withdrawal_validator_index = if paid == MAX_WITHDRAWALS_PER_PAYLOAD {
+            (index + 1) % count
+        } else {
+            (self.next_withdrawal_validator_index + MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP) % count
+        };
+    }
+
+    /// Applies an operation at `block` (the chain is already processed up to it).
+    pub fn apply(
+        &mut self,
+        ledger: &mut Ledger,
+        block: u64,
+        admin: Address,
+        sender: Address,
+        call: &BeaconCall,
+    ) -> Result<Events, BeaconError> {
+        let epoch = block / SLOTS_PER_EPOCH;
+        let mut events = Events::new();
+        match call {
+            BeaconCall::Deposit(args) => {
+                let gwei_per = U256::from(GWEI_PER_ETH);
+                if args.amount < wei(GWEI_PER_ETH) || !(args.amount % gwei_per).is_zero() {
+                    return Err(BeaconError::InvalidDepositAmount);
+                }
+                let amount = u64::try_from(args.amount / gwei_per)
+                    .map_err(|_| BeaconError::InvalidDepositAmount)?;
+                ledger.transfer(NATIVE_ETH, sender, deposit_contract(), args.amount)?;
+                self.pending_deposits.push_back(PendingDeposit {
+                    pubkey: args.pubkey,
+                    depositor: sender,
+                    credentials: args.withdrawal_credentials,
+                    amount,
+                    slot: block,
+                });
+                events.push(BeaconEvent::DepositQueued {
+                    pubkey: args.pubkey,
+                    amount_gwei: amount,
+                    slot: block,
+                });
+            }
+            BeaconCall::VoluntaryExit(args) | BeaconCall::WithdrawalRequest(args) => {
+                let index = *self
+                    .index_of
+                    .get(&args.pubkey)
+                    .ok_or(BeaconError::UnknownValidator(args.pubkey))?;
+                let validator = &self.validators[index];
+                let allowed = match call {
+                    BeaconCall::VoluntaryExit(_) => sender == validator.operator,
+                    _ => sender == validator.credentials.address,
+                };
+                if !allowed {
+                    return Err(BeaconError::Unauthorized(args.pubkey));
+                }
+                if !validator.is_active(epoch) {
+                    return Err(BeaconError::NotActive(args.pubkey));
+                }
+                if validator.exit_epoch != FAR_FUTURE_EPOCH {
+                    return Err(BeaconError::AlreadyExiting(args.pubkey));
+                }
+                let from = validator.activation_epoch + SHARD_COMMITTEE_PERIOD;
+                if epoch < from {
+                    return Err(BeaconError::TooYoungToExit { pubkey: args.pubkey, from });
+                }
+                self.initiate_validator_exit(index, epoch, &mut events);
+            }
+            BeaconCall::SlashValidator(args) => {
+                if sender != admin {
+                    return Err(BeaconError::OnlyAdmin);
+                }
+                let index = *self
+                    .index_of
+                    .get(&args.pubkey)
+                    .ok_or(BeaconError::UnknownValidator(args.pubkey))?;
+                if self.validators[index].slashed {
+                    return Err(BeaconError::AlreadySlashed(args.pubkey));
+                }
+                if self.validators[index].withdrawable_epoch <= epoch {
+                    return Err(BeaconError::NotActive(args.pubkey));
+                }
+                self.initiate_validator_exit(index, epoch, &mut events);
+                let validator = &mut self.validators[index];
+                validator.slashed = true;
+                validator.withdrawable_epoch =
+                    validator.withdrawable_epoch.max(epoch + EPOCHS_PER_SLASHINGS_VECTOR);
+                *self.slashings.entry(epoch % EPOCHS_PER_SLASHINGS_VECTOR).or_insert(0) +=
+                    validator.effective_balance;
+                let penalty = (validator.effective_balance / MIN_SLASHING_PENALTY_QUOTIENT)
+                    .min(validator.balance);
+                validator.balance -= penalty;
+                ledger
+                    .burn(NATIVE_ETH, deposit_contract(), wei(penalty))
+                    .expect("the contract holds every balance");
+                events.push(BeaconEvent::ValidatorSlashed {
+                    validator_index: index as u64,
+                    penalty_gwei: penalty,
+                    withdrawable_epoch: validator.withdrawable_epoch,
+                });
+            }
+            BeaconCall::ProcessSlots(_) => {}
+        }
+        Ok(events)
+    }
+
+    /// Answers a query at `block`.
+    pub fn view(&self, block: u64, view: &BeaconView) -> Result<serde_json::Value, BeaconError> {
+        use serde_json::json;
+        let epoch = block / SLOTS_PER_EPOCH;
+        let total = self.total_active_balance(epoch);
+        Ok(match view {
+            BeaconView::Validator(args) => {
+                let index = *self
+                    .index_of
+                    .get(&args.pubkey)
+                    .ok_or(BeaconError::UnknownValidator(args.pubkey))?;
+                let v = &self.validators[index];
+                let epoch_json =
+                    |e: u64| if e == FAR_FUTURE_EPOCH { json!(null) } else { json!(e) };
+                let status = if v.withdrawable_epoch <= epoch {
+                    if v.balance == 0 { "withdrawal_done" } else { "withdrawal_possible" }
+                } else if v.exit_epoch <= epoch {
+                    if v.slashed { "exited_slashed" } else { "exited_unslashed" }
+                } else if v.is_active(epoch) {
+                    if v.slashed {
+                        "active_slashed"
+                    } else if v.exit_epoch != FAR_FUTURE_EPOCH {
+                        "active_exiting"
+                    } else {
+                        "active_ongoing"
+                    }
+                } else if v.activation_epoch != FAR_FUTURE_EPOCH {
+                    "pending_queued"
+                } else {
+                    "pending_initialized"
+                };
+                json!({
+                    "index": index, "status": status, "balance_gwei": v.balance,
+                    "effective_balance_gwei": v.effective_balance, "slashed": v.slashed,
+                    "activation_epoch": epoch_json(v.activation_epoch), "exit_epoch": epoch_json(v.exit_epoch),
+                    "withdrawable_epoch": epoch_json(v.withdrawable_epoch),
+                })
+            }
+            BeaconView::Queues {} => {
+                let churn = activation_exit_churn_limit(total);
+                let pending: u64 = self.pending_deposits.iter().map(|d| d.amount).sum();
+                json!({
+                    "epoch": epoch, "total_active_balance_gwei": total, "churn_per_epoch_gwei": churn,
+                    "entry_queue_gwei": pending, "entry_queue_epochs": pending.div_ceil(churn),
+                    "earliest_exit_epoch": self.exit_queue.earliest_exit_epoch,
+                    "exit_balance_to_consume_gwei": self.exit_queue.exit_balance_to_consume,
+                    "exit_queue_epochs": self.exit_queue.earliest_exit_epoch.saturating_sub(epoch),
+                })
+            }
+            BeaconView::ExitWait { amount } => {
+                let gwei = u64::try_from(*amount / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX);
+                let mut queue = self.exit_queue;
+                let exit_epoch = queue.compute_exit_epoch_and_update_churn(gwei, epoch, total);
+                json!({
+                    "current_epoch": epoch, "exit_epoch": exit_epoch,
+                    "withdrawable_epoch": exit_epoch + churn::MIN_VALIDATOR_WITHDRAWABILITY_DELAY,
+                    "epochs_to_exit": exit_epoch - epoch,
+                })
+            }
+        })
+    }
+
+    /// Conservation: the deposit contract holds every validator balance and pending deposit.
+    pub fn check_invariants(&self, ledger: &Ledger) -> Result<(), String> {
+        let held: u64 = self.validators.iter().map(|v| v.balance).sum::<u64>()
+            + self.pending_deposits.iter().map(|d| d.amount).sum::<u64>();
+        let contract = ledger.balance_of(NATIVE_ETH, deposit_contract());
+        if contract != wei(held) {
+            return Err(format!(
+                "the deposit contract holds {contract} wei but balances and deposits add up to {held} gwei"
+            ));
+        }
+        Ok(())
+    }
+}
