@@ -1,5 +1,6 @@
 //! Integration tests of the engine, compiled as one binary (reth's layout).
 
 mod babylon;
+mod beacon;
 mod model;
 mod state_machine;
