@@ -90,7 +90,10 @@ fn print_report(report: &Report, quiet: bool) {
 fn print_outcome(outcome: &Outcome) {
     let head = format!("  {:>3}  block {:<7}", outcome.step, outcome.block);
     match outcome.kind {
-        "clock" => println!("{head} ⏱  {}", outcome.what),
+        "clock" => {
+            println!("{head} ⏱  {}", outcome.what);
+            print_time_events(&outcome.events);
+        }
         "view" => {
             let value = outcome.value.as_ref().map(compact).unwrap_or_default();
             let check = if outcome.checks > 0 { " ✓" } else { "" };
@@ -105,6 +108,25 @@ fn print_outcome(outcome: &Outcome) {
                 }
             }
         },
+    }
+}
+
+/// What time did (the beacon chain's epochs): a jump of months emits an event an epoch, so
+/// the first few are shown and the rest counted by kind.
+fn print_time_events(events: &[Value]) {
+    const SHOWN: usize = 8;
+    for event in events.iter().take(SHOWN) {
+        println!("{:>20}{}", "", describe_event(event));
+    }
+    if events.len() > SHOWN {
+        let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+        for event in &events[SHOWN..] {
+            *kinds.entry(event.get("event").and_then(Value::as_str).unwrap_or("?")).or_default() +=
+                1;
+        }
+        let kinds: Vec<String> =
+            kinds.iter().map(|(kind, count)| format!("{kind} ×{count}")).collect();
+        println!("{:>20}... and {} more: {}", "", events.len() - SHOWN, kinds.join(", "));
     }
 }
 

@@ -16,6 +16,7 @@ use crate::{
     babylon::{
         Babylon, BabylonCall, BabylonEnv, BabylonError, BabylonEvent, BabylonParams, BabylonView,
     },
+    beacon::{BeaconCall, BeaconChain, BeaconError, BeaconEvent, BeaconView},
     clock::{Clock, ClockError},
     eigenlayer::{
         self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env,
@@ -45,6 +46,8 @@ pub enum Action {
     EigenLayer(EigenLayerCall),
     /// Babylon's BTC staking and finality modules.
     Babylon(BabylonCall),
+    /// The beacon chain: deposits, exits, slashing evidence.
+    Beacon(BeaconCall),
 }
 
 /// Calls of the `token` protocol: the shared ledger.
@@ -99,6 +102,8 @@ pub enum View {
     EigenLayer(EigenLayerView),
     /// Babylon's queries.
     Babylon(BabylonView),
+    /// The beacon chain's queries.
+    Beacon(BeaconView),
 }
 
 /// Views of the `token` protocol.
@@ -132,6 +137,8 @@ pub enum Event {
     EigenLayer(EigenLayerEvent),
     /// From Babylon.
     Babylon(BabylonEvent),
+    /// From the beacon chain (on calls, and as the clock moves).
+    Beacon(BeaconEvent),
 }
 
 /// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
@@ -175,6 +182,9 @@ pub enum Rejection {
     /// Babylon rejected the message.
     #[error(transparent)]
     Babylon(#[from] BabylonError),
+    /// The beacon chain refused the operation.
+    #[error(transparent)]
+    Beacon(#[from] BeaconError),
     /// Only the world's admin may do this.
     #[error("only the admin may call {0}")]
     OnlyAdmin(&'static str),
@@ -187,6 +197,7 @@ impl Rejection {
             Self::Ledger(inner) => inner.into(),
             Self::EigenLayer(inner) => inner.name(),
             Self::Babylon(inner) => inner.name(),
+            Self::Beacon(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
     }
@@ -198,7 +209,7 @@ impl Rejection {
 pub struct ParseError(pub String);
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 3] = ["token", "eigenlayer", "babylon"];
+pub const PROTOCOLS: [&str; 4] = ["token", "eigenlayer", "babylon", "beacon"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -228,6 +239,7 @@ impl Action {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
             "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
+            "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -241,6 +253,7 @@ impl Action {
             Self::Token(call) => format!("token.{}", <&str>::from(call)),
             Self::EigenLayer(call) => format!("eigenlayer.{}", call.name()),
             Self::Babylon(call) => format!("babylon.{}", <&str>::from(call)),
+            Self::Beacon(call) => format!("beacon.{}", <&str>::from(call)),
         }
     }
 
@@ -250,6 +263,7 @@ impl Action {
             Self::Token(call) => serde_json::to_value(call),
             Self::EigenLayer(call) => serde_json::to_value(call),
             Self::Babylon(call) => serde_json::to_value(call),
+            Self::Beacon(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
         full.get("args").cloned().unwrap_or(Value::Null)
@@ -283,6 +297,7 @@ impl View {
             "token" => parse_module(protocol, function, args).map(Self::Token),
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
             "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
+            "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -305,6 +320,8 @@ pub struct World {
     pub eigenlayer: EigenLayer,
     /// Babylon.
     pub babylon: Babylon,
+    /// The beacon chain, processed up to the clock's block whenever the clock moves.
+    pub beacon: BeaconChain,
 }
 
 impl Default for World {
@@ -336,6 +353,7 @@ impl World {
             ledger,
             eigenlayer,
             babylon,
+            beacon: BeaconChain::default(),
         }
     }
 
@@ -365,6 +383,12 @@ impl World {
                     .map(Event::Babylon)
                     .collect())
             }
+            Action::Beacon(beacon_call) => Ok(self
+                .beacon
+                .apply(&mut self.ledger, self.clock.block, self.admin, call.sender, beacon_call)?
+                .into_iter()
+                .map(Event::Beacon)
+                .collect()),
         }
     }
 
@@ -420,6 +444,7 @@ impl World {
             View::Babylon(babylon_view) => {
                 Ok(self.babylon.view(&self.babylon_env(), self.clock.block, babylon_view)?)
             }
+            View::Beacon(beacon_view) => Ok(self.beacon.view(self.clock.block, beacon_view)?),
         }
     }
 
@@ -432,19 +457,33 @@ impl World {
         }
     }
 
-    /// Moves the clock to `block`.
-    pub fn set_block(&mut self, block: u64) -> Result<(), ClockError> {
-        self.clock.set_block(block)
+    /// Moves the clock to `block`; returns what the beacon chain did meanwhile.
+    pub fn set_block(&mut self, block: u64) -> Result<Vec<Event>, ClockError> {
+        self.clock.set_block(block)?;
+        Ok(self.process_time())
     }
 
-    /// Moves the clock forward by `blocks`.
-    pub fn advance_blocks(&mut self, blocks: u64) -> Result<(), ClockError> {
-        self.clock.advance_blocks(blocks)
+    /// Moves the clock forward by `blocks`; returns what the beacon chain did meanwhile.
+    pub fn advance_blocks(&mut self, blocks: u64) -> Result<Vec<Event>, ClockError> {
+        self.clock.advance_blocks(blocks)?;
+        Ok(self.process_time())
     }
 
-    /// Moves the clock forward by at least `seconds` (whole blocks of 12 s).
-    pub fn advance_seconds(&mut self, seconds: u64) -> Result<(), ClockError> {
-        self.clock.advance_seconds(seconds)
+    /// Moves the clock forward by at least `seconds` (whole blocks of 12 s); returns what the
+    /// beacon chain did meanwhile.
+    pub fn advance_seconds(&mut self, seconds: u64) -> Result<Vec<Event>, ClockError> {
+        self.clock.advance_seconds(seconds)?;
+        Ok(self.process_time())
+    }
+
+    /// Time-driven state: the beacon chain's epochs and withdrawal sweep up to the clock, so
+    /// every call meets a chain that is up to date.
+    fn process_time(&mut self) -> Vec<Event> {
+        self.beacon
+            .process_until(&mut self.ledger, self.clock.block)
+            .into_iter()
+            .map(Event::Beacon)
+            .collect()
     }
 
     /// A commitment to the whole state: keccak256 of its canonical JSON encoding, in which
@@ -459,7 +498,8 @@ impl World {
     pub fn check_invariants(&self) -> Result<(), String> {
         self.ledger.check_invariants()?;
         self.eigenlayer.check_invariants()?;
-        self.babylon.check_invariants(&self.ledger)
+        self.babylon.check_invariants(&self.ledger)?;
+        self.beacon.check_invariants(&self.ledger)
     }
 }
 

@@ -237,29 +237,29 @@ impl NodeState {
             }
         }
         let block = block.max(self.world.clock.block);
-        let before = self.world.clock;
-        self.world.set_block(block).map_err(|e| ChainError::Clock(e.to_string()))?;
-        let outcome = match call {
-            NodeCall::World(action) => self
-                .world
-                .apply(&Call { sender, action: action.clone() })
-                .map_err(|r| ChainError::Rejected { name: r.name(), message: r.to_string() }),
-            NodeCall::AdvanceBlocks(blocks) => {
-                if sender == self.world.admin {
-                    self.world
-                        .advance_blocks(*blocks)
-                        .map(|()| Vec::new())
-                        .map_err(|e| ChainError::Clock(e.to_string()))
-                } else {
-                    Err(ChainError::OnlyAdmin(call.name()))
-                }
-            }
+        // Time passes before the call, and a rejected call undoes it too. Without validators
+        // the beacon chain is idle and only the clock moves; with them, epochs and the sweep
+        // change balances, so the world is kept whole (cheap on a local network's scale).
+        let undo = if self.world.beacon.is_idle() {
+            Undo::Clock(self.world.clock)
+        } else {
+            Undo::World(Box::new(self.world.clone()))
         };
+        let outcome =
+            self.world.set_block(block).map_err(|e| ChainError::Clock(e.to_string())).and_then(
+                |mut events| {
+                    events.extend(self.apply_call(sender, call)?);
+                    Ok(events)
+                },
+            );
         let events = match outcome {
             Ok(events) => events,
             Err(error) => {
                 // A rejected call changes nothing, not even the clock.
-                self.world.clock = before;
+                match undo {
+                    Undo::Clock(clock) => self.world.clock = clock,
+                    Undo::World(world) => self.world = *world,
+                }
                 return Err(error);
             }
         };
@@ -302,6 +302,21 @@ impl NodeState {
         Ok(())
     }
 
+    fn apply_call(&mut self, sender: Address, call: &NodeCall) -> Result<Vec<Event>, ChainError> {
+        match call {
+            NodeCall::World(action) => self
+                .world
+                .apply(&Call { sender, action: action.clone() })
+                .map_err(|r| ChainError::Rejected { name: r.name(), message: r.to_string() }),
+            NodeCall::AdvanceBlocks(blocks) => {
+                if sender != self.world.admin {
+                    return Err(ChainError::OnlyAdmin(call.name()));
+                }
+                self.world.advance_blocks(*blocks).map_err(|e| ChainError::Clock(e.to_string()))
+            }
+        }
+    }
+
     /// The commitment to the whole node state: the world's hash with the nonces and position.
     pub fn state_hash(&self) -> B256 {
         let mut hasher = alloy_primitives::Keccak256::new();
@@ -310,6 +325,14 @@ impl NodeState {
         hasher.update(self.next_seq.to_be_bytes());
         hasher.finalize()
     }
+}
+
+/// What undoes a rejected call's passage of time.
+enum Undo {
+    /// Only the clock moved.
+    Clock(rampart_engine::clock::Clock),
+    /// Time-driven state moved too: the world before the call.
+    World(Box<World>),
 }
 
 #[cfg(test)]
@@ -352,6 +375,47 @@ mod tests {
         assert!(matches!(state.apply(5, alice, Some(1), &advance), Err(ChainError::OnlyAdmin(_))));
         state.apply(5, admin, Some(0), &advance).unwrap();
         assert_eq!(state.world.clock.block, 15);
+    }
+
+    #[test]
+    fn a_rejected_call_undoes_the_beacon_epochs_its_clock_move_processed() {
+        let genesis = Genesis::dev(Params::TESTNET, 31337, 0);
+        let mut state = NodeState::new(&genesis);
+        let admin = state.world.admin;
+        for call in genesis.calls() {
+            state.apply(0, admin, None, &call).unwrap();
+        }
+        let alice = named_address("alice");
+        let deposit = NodeCall::parse(
+            "beacon.deposit",
+            serde_json::json!({
+                "pubkey": "v1",
+                "withdrawal_credentials": { "address": "alice", "compounding": true },
+                "amount": "32 ether",
+            }),
+        )
+        .unwrap();
+        state.apply(1, alice, Some(0), &deposit).unwrap();
+        let before = state.state_hash();
+        let too_much = NodeCall::parse(
+            "token.transfer",
+            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1000000 ether" }),
+        )
+        .unwrap();
+        // Ten epochs pass before the call is refused: the validator was activated and paid
+        // meanwhile, and all of it is undone with the call.
+        assert!(state.apply(320, alice, Some(1), &too_much).is_err());
+        assert_eq!(state.state_hash(), before);
+        assert!(state.world.beacon.validators.is_empty(), "the deposit is still pending");
+        // The same passage of time with an accepted call does process the epochs.
+        let small = NodeCall::parse(
+            "token.transfer",
+            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1 ether" }),
+        )
+        .unwrap();
+        let entry = state.apply(320, alice, Some(1), &small).unwrap();
+        assert!(entry.events.len() > 1, "the clock move's beacon events come with the call's");
+        assert_eq!(state.world.beacon.validators.len(), 1);
     }
 
     #[test]

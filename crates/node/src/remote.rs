@@ -91,19 +91,18 @@ impl Backend for RemoteBackend {
         self.client.view(name, args).map(|response| response.value).map_err(reverted)
     }
 
-    fn set_block(&mut self, block: u64) -> Result<(), String> {
+    fn set_block(&mut self, block: u64) -> Result<Vec<Value>, String> {
         let current = self.client.health().map_err(|e| e.to_string())?.block;
         if block < current {
             return Err(format!(
                 "cannot move the clock back from block {current} to block {block}"
             ));
         }
-        if block == current { Ok(()) } else { self.advance_blocks(block - current) }
+        if block == current { Ok(Vec::new()) } else { self.advance_blocks(block - current) }
     }
 
-    fn advance_blocks(&mut self, blocks: u64) -> Result<(), String> {
+    fn advance_blocks(&mut self, blocks: u64) -> Result<Vec<Value>, String> {
         self.submit(ADMIN_NAME, "node.advance_blocks", json!({ "blocks": blocks }))
-            .map(|_| ())
             .map_err(|e| format!("{}: {}", e.name, e.message))
     }
 

@@ -29,10 +29,10 @@ pub trait Backend {
     ) -> Result<Vec<Value>, Reverted>;
     /// Reads a view.
     fn view(&mut self, name: &str, args: Value) -> Result<Value, Reverted>;
-    /// Moves the clock to `block`.
-    fn set_block(&mut self, block: u64) -> Result<(), String>;
-    /// Moves the clock forward.
-    fn advance_blocks(&mut self, blocks: u64) -> Result<(), String>;
+    /// Moves the clock to `block`; returns the events time produced (the beacon chain's).
+    fn set_block(&mut self, block: u64) -> Result<Vec<Value>, String>;
+    /// Moves the clock forward; returns the events time produced.
+    fn advance_blocks(&mut self, blocks: u64) -> Result<Vec<Value>, String>;
     /// The current block.
     fn block(&mut self) -> u64;
     /// Checks every invariant, where the backend can (an in-memory world can).
@@ -75,12 +75,14 @@ impl Backend for LocalBackend {
             .map_err(|r| Reverted { name: r.name().to_owned(), message: r.to_string() })
     }
 
-    fn set_block(&mut self, block: u64) -> Result<(), String> {
-        self.world.set_block(block).map_err(|e| e.to_string())
+    fn set_block(&mut self, block: u64) -> Result<Vec<Value>, String> {
+        let events = self.world.set_block(block).map_err(|e| e.to_string())?;
+        Ok(events.iter().map(|e| json!(e)).collect())
     }
 
-    fn advance_blocks(&mut self, blocks: u64) -> Result<(), String> {
-        self.world.advance_blocks(blocks).map_err(|e| e.to_string())
+    fn advance_blocks(&mut self, blocks: u64) -> Result<Vec<Value>, String> {
+        let events = self.world.advance_blocks(blocks).map_err(|e| e.to_string())?;
+        Ok(events.iter().map(|e| json!(e)).collect())
     }
 
     fn block(&mut self) -> u64 {

@@ -172,15 +172,15 @@ impl<B: Backend> Runner<'_, B> {
     }
 
     fn step(&mut self, number: usize, step: &Step) -> Result<Outcome, Box<Failure>> {
-        let clock = |what: String, result: Result<(), String>, runner: &mut Self| {
-            result.map_err(|e| runner.fail(number, step, &what, e, None, None))?;
+        let clock = |what: String, result: Result<Vec<Value>, String>, runner: &mut Self| {
+            let events = result.map_err(|e| runner.fail(number, step, &what, e, None, None))?;
             Ok(Outcome {
                 step: number,
                 line: step.line,
                 block: runner.backend.block(),
                 kind: "clock",
                 what,
-                events: Vec::new(),
+                events,
                 value: None,
                 rejected_with: None,
                 checks: 0,

@@ -385,9 +385,7 @@ fn concretize(op: &Op, cast: &Cast, world: &World, model: &Model) -> Input {
 
 fn apply_input(world: &mut World, input: &Input) -> Result<Vec<rampart_engine::Event>, String> {
     match input {
-        Input::Advance(blocks) => {
-            world.advance_blocks(*blocks).map(|()| Vec::new()).map_err(|e| e.to_string())
-        }
+        Input::Advance(blocks) => world.advance_blocks(*blocks).map_err(|e| e.to_string()),
         Input::Call(call) => world.apply(call).map_err(|e| format!("{}: {e}", e.name())),
     }
 }

@@ -47,6 +47,11 @@ fn babylon_scenarios_pass() {
 }
 
 #[test]
+fn beacon_scenarios_pass() {
+    run_all("scenarios/beacon", 1);
+}
+
+#[test]
 fn eigenlayer_worked_examples_reproduce() {
     run_all("scenarios/eigenlayer_worked_examples", 12);
 }
