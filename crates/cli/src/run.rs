@@ -111,22 +111,26 @@ fn print_outcome(outcome: &Outcome) {
     }
 }
 
-/// What time did (the beacon chain's epochs): a jump of months emits an event an epoch, so
-/// the first few are shown and the rest counted by kind.
+/// What time did (the beacon chain's epochs and sweep). A jump of months emits an event an
+/// epoch and a withdrawal a block: kinds that repeat that much are counted, the rest (an
+/// activation, an exit, a penalty) are printed in full, in order.
 fn print_time_events(events: &[Value]) {
-    const SHOWN: usize = 8;
-    for event in events.iter().take(SHOWN) {
+    const ROUTINE: usize = 16;
+    let kind = |event: &Value| event.get("event").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for event in events {
+        *counts.entry(kind(event)).or_default() += 1;
+    }
+    for event in events.iter().filter(|event| counts[&kind(event)] < ROUTINE) {
         println!("{:>20}{}", "", describe_event(event));
     }
-    if events.len() > SHOWN {
-        let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
-        for event in &events[SHOWN..] {
-            *kinds.entry(event.get("event").and_then(Value::as_str).unwrap_or("?")).or_default() +=
-                1;
-        }
-        let kinds: Vec<String> =
-            kinds.iter().map(|(kind, count)| format!("{kind} ×{count}")).collect();
-        println!("{:>20}... and {} more: {}", "", events.len() - SHOWN, kinds.join(", "));
+    let routine: Vec<String> = counts
+        .iter()
+        .filter(|(_, count)| **count >= ROUTINE)
+        .map(|(kind, count)| format!("{kind} ×{count}"))
+        .collect();
+    if !routine.is_empty() {
+        println!("{:>20}... and {}", "", routine.join(", "));
     }
 }
 

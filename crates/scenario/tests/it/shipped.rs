@@ -48,7 +48,7 @@ fn babylon_scenarios_pass() {
 
 #[test]
 fn beacon_scenarios_pass() {
-    run_all("scenarios/beacon", 1);
+    run_all("scenarios/beacon", 2);
 }
 
 #[test]
