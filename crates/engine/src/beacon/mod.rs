@@ -116,10 +116,20 @@ impl BeaconChain {
             }
             self.process_withdrawals(ledger, slot, &mut events);
             self.next_block += 1;
-            // Nothing happens in the blocks of an epoch without withdrawable balances: skip them.
+            // Nothing is paid in the blocks of an epoch without withdrawable balances: skip
+            // them, moving the sweep's start as each empty block would (by 16,384 mod n).
             if !self.any_withdrawable(slot / SLOTS_PER_EPOCH) {
                 let epoch_end = (slot / SLOTS_PER_EPOCH + 1) * SLOTS_PER_EPOCH;
-                self.next_block = self.next_block.max(epoch_end.min(block + 1));
+                let target = self.next_block.max(epoch_end.min(block + 1));
+                let skipped =
+                    usize::try_from(target - self.next_block).expect("less than an epoch");
+                let count = self.validators.len();
+                if count > 0 {
+                    let step = MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP % count;
+                    self.next_withdrawal_validator_index =
+                        (self.next_withdrawal_validator_index + step * skipped) % count;
+                }
+                self.next_block = target;
             }
         }
         events
@@ -473,7 +483,9 @@ impl BeaconChain {
                 if self.validators[index].slashed {
                     return Err(BeaconError::AlreadySlashed(args.pubkey));
                 }
-                if self.validators[index].withdrawable_epoch <= epoch {
+                // `is_slashable_validator`: activated, and not yet withdrawable.
+                let validator = &self.validators[index];
+                if validator.activation_epoch > epoch || validator.withdrawable_epoch <= epoch {
                     return Err(BeaconError::NotActive(args.pubkey));
                 }
                 self.initiate_validator_exit(index, epoch, &mut events);

@@ -252,3 +252,37 @@ fn refused_operations_change_nothing() {
     );
     assert_eq!(chain.beacon, before);
 }
+
+#[test]
+fn only_an_activated_validator_can_be_slashed() {
+    let mut chain = Chain::new();
+    chain.deposit("alice", 32, false);
+    chain.advance_to_epoch(2);
+    let slash = BeaconCall::SlashValidator(ValidatorRef { pubkey: key("alice") });
+    assert_eq!(chain.call(admin(), slash.clone()), Err(BeaconError::NotActive(key("alice"))));
+    chain.advance_to_epoch(8);
+    chain.call(admin(), slash).unwrap();
+}
+
+#[test]
+fn skipped_blocks_move_the_sweep_as_empty_blocks_would() {
+    let mut chain = Chain::new();
+    for i in 0..3 {
+        chain.deposit(&format!("v{i}"), 32, true);
+    }
+    // No balance is withdrawable (compounding, below 2,048 ETH): every block's sweep visits
+    // all three validators and moves its start by 16,384 mod 3 = 1 (five blocks: two, mod 3).
+    chain.advance_to_epoch(1);
+    let start = chain.beacon.next_withdrawal_validator_index;
+    chain.block += 5;
+    chain.beacon.process_until(&mut chain.ledger, chain.block);
+    assert_eq!(chain.beacon.next_withdrawal_validator_index, (start + 5) % 3);
+    // Processed block by block or in one jump, the chain ends in the same state.
+    let mut stepped = chain.beacon.clone();
+    let mut stepped_ledger = chain.ledger.clone();
+    for b in chain.block + 1..=chain.block + 100 {
+        stepped.process_until(&mut stepped_ledger, b);
+    }
+    chain.beacon.process_until(&mut chain.ledger, chain.block + 100);
+    assert_eq!(chain.beacon, stepped);
+}
