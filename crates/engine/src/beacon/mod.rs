@@ -555,7 +555,10 @@ impl BeaconChain {
                 let pending: u64 = self.pending_deposits.iter().map(|d| d.amount).sum();
                 json!({
                     "epoch": epoch, "total_active_balance_gwei": total, "churn_per_epoch_gwei": churn,
-                    "entry_queue_gwei": pending, "entry_queue_epochs": pending.div_ceil(churn),
+                    "entry_queue_gwei": pending, // The churn, or the 16 deposits an epoch, whichever binds.
+                    "entry_queue_epochs": pending.div_ceil(churn).max(
+                        (self.pending_deposits.len() as u64).div_ceil(MAX_PENDING_DEPOSITS_PER_EPOCH as u64)
+                    ),
                     "earliest_exit_epoch": self.exit_queue.earliest_exit_epoch,
                     "exit_balance_to_consume_gwei": self.exit_queue.exit_balance_to_consume,
                     "exit_queue_epochs": self.exit_queue.earliest_exit_epoch.saturating_sub(epoch),

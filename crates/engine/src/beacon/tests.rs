@@ -286,3 +286,18 @@ fn skipped_blocks_move_the_sweep_as_empty_blocks_would() {
     chain.beacon.process_until(&mut chain.ledger, chain.block + 100);
     assert_eq!(chain.beacon, stepped);
 }
+
+#[test]
+fn the_entry_queue_counts_the_sixteen_deposits_an_epoch_limit() {
+    let mut chain = Chain::new();
+    for i in 0..20 {
+        chain.deposit(&format!("v{i}"), 1, false);
+    }
+    // 20 ETH is a fraction of one epoch's 128 ETH churn, but only 16 deposits apply an epoch.
+    let queues = chain.beacon.view(chain.block, &BeaconView::Queues {}).unwrap();
+    assert_eq!(queues["entry_queue_epochs"], 2);
+    chain.advance_to_epoch(1);
+    assert_eq!(chain.beacon.validators.len(), 16);
+    chain.advance_to_epoch(2);
+    assert_eq!(chain.beacon.validators.len(), 20);
+}
