@@ -21,6 +21,9 @@ enum BeaconCommand {
     /// When a new exit of AMOUNT leaves the validator set, behind QUEUE of exits already waiting.
     ExitWait(WaitArgs),
     /// When a new deposit of AMOUNT is applied, behind QUEUE of pending deposits.
+    ///
+    /// Assumes the churn binds, not the limit of 16 deposits an epoch: true for a queue of
+    /// 32 ETH deposits; a queue of many small top-ups waits longer than this says.
     EntryWait(WaitArgs),
 }
 
