@@ -339,33 +339,41 @@ enum Undo {
 mod tests {
     use super::*;
 
-    #[test]
-    fn nonces_are_checked_and_rejections_change_nothing() {
+    /// A dev node's state after genesis.
+    fn dev_state() -> NodeState {
         let genesis = Genesis::dev(Params::TESTNET, 31337, 0);
         let mut state = NodeState::new(&genesis);
         let admin = state.world.admin;
         for call in genesis.calls() {
             state.apply(0, admin, None, &call).unwrap();
         }
-        let alice = named_address("alice");
-        let transfer = NodeCall::parse(
+        state
+    }
+
+    /// alice's transfer of `amount` ETH to bob.
+    fn transfer(amount: &str) -> NodeCall {
+        NodeCall::parse(
             "token.transfer",
-            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1 ether" }),
+            serde_json::json!({ "to": "bob", "token": "ETH", "amount": amount }),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn nonces_are_checked_and_rejections_change_nothing() {
+        let mut state = dev_state();
+        let admin = state.world.admin;
+        let alice = named_address("alice");
+        let one_ether = transfer("1 ether");
         assert!(matches!(
-            state.apply(5, alice, Some(1), &transfer),
+            state.apply(5, alice, Some(1), &one_ether),
             Err(ChainError::BadNonce { expected: 0, .. })
         ));
-        let entry = state.apply(5, alice, Some(0), &transfer).unwrap();
+        let entry = state.apply(5, alice, Some(0), &one_ether).unwrap();
         assert_eq!(entry.block, 5);
         assert_eq!(state.nonce(alice), 1);
         let before = state.state_hash();
-        let too_much = NodeCall::parse(
-            "token.transfer",
-            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1000000 ether" }),
-        )
-        .unwrap();
+        let too_much = transfer("1000000 ether");
         assert!(matches!(
             state.apply(9, alice, Some(1), &too_much),
             Err(ChainError::Rejected { name: "InsufficientBalance", .. })
@@ -379,12 +387,7 @@ mod tests {
 
     #[test]
     fn a_rejected_call_undoes_the_beacon_epochs_its_clock_move_processed() {
-        let genesis = Genesis::dev(Params::TESTNET, 31337, 0);
-        let mut state = NodeState::new(&genesis);
-        let admin = state.world.admin;
-        for call in genesis.calls() {
-            state.apply(0, admin, None, &call).unwrap();
-        }
+        let mut state = dev_state();
         let alice = named_address("alice");
         let deposit = NodeCall::parse(
             "beacon.deposit",
@@ -397,22 +400,14 @@ mod tests {
         .unwrap();
         state.apply(1, alice, Some(0), &deposit).unwrap();
         let before = state.state_hash();
-        let too_much = NodeCall::parse(
-            "token.transfer",
-            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1000000 ether" }),
-        )
-        .unwrap();
+        let too_much = transfer("1000000 ether");
         // Ten epochs pass before the call is refused: the validator was activated and paid
         // meanwhile, and all of it is undone with the call.
         assert!(state.apply(320, alice, Some(1), &too_much).is_err());
         assert_eq!(state.state_hash(), before);
         assert!(state.world.beacon.validators.is_empty(), "the deposit is still pending");
         // The same passage of time with an accepted call does process the epochs.
-        let small = NodeCall::parse(
-            "token.transfer",
-            serde_json::json!({ "to": "bob", "token": "ETH", "amount": "1 ether" }),
-        )
-        .unwrap();
+        let small = transfer("1 ether");
         let entry = state.apply(320, alice, Some(1), &small).unwrap();
         assert!(entry.events.len() > 1, "the clock move's beacon events come with the call's");
         assert_eq!(state.world.beacon.validators.len(), 1);
