@@ -274,6 +274,27 @@ address_adapter!(
     strategy_address
 );
 
+/// A signed integer (a share delta) as a decimal string.
+pub mod signed {
+    use super::*;
+
+    /// Serializes as a decimal string.
+    pub fn serialize<S: Serializer>(value: &i128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    /// Deserializes a decimal string or a JSON integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i128, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => text.parse().map_err(D::Error::custom),
+            serde_json::Value::Number(number) => {
+                number.as_i64().map(i128::from).ok_or_else(|| D::Error::custom("not an integer"))
+            }
+            other => Err(D::Error::custom(format!("expected a signed integer, got {other}"))),
+        }
+    }
+}
+
 /// An optional account: absent or null is `None`, otherwise as [`account`].
 pub mod account_opt {
     use super::*;

@@ -368,12 +368,22 @@ impl World {
         let env = self.env();
         match &call.action {
             Action::Token(token_call) => self.apply_token(call.sender, token_call),
-            Action::EigenLayer(el_call) => Ok(self
-                .eigenlayer
-                .apply(&mut self.ledger, &env, call.sender, el_call)?
-                .into_iter()
-                .map(Event::EigenLayer)
-                .collect()),
+            Action::EigenLayer(el_call) => {
+                let mut beacon_events = Vec::new();
+                let events = self.eigenlayer.apply(
+                    &mut self.ledger,
+                    &mut self.beacon,
+                    &env,
+                    call.sender,
+                    el_call,
+                    &mut beacon_events,
+                )?;
+                Ok(beacon_events
+                    .into_iter()
+                    .map(Event::Beacon)
+                    .chain(events.into_iter().map(Event::EigenLayer))
+                    .collect())
+            }
             Action::Babylon(babylon_call) => {
                 let env = self.babylon_env();
                 Ok(self

@@ -21,17 +21,17 @@ pub mod state;
 #[cfg(test)]
 mod tests;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 
 pub use self::{
     calls::{BeaconCall, BeaconView},
     errors::BeaconError,
     events::BeaconEvent,
-    state::BeaconChain,
+    state::{BeaconChain, FAR_FUTURE_EPOCH, WithdrawalCredentials},
 };
 use self::{
     churn::{GWEI_PER_ETH, activation_exit_churn_limit},
-    state::{FAR_FUTURE_EPOCH, PendingDeposit, Validator},
+    state::{PendingDeposit, Validator},
 };
 use crate::{
     accounts::{NATIVE_ETH, derived_address},
@@ -69,6 +69,15 @@ pub const MAX_PENDING_DEPOSITS_PER_EPOCH: usize = 16;
 /// Epochs finality lags behind the current epoch on a healthy chain: with every validator
 /// attesting, justification at the end of epoch `e` finalizes `e - 1`.
 pub const FINALITY_LAG_EPOCHS: u64 = 1;
+
+/// Who starts an exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitPath {
+    /// A voluntary exit, signed by the validator's operator.
+    Voluntary,
+    /// An EIP-7002 full-exit request from the withdrawal address.
+    Request,
+}
 
 /// The deposit contract, which holds every staked wei.
 pub fn deposit_contract() -> Address {
@@ -409,6 +418,77 @@ impl BeaconChain {
         };
     }
 
+    /// A deposit of `amount_wei` from `sender` (an EIP-6110 deposit request): a new validator
+    /// with `credentials`, or a top-up of an existing one.
+    pub fn deposit(
+        &mut self,
+        ledger: &mut Ledger,
+        block: u64,
+        sender: Address,
+        pubkey: B256,
+        credentials: WithdrawalCredentials,
+        amount_wei: U256,
+    ) -> Result<Events, BeaconError> {
+        let mut events = Events::new();
+        let gwei_per = U256::from(GWEI_PER_ETH);
+        if amount_wei < wei(GWEI_PER_ETH) || !(amount_wei % gwei_per).is_zero() {
+            return Err(BeaconError::InvalidDepositAmount);
+        }
+        let amount =
+            u64::try_from(amount_wei / gwei_per).map_err(|_| BeaconError::InvalidDepositAmount)?;
+        ledger.transfer(NATIVE_ETH, sender, deposit_contract(), amount_wei)?;
+        if self.is_idle() {
+            // The first deposit: everything up to `block` was processed, idly.
+            self.next_block = block + 1;
+            self.next_epoch = block / SLOTS_PER_EPOCH + 1;
+        }
+        self.pending_deposits.push_back(PendingDeposit {
+            pubkey,
+            depositor: sender,
+            credentials,
+            amount,
+            slot: block,
+        });
+        events.push(BeaconEvent::DepositQueued { pubkey, amount_gwei: amount, slot: block });
+
+        Ok(events)
+    }
+
+    /// Starts a validator's exit: a voluntary exit signed by its operator, or an EIP-7002 full
+    /// exit request from its withdrawal address.
+    pub fn initiate_exit(
+        &mut self,
+        block: u64,
+        sender: Address,
+        pubkey: B256,
+        path: ExitPath,
+    ) -> Result<Events, BeaconError> {
+        let epoch = block / SLOTS_PER_EPOCH;
+        let mut events = Events::new();
+        let index = *self.index_of.get(&pubkey).ok_or(BeaconError::UnknownValidator(pubkey))?;
+        let validator = &self.validators[index];
+        let allowed = match path {
+            ExitPath::Voluntary => sender == validator.operator,
+            ExitPath::Request => sender == validator.credentials.address,
+        };
+        if !allowed {
+            return Err(BeaconError::Unauthorized(pubkey));
+        }
+        if !validator.is_active(epoch) {
+            return Err(BeaconError::NotActive(pubkey));
+        }
+        if validator.exit_epoch != FAR_FUTURE_EPOCH {
+            return Err(BeaconError::AlreadyExiting(pubkey));
+        }
+        let from = validator.activation_epoch + SHARD_COMMITTEE_PERIOD;
+        if epoch < from {
+            return Err(BeaconError::TooYoungToExit { pubkey, from });
+        }
+        self.initiate_validator_exit(index, epoch, &mut events);
+
+        Ok(events)
+    }
+
     /// Applies an operation at `block` (the chain is already processed up to it).
     pub fn apply(
         &mut self,
@@ -422,55 +502,20 @@ impl BeaconChain {
         let mut events = Events::new();
         match call {
             BeaconCall::Deposit(args) => {
-                let gwei_per = U256::from(GWEI_PER_ETH);
-                if args.amount < wei(GWEI_PER_ETH) || !(args.amount % gwei_per).is_zero() {
-                    return Err(BeaconError::InvalidDepositAmount);
-                }
-                let amount = u64::try_from(args.amount / gwei_per)
-                    .map_err(|_| BeaconError::InvalidDepositAmount)?;
-                ledger.transfer(NATIVE_ETH, sender, deposit_contract(), args.amount)?;
-                if self.is_idle() {
-                    // The first deposit: everything up to `block` was processed, idly.
-                    self.next_block = block + 1;
-                    self.next_epoch = block / SLOTS_PER_EPOCH + 1;
-                }
-                self.pending_deposits.push_back(PendingDeposit {
-                    pubkey: args.pubkey,
-                    depositor: sender,
-                    credentials: args.withdrawal_credentials,
-                    amount,
-                    slot: block,
-                });
-                events.push(BeaconEvent::DepositQueued {
-                    pubkey: args.pubkey,
-                    amount_gwei: amount,
-                    slot: block,
-                });
+                events = self.deposit(
+                    ledger,
+                    block,
+                    sender,
+                    args.pubkey,
+                    args.withdrawal_credentials,
+                    args.amount,
+                )?
             }
-            BeaconCall::VoluntaryExit(args) | BeaconCall::WithdrawalRequest(args) => {
-                let index = *self
-                    .index_of
-                    .get(&args.pubkey)
-                    .ok_or(BeaconError::UnknownValidator(args.pubkey))?;
-                let validator = &self.validators[index];
-                let allowed = match call {
-                    BeaconCall::VoluntaryExit(_) => sender == validator.operator,
-                    _ => sender == validator.credentials.address,
-                };
-                if !allowed {
-                    return Err(BeaconError::Unauthorized(args.pubkey));
-                }
-                if !validator.is_active(epoch) {
-                    return Err(BeaconError::NotActive(args.pubkey));
-                }
-                if validator.exit_epoch != FAR_FUTURE_EPOCH {
-                    return Err(BeaconError::AlreadyExiting(args.pubkey));
-                }
-                let from = validator.activation_epoch + SHARD_COMMITTEE_PERIOD;
-                if epoch < from {
-                    return Err(BeaconError::TooYoungToExit { pubkey: args.pubkey, from });
-                }
-                self.initiate_validator_exit(index, epoch, &mut events);
+            BeaconCall::VoluntaryExit(args) => {
+                events = self.initiate_exit(block, sender, args.pubkey, ExitPath::Voluntary)?
+            }
+            BeaconCall::WithdrawalRequest(args) => {
+                events = self.initiate_exit(block, sender, args.pubkey, ExitPath::Request)?
             }
             BeaconCall::SlashValidator(args) => {
                 if sender != admin {

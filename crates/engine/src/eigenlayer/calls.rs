@@ -55,6 +55,14 @@ pub enum EigenLayerCall {
     RemoveAdmin(AccountAdmin),
     SetAppointee(Appointee),
     RemoveAppointee(Appointee),
+    CreatePod(NoArgs),
+    Stake(Stake),
+    SetProofSubmitter(SetProofSubmitter),
+    VerifyWithdrawalCredentials(PodValidators),
+    StartCheckpoint(StartCheckpoint),
+    VerifyCheckpointProofs(PodValidators),
+    VerifyStaleBalance(VerifyStaleBalance),
+    RequestWithdrawal(RequestWithdrawal),
 }
 
 impl EigenLayerCall {
@@ -88,6 +96,13 @@ impl EigenLayerCall {
             | RemoveAdmin(_)
             | SetAppointee(_)
             | RemoveAppointee(_) => "PermissionController",
+            CreatePod(_) | Stake(_) => "EigenPodManager",
+            SetProofSubmitter(_)
+            | VerifyWithdrawalCredentials(_)
+            | StartCheckpoint(_)
+            | VerifyCheckpointProofs(_)
+            | VerifyStaleBalance(_)
+            | RequestWithdrawal(_) => "EigenPod",
             _ => "AllocationManager",
         }
     }
@@ -538,4 +553,77 @@ pub struct Appointee {
     pub appointee: Address,
     /// The EigenLayer function (`"modify_allocations"`).
     pub function: String,
+}
+
+/// A function without arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+/// `EigenPodManager.stake(pubkey, signature, depositDataRoot)` with 32 ETH from the sender:
+/// the deposit's signature and root are the beacon chain's concern, so only the key is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stake {
+    /// The new validator's key (0x hex, or a name).
+    #[serde(with = "crate::beacon::calls::validator_key")]
+    pub pubkey: B256,
+}
+
+/// `EigenPod.setProofSubmitter(newProofSubmitter)` on the sender's pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetProofSubmitter {
+    /// Who may prove for the owner (zero: nobody else).
+    #[serde(with = "serde_ext::account")]
+    pub new_proof_submitter: Address,
+}
+
+/// Proofs about validators of a pod: `verifyWithdrawalCredentials` and
+/// `verifyCheckpointProofs`, reduced to the validators they prove (the beacon chain is part
+/// of the world, so what a proof would show is read from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodValidators {
+    /// Whose pod (default: the sender's).
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub pod_owner: Option<Address>,
+    /// Beacon-chain validator indices.
+    #[serde(with = "serde_ext::ints")]
+    pub validator_indices: Vec<u64>,
+}
+
+/// `EigenPod.startCheckpoint(revertIfNoBalance)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartCheckpoint {
+    /// Whose pod (default: the sender's).
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub pod_owner: Option<Address>,
+    /// Refuse when the pod holds no new ETH.
+    #[serde(default)]
+    pub revert_if_no_balance: bool,
+}
+
+/// `EigenPod.verifyStaleBalance(beaconTimestamp, stateRootProof, proof)`, anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyStaleBalance {
+    /// Whose pod.
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub pod_owner: Option<Address>,
+    /// The slashed validator's index.
+    #[serde(with = "serde_ext::int")]
+    pub validator_index: u64,
+}
+
+/// `EigenPod.requestWithdrawal(requests)`: EIP-7002 requests sent by the pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestWithdrawal {
+    /// Whose pod (default: the sender's).
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub pod_owner: Option<Address>,
+    /// The requests.
+    pub requests: Vec<super::pods::WithdrawalRequest>,
 }

@@ -17,7 +17,7 @@ use super::{
     withdrawable_shares,
 };
 use crate::{
-    accounts::BEACON_CHAIN_ETH_STRATEGY,
+    accounts::{BEACON_CHAIN_ETH_STRATEGY, NATIVE_ETH},
     ledger::Ledger,
     math::{self, WAD, WAD_U64},
 };
@@ -666,7 +666,8 @@ impl EigenLayer {
             }
             if receive_as_tokens {
                 if strategy == BEACON_CHAIN_ETH_STRATEGY {
-                    return Err(EigenLayerError::BeaconChainStrategyReserved);
+                    self.withdraw_restaked_beacon_chain_eth(ledger, staker, shares, events)?;
+                    continue;
                 }
                 let payout = self.plan_strategy_withdrawal(ledger, strategy, token, shares)?;
                 self.commit_strategy_withdrawal(ledger, &payout, staker);
@@ -738,6 +739,21 @@ impl EigenLayer {
                     .or_insert_with(|| self.withdrawals.get(&root).cloned());
             }
             for &strategy in &withdrawal.strategies {
+                if strategy == BEACON_CHAIN_ETH_STRATEGY
+                    && let Some(pod) = self.pods.get(&withdrawal.staker)
+                {
+                    saved
+                        .pods
+                        .entry(withdrawal.staker)
+                        .or_insert(pod.restaked_execution_layer_gwei);
+                    for holder in [pod.address, withdrawal.staker] {
+                        let key = (NATIVE_ETH, holder);
+                        saved
+                            .balances
+                            .entry(key)
+                            .or_insert_with(|| ledger.balance_of(NATIVE_ETH, holder));
+                    }
+                }
                 if let Some(pool) = self.strategies.get(&strategy) {
                     saved.pools.entry(strategy).or_insert(pool.total_shares);
                     for holder in [strategy, withdrawal.staker] {
@@ -769,6 +785,10 @@ impl EigenLayer {
                 Some(withdrawal) => self.withdrawals.insert(root, withdrawal),
                 None => self.withdrawals.remove(&root),
             };
+        }
+        for (owner, restaked) in saved.pods {
+            self.pods.get_mut(&owner).expect("saved from this map").restaked_execution_layer_gwei =
+                restaked;
         }
         for (strategy, total) in saved.pools {
             self.strategies.get_mut(&strategy).expect("saved from this map").total_shares = total;
@@ -813,6 +833,8 @@ struct SavedRecords {
     stakers: BTreeMap<Address, Option<Staker>>,
     withdrawals: BTreeMap<B256, Option<Withdrawal>>,
     pools: BTreeMap<Address, U256>,
+    /// `restakedExecutionLayerGwei` of pods paying beacon-chain ETH out.
+    pods: BTreeMap<Address, u64>,
     /// `None`: the operator had no record for the strategy before the call.
     operator_shares: BTreeMap<(Address, Address), Option<U256>>,
     balances: BTreeMap<(Address, Address), U256>,

@@ -132,9 +132,6 @@ pub enum EigenLayerError {
     /// The strategy is already whitelisted, or a token already has a strategy.
     #[error("a strategy for token {0} already exists")]
     StrategyAlreadyExists(Address),
-    /// The beacon-chain ETH strategy only takes shares from EigenPods.
-    #[error("the beacon-chain ETH strategy takes deposits only through EigenPods")]
-    BeaconChainStrategyReserved,
 
     // ----- DelegationManager -----
     /// The staker is already delegated.
@@ -326,6 +323,68 @@ pub enum EigenLayerError {
         first_block: u64,
     },
 
+    // ----- EigenPodManager and EigenPods -----
+    /// The sender already has a pod.
+    #[error("the sender already has an EigenPod")]
+    EigenPodAlreadyExists,
+    /// The account has no pod (a call to an address without code).
+    #[error("{0} has no EigenPod")]
+    EigenPodNotDeployed(Address),
+    /// Only the pod's owner may do this.
+    #[error("only the pod owner may do this")]
+    OnlyEigenPodOwner,
+    /// Only the pod's owner or its proof submitter may do this.
+    #[error("only the pod owner or its proof submitter may do this")]
+    OnlyEigenPodOwnerOrProofSubmitter,
+    /// The proof names a validator the beacon chain does not have.
+    #[error("the proof does not verify: no such validator on the beacon chain")]
+    InvalidProof,
+    /// The validator's credentials were already proven to this pod.
+    #[error("the validator's withdrawal credentials are already verified")]
+    CredentialsAlreadyVerified,
+    /// The validator has not been activated on the beacon chain.
+    #[error("the validator is not active on the beacon chain yet")]
+    ValidatorInactiveOnBeaconChain,
+    /// The validator has initiated its exit.
+    #[error("the validator is exiting the beacon chain")]
+    ValidatorIsExitingBeaconChain,
+    /// The validator's withdrawal credentials point elsewhere.
+    #[error("the validator's withdrawal credentials are not this pod")]
+    WithdrawalCredentialsNotForEigenPod,
+    /// The proof is not newer than the running (or the validator's last) checkpoint.
+    #[error("the proof's beacon timestamp is not after the current checkpoint")]
+    BeaconTimestampTooFarInPast,
+    /// The proof is not newer than the last finalized checkpoint.
+    #[error("the proof's beacon timestamp is not after the latest checkpoint")]
+    BeaconTimestampBeforeLatestCheckpoint,
+    /// A checkpoint is running.
+    #[error("a checkpoint is already active")]
+    CheckpointAlreadyActive,
+    /// A checkpoint was already finalized in this block.
+    #[error("a checkpoint was already taken in this block")]
+    CannotCheckpointTwiceInSingleBlock,
+    /// `revert_if_no_balance` and no new ETH in the pod.
+    #[error("the pod holds no new ETH to checkpoint")]
+    NoBalanceToCheckpoint,
+    /// No checkpoint is running.
+    #[error("no checkpoint is active")]
+    NoActiveCheckpoint,
+    /// The validator is not ACTIVE in this pod.
+    #[error("the validator is not active in this pod")]
+    ValidatorNotActiveInPod,
+    /// A stale-balance proof needs a validator slashed on the beacon chain.
+    #[error("the validator is not slashed on the beacon chain")]
+    ValidatorNotSlashedOnBeaconChain,
+    /// The pod holds less checkpointed ETH than the withdrawal pays.
+    #[error("the pod's checkpointed ETH does not cover the withdrawal")]
+    InsufficientWithdrawableBalance,
+    /// EIP-7002 partial withdrawals are not modelled by Rampart's beacon chain.
+    #[error("partial withdrawal requests are not modelled; request a full exit (amount_gwei = 0)")]
+    PartialWithdrawalRequestNotModelled,
+    /// The beacon chain refused the deposit or exit the pod sent.
+    #[error(transparent)]
+    Beacon(#[from] crate::beacon::BeaconError),
+
     // ----- below the protocol -----
     /// A token movement failed (insufficient balance, unknown token).
     #[error(transparent)]
@@ -347,6 +406,7 @@ impl EigenLayerError {
                 MathError::DivisionByZero => "DivisionByZero",
             },
             Self::SlashBeforeFirstWithdrawalWindow { .. } => "ArithmeticUnderflow",
+            Self::Beacon(inner) => inner.name(),
             other => other.into(),
         }
     }

@@ -253,4 +253,75 @@ pub enum EigenLayerEvent {
         appointee: Address,
         function: String,
     },
+    // ----- EigenPodManager and EigenPods -----
+    PodDeployed {
+        #[serde(with = "serde_ext::account")]
+        eigen_pod: Address,
+        #[serde(with = "serde_ext::account")]
+        pod_owner: Address,
+    },
+    EigenPodStaked {
+        pubkey_hash: B256,
+    },
+    ProofSubmitterUpdated {
+        #[serde(with = "serde_ext::account")]
+        prev_proof_submitter: Address,
+        #[serde(with = "serde_ext::account")]
+        new_proof_submitter: Address,
+    },
+    ValidatorRestaked {
+        pubkey_hash: B256,
+    },
+    ValidatorBalanceUpdated {
+        pubkey_hash: B256,
+        balance_timestamp: u64,
+        new_validator_balance_gwei: u64,
+    },
+    CheckpointCreated {
+        checkpoint_timestamp: u64,
+        validator_count: u64,
+    },
+    ValidatorCheckpointed {
+        checkpoint_timestamp: u64,
+        pubkey_hash: B256,
+    },
+    ValidatorWithdrawn {
+        checkpoint_timestamp: u64,
+        pubkey_hash: B256,
+    },
+    CheckpointFinalized {
+        checkpoint_timestamp: u64,
+        #[serde(with = "serde_ext::signed")]
+        total_share_delta_wei: i128,
+    },
+    PodSharesUpdated {
+        #[serde(with = "serde_ext::account")]
+        pod_owner: Address,
+        #[serde(with = "serde_ext::amount")]
+        shares_delta: U256,
+    },
+    NewTotalShares {
+        #[serde(with = "serde_ext::account")]
+        pod_owner: Address,
+        #[serde(with = "serde_ext::amount")]
+        new_total_shares: U256,
+    },
+    BeaconChainSlashingFactorDecreased {
+        #[serde(with = "serde_ext::account")]
+        staker: Address,
+        #[serde(with = "serde_ext::int")]
+        prev_beacon_chain_slashing_factor: u64,
+        #[serde(with = "serde_ext::int")]
+        new_beacon_chain_slashing_factor: u64,
+    },
+    ExitRequested {
+        validator_pubkey_hash: B256,
+    },
+    #[serde(rename = "RestakedBeaconChainETHWithdrawn")]
+    RestakedBeaconChainEthWithdrawn {
+        #[serde(with = "serde_ext::account")]
+        recipient: Address,
+        #[serde(with = "serde_ext::amount")]
+        amount: U256,
+    },
 }

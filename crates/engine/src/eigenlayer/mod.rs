@@ -24,6 +24,9 @@ pub mod events;
 pub mod invariants;
 pub mod params;
 mod permissions;
+#[cfg(test)]
+mod pod_tests;
+pub mod pods;
 pub mod state;
 mod strategies;
 pub mod views;
@@ -42,6 +45,7 @@ pub use self::{
 };
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, derived_address},
+    beacon::{BeaconChain, BeaconEvent},
     ledger::Ledger,
     math::{self, WAD, WAD_U64},
 };
@@ -67,12 +71,15 @@ type Events = Vec<EigenLayerEvent>;
 
 impl EigenLayer {
     /// Applies one call from `sender`. On error nothing has changed.
+    /// EigenPod calls reach the beacon chain; what it emits goes to `beacon_events`.
     pub fn apply(
         &mut self,
         ledger: &mut Ledger,
+        beacon: &mut BeaconChain,
         env: &Env,
         sender: Address,
         call: &EigenLayerCall,
+        beacon_events: &mut Vec<BeaconEvent>,
     ) -> Result<Events> {
         use EigenLayerCall as C;
         let mut events = Events::with_capacity(4);
@@ -182,6 +189,54 @@ impl EigenLayer {
             C::RemoveAdmin(args) => self.remove_admin(sender, args, &mut events)?,
             C::SetAppointee(args) => self.set_appointee(sender, args, true, &mut events)?,
             C::RemoveAppointee(args) => self.set_appointee(sender, args, false, &mut events)?,
+            C::CreatePod(_) => self.create_pod(sender, &mut events)?,
+            C::Stake(args) => {
+                self.stake(ledger, beacon, env, sender, args.pubkey, &mut events, beacon_events)?
+            }
+            C::SetProofSubmitter(args) => {
+                self.set_proof_submitter(sender, args.new_proof_submitter, &mut events)?
+            }
+            C::VerifyWithdrawalCredentials(args) => self.verify_withdrawal_credentials(
+                beacon,
+                env,
+                sender,
+                args.pod_owner,
+                &args.validator_indices,
+                &mut events,
+            )?,
+            C::StartCheckpoint(args) => self.start_checkpoint(
+                ledger,
+                beacon,
+                env,
+                sender,
+                args.pod_owner,
+                args.revert_if_no_balance,
+                &mut events,
+            )?,
+            C::VerifyCheckpointProofs(args) => self.verify_checkpoint_proofs(
+                sender,
+                args.pod_owner,
+                &args.validator_indices,
+                &mut events,
+            )?,
+            C::VerifyStaleBalance(args) => self.verify_stale_balance(
+                ledger,
+                beacon,
+                env,
+                sender,
+                args.pod_owner,
+                args.validator_index,
+                &mut events,
+            )?,
+            C::RequestWithdrawal(args) => self.request_withdrawal(
+                beacon,
+                env,
+                sender,
+                args.pod_owner,
+                &args.requests,
+                &mut events,
+                beacon_events,
+            )?,
         }
         Ok(events)
     }
@@ -208,12 +263,6 @@ impl EigenLayer {
         operator
             .and_then(|op| self.operators.get(&op))
             .map_or(WAD_U64, |op| op.max_magnitude(strategy))
-    }
-
-    /// A staker's beacon-chain slashing factor. EigenPods are not part of this world yet, so no
-    /// beacon-chain slash has been recorded and the factor is WAD for everyone.
-    pub fn beacon_chain_slashing_factor(&self, _staker: Address) -> U256 {
-        WAD
     }
 
     /// Whether `account` is a registered operator.

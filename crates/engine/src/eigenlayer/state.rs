@@ -479,6 +479,12 @@ pub struct EigenLayer {
     /// has no burn path, so these are only counted.
     #[serde(with = "serde_ext::amount")]
     pub burnable_beacon_chain_eth_shares: U256,
+    /// EigenPods by owner.
+    #[serde(with = "serde_ext::pairs")]
+    pub pods: BTreeMap<Address, super::pods::EigenPod>,
+    /// Beacon-chain slashing factors that a checkpoint has lowered (absent: WAD).
+    #[serde(with = "serde_ext::pairs")]
+    pub beacon_chain_slashing_factors: BTreeMap<Address, u64>,
     /// `delegationApproverSaltIsSpent`.
     pub spent_salts: BTreeSet<(Address, B256)>,
     /// PermissionController records.
@@ -499,6 +505,8 @@ impl EigenLayer {
             withdrawals: FxHashMap::default(),
             pending_slashes: BTreeMap::new(),
             burnable_beacon_chain_eth_shares: U256::ZERO,
+            pods: BTreeMap::new(),
+            beacon_chain_slashing_factors: BTreeMap::new(),
             spent_salts: BTreeSet::new(),
             permissions: BTreeMap::new(),
         }

@@ -74,6 +74,13 @@ pub enum EigenLayerView {
     UnderlyingToSharesView(UnderlyingOfStrategy),
     StrategyIsWhitelistedForDeposit(StrategyArg),
     CanCall(CanCall),
+    GetPod(PodOwner),
+    HasPod(PodOwner),
+    /// The whole pod: validators, checkpoint, restaked execution-layer gwei.
+    EigenPod(PodOwner),
+    WithdrawableRestakedExecutionLayerGwei(PodOwner),
+    ValidatorStatus(PodValidator),
+    BeaconChainSlashingFactor(PodOwner),
 }
 
 macro_rules! view_args {
@@ -170,6 +177,13 @@ view_args! {
     UnderlyingOfStrategy {
         #[serde(with = "serde_ext::strategy")] strategy: Address,
         #[serde(with = "serde_ext::amount")] amount_underlying: U256,
+    }
+    /// A pod owner.
+    PodOwner { #[serde(with = "serde_ext::account")] pod_owner: Address }
+    /// A validator of a pod, by key.
+    PodValidator {
+        #[serde(with = "serde_ext::account")] pod_owner: Address,
+        #[serde(with = "crate::beacon::calls::validator_key")] pubkey: B256,
     }
     /// `PermissionController.canCall`, with the function named.
     CanCall {
@@ -399,6 +413,21 @@ impl EigenLayer {
                 Value::Bool(self.strategies.get(&a.strategy).is_some_and(|s| s.whitelisted))
             }
             V::CanCall(a) => Value::Bool(self.can_call(a.account, a.caller, &a.function)),
+            V::GetPod(a) => address(super::pods::pod_address(a.pod_owner)),
+            V::HasPod(a) => Value::Bool(self.pods.contains_key(&a.pod_owner)),
+            V::EigenPod(a) => serde_json::to_value(self.pod(a.pod_owner)?).expect("serializes"),
+            V::WithdrawableRestakedExecutionLayerGwei(a) => {
+                json!(self.pod(a.pod_owner)?.restaked_execution_layer_gwei)
+            }
+            V::ValidatorStatus(a) => json!(
+                self.pod(a.pod_owner)?
+                    .validators
+                    .get(&a.pubkey)
+                    .map_or(super::pods::ValidatorStatus::Inactive, |v| v.status)
+            ),
+            V::BeaconChainSlashingFactor(a) => {
+                Value::String(self.beacon_chain_slashing_factor(a.pod_owner).to_string())
+            }
         })
     }
 
