@@ -508,6 +508,7 @@ impl World {
     pub fn check_invariants(&self) -> Result<(), String> {
         self.ledger.check_invariants()?;
         self.eigenlayer.check_invariants()?;
+        self.eigenlayer.check_pod_invariants(&self.ledger)?;
         self.babylon.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }

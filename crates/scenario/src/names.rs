@@ -51,7 +51,11 @@ impl NameBook {
         if !plausible {
             return;
         }
-        self.names.entry(accounts::named_address(name)).or_insert_with(|| name.to_owned());
+        let account = accounts::named_address(name);
+        self.names.entry(account).or_insert_with(|| name.to_owned());
+        self.names
+            .entry(rampart_engine::eigenlayer::pods::pod_address(account))
+            .or_insert_with(|| format!("{name}'s EigenPod"));
         self.names.entry(accounts::token_address(name)).or_insert_with(|| name.to_owned());
         self.names
             .entry(accounts::strategy_address(name))

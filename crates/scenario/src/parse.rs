@@ -213,6 +213,9 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
             "`expect` belongs to view steps (use expect_error or expect_events on calls)".into()
         );
     }
+    if raw.label.is_some() && !is_call && !is_view {
+        return Err("`label` names what a call created or what a view returned".into());
+    }
     if raw.expect_error.is_some() && (raw.expect_events.is_some() || raw.label.is_some()) {
         return Err("a call expected to fail emits no events and creates nothing to label".into());
     }

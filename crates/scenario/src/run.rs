@@ -320,6 +320,10 @@ impl<B: Backend> Runner<'_, B> {
             }
             checks = 1;
         }
+        if let Some(label) = &step.label {
+            self.store_label(label, vec![value.clone()])
+                .map_err(|m| self.fail(number, step, &what, m, None, None))?;
+        }
         Ok(Outcome {
             step: number,
             line: step.line,

@@ -686,3 +686,47 @@ impl EigenLayer {
         Ok(())
     }
 }
+
+impl EigenLayer {
+    /// Pod invariants (for tests; walks every pod): the ACTIVE count matches the validators,
+    /// a running checkpoint has at most that many proofs left and snapshots exactly them, and
+    /// every pod holds at least the ETH it counts as restaked.
+    pub fn check_pod_invariants(&self, ledger: &Ledger) -> std::result::Result<(), String> {
+        for (owner, pod) in &self.pods {
+            let active =
+                pod.validators.values().filter(|v| v.status == ValidatorStatus::Active).count();
+            if active as u64 != pod.active_validator_count {
+                return Err(format!(
+                    "pod of {owner}: {active} ACTIVE validators, count says {}",
+                    pod.active_validator_count
+                ));
+            }
+            if let Some(checkpoint) = &pod.current_checkpoint {
+                if pod.current_checkpoint_timestamp == 0 {
+                    return Err(format!("pod of {owner}: a checkpoint without a timestamp"));
+                }
+                if checkpoint.proofs_remaining > pod.active_validator_count
+                    || checkpoint.proofs_remaining > checkpoint.balances.len() as u64
+                {
+                    return Err(format!("pod of {owner}: more proofs remaining than validators"));
+                }
+            }
+            let held = ledger.balance_of(NATIVE_ETH, pod.address);
+            let restaked = U256::from(pod.restaked_execution_layer_gwei) * U256::from(GWEI_TO_WEI);
+            if held < restaked {
+                return Err(format!(
+                    "pod of {owner} holds {held} wei but counts {restaked} as restaked"
+                ));
+            }
+            if pod.address != pod_address(*owner) {
+                return Err(format!("pod of {owner} is not at its CREATE2 address"));
+            }
+        }
+        for (staker, factor) in &self.beacon_chain_slashing_factors {
+            if *factor > WAD_U64 {
+                return Err(format!("{staker}: beacon-chain slashing factor {factor} above WAD"));
+            }
+        }
+        Ok(())
+    }
+}

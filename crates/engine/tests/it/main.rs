@@ -2,5 +2,6 @@
 
 mod babylon;
 mod beacon;
+mod eigenpods;
 mod model;
 mod state_machine;

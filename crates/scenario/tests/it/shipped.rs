@@ -52,6 +52,11 @@ fn beacon_scenarios_pass() {
 }
 
 #[test]
+fn eigenpod_scenarios_pass() {
+    run_all("scenarios/eigenpods", 1);
+}
+
+#[test]
 fn eigenlayer_worked_examples_reproduce() {
     run_all("scenarios/eigenlayer_worked_examples", 12);
 }
