@@ -43,6 +43,7 @@ pub const BENCH_PARAMS: Params = Params {
     allocation_configuration_delay_blocks: 75,
     min_withdrawal_delay_blocks: 50,
     chain_id: 31_337,
+    rewards: crate::eigenlayer::rewards::RewardsParams::TESTNET,
 };
 
 /// Calls per block in the mixed workload (a busy chain carries a few hundred restaking calls a

@@ -489,11 +489,18 @@ impl World {
     /// Time-driven state: the beacon chain's epochs and withdrawal sweep up to the clock, so
     /// every call meets a chain that is up to date.
     fn process_time(&mut self) -> Vec<Event> {
+        self.eigenlayer.process_rewards_until(self.clock.block, self.clock.timestamp());
         self.beacon
             .process_until(&mut self.ledger, self.clock.block)
             .into_iter()
             .map(Event::Beacon)
             .collect()
+    }
+
+    /// Whether moving the clock would change nothing but the clock: no validators or deposits
+    /// on the beacon chain, no rewards submission with days left to distribute.
+    pub fn is_idle_in_time(&self) -> bool {
+        self.beacon.is_idle() && self.eigenlayer.rewards.is_idle()
     }
 
     /// A commitment to the whole state: keccak256 of its canonical JSON encoding, in which
@@ -509,6 +516,7 @@ impl World {
         self.ledger.check_invariants()?;
         self.eigenlayer.check_invariants()?;
         self.eigenlayer.check_pod_invariants(&self.ledger)?;
+        self.eigenlayer.check_rewards_invariants(&self.ledger)?;
         self.babylon.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }

@@ -240,7 +240,7 @@ impl NodeState {
         // Time passes before the call, and a rejected call undoes it too. Without validators
         // the beacon chain is idle and only the clock moves; with them, epochs and the sweep
         // change balances, so the world is kept whole (cheap on a local network's scale).
-        let undo = if self.world.beacon.is_idle() {
+        let undo = if self.world.is_idle_in_time() {
             Undo::Clock(self.world.clock)
         } else {
             Undo::World(Box::new(self.world.clone()))

@@ -515,7 +515,8 @@ fn resolve_account(text: &str) -> Result<Address, String> {
         .map_err(|e| e.to_string())
 }
 
-/// What a call created that a label can name: withdrawals, slash ids, operator sets.
+/// What a call created that a label can name: withdrawals, slash ids, operator sets, BTC
+/// delegations, rewards submissions (their hashes).
 fn created_objects(events: &[Value]) -> Vec<Value> {
     events
         .iter()
@@ -524,6 +525,13 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "OperatorSlashed" => Some(event["slash_id"].clone()),
             "OperatorSetCreated" => Some(event["operator_set"].clone()),
             "BtcDelegationCreated" => Some(event["staking_tx_hash"].clone()),
+            "AVSRewardsSubmissionCreated"
+            | "UniqueStakeRewardsSubmissionCreated"
+            | "TotalStakeRewardsSubmissionCreated" => Some(event["rewards_submission_hash"].clone()),
+            "OperatorDirectedAVSRewardsSubmissionCreated"
+            | "OperatorDirectedOperatorSetRewardsSubmissionCreated" => {
+                Some(event["operator_directed_rewards_submission_hash"].clone())
+            }
             _ => None,
         })
         .collect()

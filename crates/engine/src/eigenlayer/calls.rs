@@ -63,6 +63,27 @@ pub enum EigenLayerCall {
     VerifyCheckpointProofs(PodValidators),
     VerifyStaleBalance(VerifyStaleBalance),
     RequestWithdrawal(RequestWithdrawal),
+    #[serde(rename = "create_avs_rewards_submission")]
+    CreateAvsRewardsSubmission(RewardsSubmissions),
+    #[serde(rename = "create_operator_directed_avs_rewards_submission")]
+    CreateOperatorDirectedAvsRewardsSubmission(OperatorDirectedAvsSubmissions),
+    CreateOperatorDirectedOperatorSetRewardsSubmission(OperatorDirectedSetSubmissions),
+    CreateUniqueStakeRewardsSubmission(OperatorSetSubmissions),
+    CreateTotalStakeRewardsSubmission(OperatorSetSubmissions),
+    SubmitRoot(SubmitRoot),
+    DisableRoot(DisableRoot),
+    ProcessClaim(Box<ProcessClaim>),
+    ProcessClaims(ProcessClaims),
+    SetClaimerFor(SetClaimerFor),
+    #[serde(rename = "set_operator_avs_split")]
+    SetOperatorAvsSplit(SetOperatorAvsSplit),
+    SetOperatorSetSplit(SetOperatorSetSplit),
+    #[serde(rename = "set_operator_pi_split")]
+    SetOperatorPiSplit(SetOperatorPiSplit),
+    SetDefaultOperatorSplit(SetDefaultOperatorSplit),
+    SetRewardsUpdater(SetRewardsUpdater),
+    SetFeeRecipient(SetFeeRecipient),
+    SetOptInForProtocolFee(SetOptInForProtocolFee),
 }
 
 impl EigenLayerCall {
@@ -103,6 +124,23 @@ impl EigenLayerCall {
             | VerifyCheckpointProofs(_)
             | VerifyStaleBalance(_)
             | RequestWithdrawal(_) => "EigenPod",
+            CreateAvsRewardsSubmission(_)
+            | CreateOperatorDirectedAvsRewardsSubmission(_)
+            | CreateOperatorDirectedOperatorSetRewardsSubmission(_)
+            | CreateUniqueStakeRewardsSubmission(_)
+            | CreateTotalStakeRewardsSubmission(_)
+            | SubmitRoot(_)
+            | DisableRoot(_)
+            | ProcessClaim(_)
+            | ProcessClaims(_)
+            | SetClaimerFor(_)
+            | SetOperatorAvsSplit(_)
+            | SetOperatorSetSplit(_)
+            | SetOperatorPiSplit(_)
+            | SetDefaultOperatorSplit(_)
+            | SetRewardsUpdater(_)
+            | SetFeeRecipient(_)
+            | SetOptInForProtocolFee(_) => "RewardsCoordinator",
             _ => "AllocationManager",
         }
     }
@@ -626,4 +664,178 @@ pub struct RequestWithdrawal {
     pub pod_owner: Option<Address>,
     /// The requests.
     pub requests: Vec<super::pods::WithdrawalRequest>,
+}
+
+/// `createAVSRewardsSubmission(rewardsSubmissions)`: the sender is the AVS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewardsSubmissions {
+    /// The submissions.
+    pub rewards_submissions: Vec<super::rewards::RewardsSubmission>,
+}
+
+/// `createOperatorDirectedAVSRewardsSubmission(avs, operatorDirectedRewardsSubmissions)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorDirectedAvsSubmissions {
+    /// The AVS (the sender must be allowed to act for it).
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// The submissions.
+    pub operator_directed_rewards_submissions:
+        Vec<super::rewards::OperatorDirectedRewardsSubmission>,
+}
+
+/// `createOperatorDirectedOperatorSetRewardsSubmission(operatorSet, submissions)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorDirectedSetSubmissions {
+    /// The set.
+    pub operator_set: OperatorSet,
+    /// The submissions.
+    pub operator_directed_rewards_submissions:
+        Vec<super::rewards::OperatorDirectedRewardsSubmission>,
+}
+
+/// `createUniqueStakeRewardsSubmission(operatorSet, rewardsSubmissions)` and the total-stake twin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorSetSubmissions {
+    /// The set.
+    pub operator_set: OperatorSet,
+    /// The submissions.
+    pub rewards_submissions: Vec<super::rewards::RewardsSubmission>,
+}
+
+/// `submitRoot(root, rewardsCalculationEndTimestamp)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRoot {
+    /// The merkle root of cumulative earnings.
+    pub root: B256,
+    /// The last snapshot it covers.
+    #[serde(with = "serde_ext::int")]
+    pub rewards_calculation_end_timestamp: u32,
+}
+
+/// `disableRoot(rootIndex)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisableRoot {
+    /// The root's index.
+    #[serde(with = "serde_ext::int")]
+    pub root_index: u32,
+}
+
+/// `processClaim(claim, recipient)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessClaim {
+    /// The claim with its proofs.
+    pub claim: super::rewards::RewardsMerkleClaim,
+    /// Who receives the tokens.
+    #[serde(with = "serde_ext::account")]
+    pub recipient: Address,
+}
+
+/// `processClaims(claims, recipient)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessClaims {
+    /// The claims.
+    pub claims: Vec<super::rewards::RewardsMerkleClaim>,
+    /// Who receives the tokens.
+    #[serde(with = "serde_ext::account")]
+    pub recipient: Address,
+}
+
+/// `setClaimerFor(claimer)`, or with `earner`, `setClaimerFor(earner, claimer)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetClaimerFor {
+    /// The earner (an operator or AVS the sender acts for); the sender if absent.
+    #[serde(with = "serde_ext::account_opt", default)]
+    pub earner: Option<Address>,
+    /// Who may claim (zero: the earner only).
+    #[serde(with = "serde_ext::account")]
+    pub claimer: Address,
+}
+
+/// `setOperatorAVSSplit(operator, avs, split)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOperatorAvsSplit {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The AVS.
+    #[serde(with = "serde_ext::account")]
+    pub avs: Address,
+    /// Bips of stakers' rewards the operator keeps.
+    #[serde(with = "serde_ext::int")]
+    pub split: u16,
+}
+
+/// `setOperatorSetSplit(operator, operatorSet, split)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOperatorSetSplit {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The set.
+    pub operator_set: OperatorSet,
+    /// Bips.
+    #[serde(with = "serde_ext::int")]
+    pub split: u16,
+}
+
+/// `setOperatorPISplit(operator, split)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOperatorPiSplit {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// Bips.
+    #[serde(with = "serde_ext::int")]
+    pub split: u16,
+}
+
+/// `setDefaultOperatorSplit(split)` (the owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetDefaultOperatorSplit {
+    /// Bips.
+    #[serde(with = "serde_ext::int")]
+    pub split: u16,
+}
+
+/// `setRewardsUpdater(rewardsUpdater)` (the owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetRewardsUpdater {
+    /// Who posts roots.
+    #[serde(with = "serde_ext::account")]
+    pub rewards_updater: Address,
+}
+
+/// `setFeeRecipient(feeRecipient)` (the owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetFeeRecipient {
+    /// Who receives protocol fees.
+    #[serde(with = "serde_ext::account")]
+    pub fee_recipient: Address,
+}
+
+/// `setOptInForProtocolFee(submitter, value)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOptInForProtocolFee {
+    /// The submitter (the sender must act for it).
+    #[serde(with = "serde_ext::account")]
+    pub submitter: Address,
+    /// Opt in or out.
+    pub value: bool,
 }

@@ -385,6 +385,101 @@ pub enum EigenLayerError {
     #[error(transparent)]
     Beacon(#[from] crate::beacon::BeaconError),
 
+    // ----- RewardsCoordinator -----
+    /// A submission lasts longer than `MAX_REWARDS_DURATION`.
+    #[error("the duration exceeds MAX_REWARDS_DURATION")]
+    DurationExceedsMax,
+    /// The duration is not a multiple of the calculation interval.
+    #[error("the duration is not a multiple of CALCULATION_INTERVAL_SECONDS")]
+    InvalidDurationRemainder,
+    /// The duration is zero.
+    #[error("the duration is zero")]
+    DurationIsZero,
+    /// The start is not a multiple of the calculation interval.
+    #[error("the start timestamp is not a multiple of CALCULATION_INTERVAL_SECONDS")]
+    InvalidStartTimestampRemainder,
+    /// The start is before `now − MAX_RETROACTIVE_LENGTH` or before rewards genesis.
+    #[error("the start timestamp is too far in the past")]
+    StartTimestampTooFarInPast,
+    /// The start is after `now + MAX_FUTURE_LENGTH`.
+    #[error("the start timestamp is too far in the future")]
+    StartTimestampTooFarInFuture,
+    /// Strategies must be strictly ascending by address.
+    #[error("strategies must be strictly ascending by address")]
+    StrategiesNotInAscendingOrder,
+    /// Operators must be strictly ascending by address.
+    #[error("operators must be strictly ascending by address")]
+    OperatorsNotInAscendingOrder,
+    /// An amount is zero.
+    #[error("the amount is zero")]
+    AmountIsZero,
+    /// An amount exceeds `MAX_REWARDS_AMOUNT` (1e38 − 1).
+    #[error("the amount exceeds MAX_REWARDS_AMOUNT")]
+    AmountExceedsMax,
+    /// An operator-directed submission must end in the past.
+    #[error("an operator-directed submission must end before now")]
+    SubmissionNotRetroactive,
+    /// The zero address where an account is needed.
+    #[error("the zero address is not allowed here")]
+    InvalidAddressZero,
+    /// Only the rewards updater (or the claimer) may do this.
+    #[error("the caller is not authorized")]
+    UnauthorizedCaller,
+    /// A root must cover a later period than the last one.
+    #[error("a new root must be for a new calculated period")]
+    NewRootMustBeForNewCalculatedPeriod,
+    /// A root's calculation end must be in the past.
+    #[error("the rewards calculation end timestamp has not elapsed")]
+    RewardsEndTimestampNotElapsed,
+    /// No root has this index.
+    #[error("no distribution root has this index")]
+    InvalidRootIndex,
+    /// The root was disabled.
+    #[error("the distribution root is disabled")]
+    RootDisabled,
+    /// The root is already claimable.
+    #[error("the distribution root is already activated")]
+    RootAlreadyActivated,
+    /// The root is not claimable yet.
+    #[error("the distribution root is not activated yet")]
+    RootNotActivated,
+    /// The earner index has bits above the proof's height.
+    #[error("the earner leaf index does not fit the proof")]
+    InvalidEarnerLeafIndex,
+    /// The token index has bits above the proof's height.
+    #[error("the token leaf index does not fit the proof")]
+    InvalidTokenLeafIndex,
+    /// The root is zero.
+    #[error("the merkle root is empty")]
+    EmptyRoot,
+    /// A proof is not whole 32-byte words.
+    #[error("the proof is not a whole number of 32-byte words")]
+    InvalidProofLength,
+    /// A proof's index does not match its height.
+    #[error("the proof index does not match its height")]
+    InvalidIndex,
+    /// The proof does not lead to the root.
+    #[error("the claim's proof does not verify against the root")]
+    InvalidClaimProof,
+    /// The claim is not above what was claimed before.
+    #[error("cumulative earnings are not greater than what was already claimed")]
+    EarningsNotGreaterThanClaimed,
+    /// A split above 10,000 bips.
+    #[error("the split exceeds 10000 bips")]
+    SplitExceedsMax,
+    /// The last split change has not taken effect yet.
+    #[error("the previous split change is still pending")]
+    PreviousSplitPending,
+    /// No root has this hash (`getRootIndexFromHash`).
+    #[error("no distribution root has this hash")]
+    InvalidRoot,
+    /// The earner has nothing in the root's distribution (Rampart's claim builder).
+    #[error("{0} has no earnings in this distribution")]
+    NothingToClaim(Address),
+    /// Only operators and AVSs with operator sets can have a claimer set by an admin.
+    #[error("the earner is neither an operator nor an AVS with operator sets")]
+    InvalidEarner,
+
     // ----- below the protocol -----
     /// A token movement failed (insufficient balance, unknown token).
     #[error(transparent)]

@@ -3,7 +3,10 @@
 use alloy_primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
-use super::state::{OperatorSet, Withdrawal};
+use super::{
+    rewards::{OperatorDirectedRewardsSubmission, RewardsSubmission},
+    state::{OperatorSet, Withdrawal},
+};
 use crate::serde_ext;
 
 /// An event emitted by one of EigenLayer's core contracts.
@@ -323,5 +326,132 @@ pub enum EigenLayerEvent {
         recipient: Address,
         #[serde(with = "serde_ext::amount")]
         amount: U256,
+    },
+    // ----- RewardsCoordinator -----
+    #[serde(rename = "AVSRewardsSubmissionCreated")]
+    AvsRewardsSubmissionCreated {
+        #[serde(with = "serde_ext::account")]
+        avs: Address,
+        submission_nonce: u64,
+        rewards_submission_hash: B256,
+        rewards_submission: RewardsSubmission,
+    },
+    #[serde(rename = "OperatorDirectedAVSRewardsSubmissionCreated")]
+    OperatorDirectedAvsRewardsSubmissionCreated {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        #[serde(with = "serde_ext::account")]
+        avs: Address,
+        operator_directed_rewards_submission_hash: B256,
+        submission_nonce: u64,
+        operator_directed_rewards_submission: OperatorDirectedRewardsSubmission,
+    },
+    OperatorDirectedOperatorSetRewardsSubmissionCreated {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        operator_directed_rewards_submission_hash: B256,
+        operator_set: OperatorSet,
+        submission_nonce: u64,
+        operator_directed_rewards_submission: OperatorDirectedRewardsSubmission,
+    },
+    UniqueStakeRewardsSubmissionCreated {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        rewards_submission_hash: B256,
+        operator_set: OperatorSet,
+        submission_nonce: u64,
+        rewards_submission: RewardsSubmission,
+    },
+    TotalStakeRewardsSubmissionCreated {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        rewards_submission_hash: B256,
+        operator_set: OperatorSet,
+        submission_nonce: u64,
+        rewards_submission: RewardsSubmission,
+    },
+    DistributionRootSubmitted {
+        root_index: u32,
+        root: B256,
+        rewards_calculation_end_timestamp: u64,
+        activated_at: u64,
+    },
+    DistributionRootDisabled {
+        root_index: u32,
+    },
+    RewardsClaimed {
+        root: B256,
+        #[serde(with = "serde_ext::account")]
+        earner: Address,
+        #[serde(with = "serde_ext::account")]
+        claimer: Address,
+        #[serde(with = "serde_ext::account")]
+        recipient: Address,
+        #[serde(with = "serde_ext::token")]
+        token: Address,
+        #[serde(with = "serde_ext::amount")]
+        claimed_amount: U256,
+    },
+    ClaimerForSet {
+        #[serde(with = "serde_ext::account")]
+        earner: Address,
+        #[serde(with = "serde_ext::account")]
+        old_claimer: Address,
+        #[serde(with = "serde_ext::account")]
+        claimer: Address,
+    },
+    #[serde(rename = "OperatorAVSSplitBipsSet")]
+    OperatorAvsSplitBipsSet {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        avs: Address,
+        activated_at: u64,
+        old_operator_avs_split_bips: u16,
+        new_operator_avs_split_bips: u16,
+    },
+    OperatorSetSplitBipsSet {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        operator_set: OperatorSet,
+        activated_at: u64,
+        old_operator_set_split_bips: u16,
+        new_operator_set_split_bips: u16,
+    },
+    #[serde(rename = "OperatorPISplitBipsSet")]
+    OperatorPiSplitBipsSet {
+        #[serde(with = "serde_ext::account")]
+        caller: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        activated_at: u64,
+        old_operator_pi_split_bips: u16,
+        new_operator_pi_split_bips: u16,
+    },
+    DefaultOperatorSplitBipsSet {
+        old_default_operator_split_bips: u16,
+        new_default_operator_split_bips: u16,
+    },
+    RewardsUpdaterSet {
+        #[serde(with = "serde_ext::account")]
+        old_rewards_updater: Address,
+        #[serde(with = "serde_ext::account")]
+        new_rewards_updater: Address,
+    },
+    FeeRecipientSet {
+        #[serde(with = "serde_ext::account")]
+        old_fee_recipient: Address,
+        #[serde(with = "serde_ext::account")]
+        new_fee_recipient: Address,
+    },
+    OptInForProtocolFeeSet {
+        #[serde(with = "serde_ext::account")]
+        submitter: Address,
+        old_value: bool,
+        new_value: bool,
     },
 }

@@ -27,6 +27,7 @@ mod permissions;
 #[cfg(test)]
 mod pod_tests;
 pub mod pods;
+pub mod rewards;
 pub mod state;
 mod strategies;
 pub mod views;
@@ -228,6 +229,117 @@ impl EigenLayer {
                 args.validator_index,
                 &mut events,
             )?,
+            C::CreateAvsRewardsSubmission(args) => self.create_rewards_submissions(
+                ledger,
+                env,
+                sender,
+                &rewards::SubmissionKind::Avs,
+                &args.rewards_submissions,
+                &mut events,
+            )?,
+            C::CreateUniqueStakeRewardsSubmission(args) => self.create_rewards_submissions(
+                ledger,
+                env,
+                sender,
+                &rewards::SubmissionKind::UniqueStake { operator_set: args.operator_set },
+                &args.rewards_submissions,
+                &mut events,
+            )?,
+            C::CreateTotalStakeRewardsSubmission(args) => self.create_rewards_submissions(
+                ledger,
+                env,
+                sender,
+                &rewards::SubmissionKind::TotalStake { operator_set: args.operator_set },
+                &args.rewards_submissions,
+                &mut events,
+            )?,
+            C::CreateOperatorDirectedAvsRewardsSubmission(args) => self
+                .create_operator_directed_submissions(
+                    ledger,
+                    env,
+                    sender,
+                    args.avs,
+                    None,
+                    &args.operator_directed_rewards_submissions,
+                    &mut events,
+                )?,
+            C::CreateOperatorDirectedOperatorSetRewardsSubmission(args) => self
+                .create_operator_directed_submissions(
+                    ledger,
+                    env,
+                    sender,
+                    args.operator_set.avs,
+                    Some(args.operator_set),
+                    &args.operator_directed_rewards_submissions,
+                    &mut events,
+                )?,
+            C::SubmitRoot(args) => self.submit_root(
+                env,
+                sender,
+                args.root,
+                u64::from(args.rewards_calculation_end_timestamp),
+                &mut events,
+            )?,
+            C::DisableRoot(args) => self.disable_root(env, sender, args.root_index, &mut events)?,
+            C::ProcessClaim(args) => self.process_claims(
+                ledger,
+                env,
+                sender,
+                std::slice::from_ref(&args.claim),
+                args.recipient,
+                &mut events,
+            )?,
+            C::ProcessClaims(args) => {
+                self.process_claims(ledger, env, sender, &args.claims, args.recipient, &mut events)?
+            }
+            C::SetClaimerFor(args) => {
+                self.set_claimer_for(sender, args.earner, args.claimer, &mut events)?
+            }
+            C::SetOperatorAvsSplit(args) => self.set_operator_split(
+                env,
+                sender,
+                args.operator,
+                rewards::SplitTarget::Avs(args.avs),
+                args.split,
+                &mut events,
+            )?,
+            C::SetOperatorSetSplit(args) => self.set_operator_split(
+                env,
+                sender,
+                args.operator,
+                rewards::SplitTarget::OperatorSet(args.operator_set),
+                args.split,
+                &mut events,
+            )?,
+            C::SetOperatorPiSplit(args) => self.set_operator_split(
+                env,
+                sender,
+                args.operator,
+                rewards::SplitTarget::ProgrammaticIncentives,
+                args.split,
+                &mut events,
+            )?,
+            C::SetDefaultOperatorSplit(args) => self.set_rewards_setting(
+                env,
+                sender,
+                &rewards::RewardsSetting::DefaultOperatorSplit(args.split),
+                &mut events,
+            )?,
+            C::SetRewardsUpdater(args) => self.set_rewards_setting(
+                env,
+                sender,
+                &rewards::RewardsSetting::RewardsUpdater(args.rewards_updater),
+                &mut events,
+            )?,
+            C::SetFeeRecipient(args) => self.set_rewards_setting(
+                env,
+                sender,
+                &rewards::RewardsSetting::FeeRecipient(args.fee_recipient),
+                &mut events,
+            )?,
+            C::SetOptInForProtocolFee(args) => {
+                self.set_opt_in_for_protocol_fee(sender, args.submitter, args.value, &mut events)?
+            }
             C::RequestWithdrawal(args) => self.request_withdrawal(
                 beacon,
                 env,

@@ -15,6 +15,8 @@ pub struct Params {
     pub min_withdrawal_delay_blocks: u64,
     /// The chain id in the EIP-712 domain of delegation approvals.
     pub chain_id: u64,
+    /// The RewardsCoordinator's immutables.
+    pub rewards: super::rewards::RewardsParams,
 }
 
 impl Params {
@@ -24,6 +26,7 @@ impl Params {
         allocation_configuration_delay_blocks: 126_000,
         min_withdrawal_delay_blocks: 100_800,
         chain_id: 1,
+        rewards: super::rewards::RewardsParams::MAINNET,
     };
 
     /// The public testnets' short delays (preprod/testnet configs: 50, 75 and 50 blocks), so a
@@ -33,6 +36,7 @@ impl Params {
         allocation_configuration_delay_blocks: 75,
         min_withdrawal_delay_blocks: 50,
         chain_id: 17_000,
+        rewards: super::rewards::RewardsParams::TESTNET,
     };
 
     /// The parameter set with this name (`mainnet` or `testnet`).

@@ -479,6 +479,8 @@ pub struct EigenLayer {
     /// has no burn path, so these are only counted.
     #[serde(with = "serde_ext::amount")]
     pub burnable_beacon_chain_eth_shares: U256,
+    /// The RewardsCoordinator.
+    pub rewards: super::rewards::RewardsCoordinator,
     /// EigenPods by owner.
     #[serde(with = "serde_ext::pairs")]
     pub pods: BTreeMap<Address, super::pods::EigenPod>,
@@ -505,6 +507,7 @@ impl EigenLayer {
             withdrawals: FxHashMap::default(),
             pending_slashes: BTreeMap::new(),
             burnable_beacon_chain_eth_shares: U256::ZERO,
+            rewards: super::rewards::RewardsCoordinator::new(params.rewards),
             pods: BTreeMap::new(),
             beacon_chain_slashing_factors: BTreeMap::new(),
             spent_salts: BTreeSet::new(),

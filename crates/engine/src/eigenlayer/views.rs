@@ -81,6 +81,32 @@ pub enum EigenLayerView {
     WithdrawableRestakedExecutionLayerGwei(PodOwner),
     ValidatorStatus(PodValidator),
     BeaconChainSlashingFactor(PodOwner),
+    /// The RewardsCoordinator's address (it escrows submitted rewards).
+    RewardsCoordinator(NoArgs),
+    GetDistributionRootsLength(NoArgs),
+    GetDistributionRootAtIndex(RootIndex),
+    GetCurrentDistributionRoot(NoArgs),
+    GetCurrentClaimableDistributionRoot(NoArgs),
+    GetRootIndexFromHash(RootHash),
+    CumulativeClaimed(EarnerToken),
+    ClaimerFor(Earner),
+    #[serde(rename = "get_operator_avs_split")]
+    GetOperatorAvsSplit(OperatorAvs),
+    GetOperatorSetSplit(OperatorInSet),
+    #[serde(rename = "get_operator_pi_split")]
+    GetOperatorPiSplit(Operator),
+    DefaultOperatorSplitBips(NoArgs),
+    SubmissionNonce(Avs),
+    IsOptedInForProtocolFee(Submitter),
+    CalculateEarnerLeafHash(EarnerLeafArg),
+    CalculateTokenLeafHash(TokenLeafArg),
+    CheckClaim(ClaimArg),
+    /// Rampart's Sidecar: the root of cumulative earnings up to a snapshot.
+    CalculateDistributionRoot(CalculationEnd),
+    /// Rampart's Sidecar: a claim with its proofs against a posted root (the newest if absent).
+    GetClaim(ClaimRequest),
+    /// Where an earner's rewards came from, per AVS and token, and what it has claimed.
+    ExplainEarnings(Earner),
 }
 
 macro_rules! view_args {
@@ -184,6 +210,40 @@ view_args! {
     PodValidator {
         #[serde(with = "serde_ext::account")] pod_owner: Address,
         #[serde(with = "crate::beacon::calls::validator_key")] pubkey: B256,
+    }
+    /// A root index.
+    RootIndex { #[serde(with = "serde_ext::int")] index: u32 }
+    /// A root hash.
+    RootHash { root_hash: B256 }
+    /// An earner and a token.
+    EarnerToken {
+        #[serde(with = "serde_ext::account")] earner: Address,
+        #[serde(with = "serde_ext::token")] token: Address,
+    }
+    /// An earner.
+    Earner { #[serde(with = "serde_ext::account")] earner: Address }
+    /// An operator and an AVS.
+    OperatorAvs {
+        #[serde(with = "serde_ext::account")] operator: Address,
+        #[serde(with = "serde_ext::account")] avs: Address,
+    }
+    /// An AVS.
+    Avs { #[serde(with = "serde_ext::account")] avs: Address }
+    /// A submitter.
+    Submitter { #[serde(with = "serde_ext::account")] submitter: Address }
+    /// An earner leaf.
+    EarnerLeafArg { leaf: super::rewards::EarnerTreeMerkleLeaf }
+    /// A token leaf.
+    TokenLeafArg { leaf: super::rewards::TokenTreeMerkleLeaf }
+    /// A claim.
+    ClaimArg { claim: super::rewards::RewardsMerkleClaim }
+    /// A calculation end timestamp.
+    CalculationEnd { #[serde(with = "serde_ext::int")] rewards_calculation_end_timestamp: u64 }
+    /// An earner's claim: its tokens (all if absent) against a root (the newest if absent).
+    ClaimRequest {
+        #[serde(with = "serde_ext::account")] earner: Address,
+        #[serde(with = "serde_ext::tokens", default)] tokens: Vec<Address>,
+        #[serde(default)] root_index: Option<u32>,
     }
     /// `PermissionController.canCall`, with the function named.
     CanCall {
@@ -425,6 +485,78 @@ impl EigenLayer {
                     .get(&a.pubkey)
                     .map_or(super::pods::ValidatorStatus::Inactive, |v| v.status)
             ),
+            V::RewardsCoordinator(_) => address(super::rewards::coordinator_address()),
+            V::GetDistributionRootsLength(_) => json!(self.rewards.distribution_roots.len()),
+            V::GetDistributionRootAtIndex(a) => json!(
+                self.rewards
+                    .distribution_roots
+                    .get(a.index as usize)
+                    .ok_or(EigenLayerError::InvalidRootIndex)?
+            ),
+            V::GetCurrentDistributionRoot(_) => json!(self.rewards.distribution_roots.last()),
+            V::GetCurrentClaimableDistributionRoot(_) => json!(
+                self.rewards
+                    .current_claimable_root(env.timestamp)
+                    .map(|i| &self.rewards.distribution_roots[i])
+            ),
+            V::GetRootIndexFromHash(a) => json!(
+                self.rewards
+                    .distribution_roots
+                    .iter()
+                    .rposition(|r| r.root == a.root_hash)
+                    .ok_or(EigenLayerError::InvalidRoot)?
+            ),
+            V::CumulativeClaimed(a) => Value::String(
+                self.rewards
+                    .cumulative_claimed
+                    .get(&(a.earner, a.token))
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            V::ClaimerFor(a) => {
+                address(self.rewards.claimer_for.get(&a.earner).copied().unwrap_or_default())
+            }
+            V::GetOperatorAvsSplit(a) => json!(super::rewards::OperatorSplit::effective(
+                self.rewards.operator_avs_splits.get(&(a.operator, a.avs)),
+                env.timestamp,
+                self.rewards.default_operator_split_bips
+            )),
+            V::GetOperatorSetSplit(a) => json!(super::rewards::OperatorSplit::effective(
+                self.rewards.operator_set_splits.get(&(a.operator, a.operator_set)),
+                env.timestamp,
+                self.rewards.default_operator_split_bips
+            )),
+            V::GetOperatorPiSplit(a) => json!(super::rewards::OperatorSplit::effective(
+                self.rewards.operator_pi_splits.get(&a.operator),
+                env.timestamp,
+                self.rewards.default_operator_split_bips
+            )),
+            V::DefaultOperatorSplitBips(_) => json!(self.rewards.default_operator_split_bips),
+            V::SubmissionNonce(a) => {
+                json!(self.rewards.submission_nonce.get(&a.avs).copied().unwrap_or_default())
+            }
+            V::IsOptedInForProtocolFee(a) => {
+                Value::Bool(self.rewards.opted_in_for_protocol_fee.contains(&a.submitter))
+            }
+            V::CalculateEarnerLeafHash(a) => json!(super::rewards::merkle::earner_leaf_hash(
+                a.leaf.earner,
+                a.leaf.earner_token_root
+            )),
+            V::CalculateTokenLeafHash(a) => json!(super::rewards::merkle::token_leaf_hash(
+                a.leaf.token,
+                a.leaf.cumulative_earnings
+            )),
+            V::CheckClaim(a) => Value::Bool(self.check_claim_view(env, &a.claim)?),
+            V::CalculateDistributionRoot(a) => {
+                let cumulative =
+                    self.rewards.cumulative_earnings(a.rewards_calculation_end_timestamp);
+                let root = super::rewards::Distribution::new(&cumulative)
+                    .map_or(B256::ZERO, |d| d.earner_tree.root());
+                json!(root)
+            }
+            V::GetClaim(a) => json!(self.claim_for(a.earner, &a.tokens, a.root_index)?),
+            V::ExplainEarnings(a) => self.explain_earnings(env, a.earner),
             V::BeaconChainSlashingFactor(a) => {
                 Value::String(self.beacon_chain_slashing_factor(a.pod_owner).to_string())
             }

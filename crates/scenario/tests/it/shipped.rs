@@ -57,6 +57,11 @@ fn eigenpod_scenarios_pass() {
 }
 
 #[test]
+fn rewards_scenarios_pass() {
+    run_all("scenarios/rewards", 1);
+}
+
+#[test]
 fn eigenlayer_worked_examples_reproduce() {
     run_all("scenarios/eigenlayer_worked_examples", 12);
 }
