@@ -202,8 +202,11 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
     if raw.from.is_some() && !is_call {
         return Err("`from` belongs to call steps".into());
     }
-    if raw.expect_error.is_some() && !is_call {
-        return Err("`expect_error` belongs to call steps".into());
+    if raw.expect_error.is_some() && !is_call && !is_view {
+        return Err("`expect_error` belongs to call and view steps".into());
+    }
+    if raw.expect_error.is_some() && raw.expect.is_some() {
+        return Err("a step expects either a value or an error".into());
     }
     if raw.expect_events.is_some() && !is_call {
         return Err("`expect_events` belongs to call steps".into());

@@ -297,7 +297,36 @@ impl<B: Backend> Runner<'_, B> {
         let what = format!("view {name}");
         expand_babylon(name, &mut args)
             .map_err(|m| self.fail(number, step, &what, m, None, None))?;
-        let value = self.backend.view(name, args).map_err(|rejection| {
+        let outcome = self.backend.view(name, args);
+        if let Some(expected) = &step.expect_error {
+            let actual = match &outcome {
+                Ok(value) => format!("success: {}", self.names.rename(value)),
+                Err(rejection) if &rejection.name == expected => {
+                    return Ok(Outcome {
+                        step: number,
+                        line: step.line,
+                        block: self.backend.block(),
+                        kind: "view",
+                        what,
+                        events: Vec::new(),
+                        value: None,
+                        rejected_with: Some(rejection.name.clone()),
+                        checks: 1,
+                    });
+                }
+                Err(rejection) => format!("{}: {}", rejection.name, rejection.message),
+            };
+            let message = "the view was expected to revert".to_owned();
+            return Err(self.fail(
+                number,
+                step,
+                &what,
+                message,
+                Some(expected.clone()),
+                Some(actual),
+            ));
+        }
+        let value = outcome.map_err(|rejection| {
             let message = if rejection.name == "BadCall" {
                 format!("bad view: {}", rejection.message)
             } else {
@@ -527,7 +556,9 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "BtcDelegationCreated" => Some(event["staking_tx_hash"].clone()),
             "AVSRewardsSubmissionCreated"
             | "UniqueStakeRewardsSubmissionCreated"
-            | "TotalStakeRewardsSubmissionCreated" => Some(event["rewards_submission_hash"].clone()),
+            | "TotalStakeRewardsSubmissionCreated" => {
+                Some(event["rewards_submission_hash"].clone())
+            }
             "OperatorDirectedAVSRewardsSubmissionCreated"
             | "OperatorDirectedOperatorSetRewardsSubmissionCreated" => {
                 Some(event["operator_directed_rewards_submission_hash"].clone())

@@ -103,7 +103,8 @@ pub enum EigenLayerView {
     CheckClaim(ClaimArg),
     /// Rampart's Sidecar: the root of cumulative earnings up to a snapshot.
     CalculateDistributionRoot(CalculationEnd),
-    /// Rampart's Sidecar: a claim with its proofs against a posted root (the newest if absent).
+    /// Rampart's Sidecar: a claim with its proofs against a posted root (by default the
+    /// newest claimable one).
     GetClaim(ClaimRequest),
     /// Where an earner's rewards came from, per AVS and token, and what it has claimed.
     ExplainEarnings(Earner),
@@ -555,7 +556,7 @@ impl EigenLayer {
                     .map_or(B256::ZERO, |d| d.earner_tree.root());
                 json!(root)
             }
-            V::GetClaim(a) => json!(self.claim_for(a.earner, &a.tokens, a.root_index)?),
+            V::GetClaim(a) => json!(self.claim_for(env, a.earner, &a.tokens, a.root_index)?),
             V::ExplainEarnings(a) => self.explain_earnings(env, a.earner),
             V::BeaconChainSlashingFactor(a) => {
                 Value::String(self.beacon_chain_slashing_factor(a.pod_owner).to_string())

@@ -4,4 +4,5 @@ mod babylon;
 mod beacon;
 mod eigenpods;
 mod model;
+mod rewards;
 mod state_machine;

@@ -92,11 +92,7 @@ impl EigenLayer {
             }
             let earned = self.rewards.earnings.entry((day, earner, token)).or_default();
             *earned = math::add(*earned, amount).expect("bounded by the submission");
-            let source = self
-                .rewards
-                .breakdown
-                .entry((earner, submission.avs, token))
-                .or_default();
+            let source = self.rewards.breakdown.entry((earner, submission.avs, token)).or_default();
             let slot = match role {
                 Role::Operator => &mut source.as_operator,
                 Role::Staker => &mut source.as_staker,

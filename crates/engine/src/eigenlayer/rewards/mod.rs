@@ -13,6 +13,8 @@
 
 pub mod distribution;
 pub mod merkle;
+#[cfg(test)]
+mod tests;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -1063,9 +1065,11 @@ impl EigenLayer {
         }
     }
 
-    /// The claim `earner` would submit for `tokens` against root `root_index` (the newest).
+    /// The claim `earner` would submit for `tokens` against root `root_index` (by default the
+    /// newest claimable one).
     pub(super) fn claim_for(
         &self,
+        env: &Env,
         earner: Address,
         tokens: &[Address],
         root_index: Option<u32>,
@@ -1073,10 +1077,13 @@ impl EigenLayer {
         let roots = &self.rewards.distribution_roots;
         let index = match root_index {
             Some(index) => index,
-            None => u32::try_from(roots.len())
-                .expect("few roots")
-                .checked_sub(1)
-                .ok_or(EigenLayerError::InvalidRootIndex)?,
+            None => {
+                let index = self
+                    .rewards
+                    .current_claimable_root(env.timestamp)
+                    .ok_or(EigenLayerError::RootNotActivated)?;
+                u32::try_from(index).expect("few roots")
+            }
         };
         let root = roots.get(index as usize).ok_or(EigenLayerError::InvalidRootIndex)?;
         let cumulative = self.rewards.cumulative_earnings(root.rewards_calculation_end_timestamp);
