@@ -58,7 +58,7 @@ fn eigenpod_scenarios_pass() {
 
 #[test]
 fn rewards_scenarios_pass() {
-    run_all("scenarios/rewards", 1);
+    run_all("scenarios/rewards", 2);
 }
 
 #[test]
