@@ -1,0 +1,159 @@
+//! Shocks and cascades: the proven bound on the worst-case loss, a round-by-round simulation,
+//! and (for tiny networks) the exact worst case.
+//!
+//! Durvasula–Roughgarden Theorem 1: a network secure with slack γ > 0 loses less than
+//! `(1 + 1/γ) ψ` of all stake after any shock removing a share ψ of it, whatever cascade
+//! follows. By their Corollary 1 every cascade after a shock `D` collapses to one valid attack
+//! on the network without `D`, so the exact worst case is one search per shock.
+
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use serde::Serialize;
+
+use crate::{
+    attack::Attack,
+    graph::Network,
+    number::{Amount, integer},
+};
+
+/// `min(1, (1 + 1/γ) ψ)` for γ > 0; 1 (no guarantee) otherwise.
+pub fn loss_bound(gamma: Option<&BigRational>, shock: &BigRational) -> BigRational {
+    match gamma {
+        Some(g) if *g > BigRational::zero() => {
+            (&(BigRational::one() + g.recip()) * shock).min(BigRational::one())
+        }
+        // No profit anywhere: nothing can cascade beyond the shock itself.
+        None => shock.clone().min(BigRational::one()),
+        _ => BigRational::one(),
+    }
+}
+
+/// One round of a cascade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Round {
+    /// The attack of this round (on the network as the earlier rounds left it).
+    pub attack: Attack,
+    /// Stake lost in the round (base units).
+    pub lost: Amount,
+}
+
+/// A simulated cascade.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cascade {
+    /// Operators removed by the shock.
+    pub shock: Vec<usize>,
+    /// Stake the shock removed.
+    pub shock_stake: Amount,
+    /// The rounds.
+    pub rounds: Vec<Round>,
+    /// Shock plus every round's loss, as a share of all stake.
+    #[serde(serialize_with = "crate::report::ratio_text")]
+    pub loss_fraction: BigRational,
+}
+
+/// The operators an adversarial shock of share `psi` removes: the largest first, while they fit.
+pub fn largest_first_shock(network: &Network, psi: &BigRational) -> Vec<bool> {
+    let budget = psi * integer(network.total_stake());
+    let mut order: Vec<usize> = (0..network.operators.len()).collect();
+    order.sort_by(|&a, &b| {
+        network.operators[b].stake.cmp(&network.operators[a].stake).then(a.cmp(&b))
+    });
+    let mut removed = vec![false; network.operators.len()];
+    let mut used: Amount = 0;
+    for v in order {
+        let stake = network.operators[v].stake;
+        if integer(used + stake) <= budget {
+            used += stake;
+            removed[v] = true;
+        }
+    }
+    removed
+}
+
+/// Runs the cascade after removing `shock`: each round the most profitable valid attack on
+/// what is left is carried out (its coalition slashed, its services corrupted for good).
+pub fn simulate(network: &Network, shock: &[bool]) -> Cascade {
+    let shock_stake: Amount = (0..network.operators.len())
+        .filter(|&v| shock[v])
+        .map(|v| network.operators[v].stake)
+        .sum();
+    let mut removed = shock.to_vec();
+    let mut current = network.without(&removed);
+    let mut rounds = Vec::new();
+    let mut lost_total = shock_stake;
+    for _ in 0..=network.operators.len() + network.services.len() {
+        let Some(attack) = current.search(&BigRational::one()).attack else { break };
+        let lost = attack.cost;
+        for &v in &attack.operators {
+            removed[v] = true;
+        }
+        let corrupted = attack.services.clone();
+        lost_total += lost;
+        rounds.push(Round { attack, lost });
+        current = network.without(&removed);
+        // A corrupted service's profit is collected once.
+        for s in corrupted {
+            current.services[s].profit_from_corruption = 0;
+        }
+        for round in &rounds {
+            for &s in &round.attack.services {
+                current.services[s].profit_from_corruption = 0;
+            }
+        }
+    }
+    let total = network.total_stake();
+    let loss_fraction =
+        if total == 0 { BigRational::zero() } else { integer(lost_total) / integer(total) };
+    Cascade {
+        shock: (0..shock.len()).filter(|&v| shock[v]).collect(),
+        shock_stake,
+        rounds,
+        loss_fraction,
+    }
+}
+
+/// The exact worst-case loss after a shock of share `psi`, over every shock and every attack
+/// that follows (tiny networks only: it enumerates operator subsets).
+pub fn worst_case_loss_brute_force(network: &Network, psi: &BigRational) -> BigRational {
+    let n = network.operators.len();
+    assert!(n <= 12, "exhaustive worst case is for tiny networks");
+    let total = network.total_stake();
+    if total == 0 {
+        return BigRational::zero();
+    }
+    let budget = psi * integer(total);
+    let mut worst = BigRational::zero();
+    for bits in 0u32..(1 << n) {
+        let shock: Vec<bool> = (0..n).map(|v| bits >> v & 1 == 1).collect();
+        let shocked: Amount =
+            (0..n).filter(|&v| shock[v]).map(|v| network.operators[v].stake).sum();
+        if integer(shocked) > budget {
+            continue;
+        }
+        let reduced = network.without(&shock);
+        let lost = most_costly_attack(&reduced).unwrap_or(0);
+        let fraction = (integer(shocked + lost) / integer(total)).min(BigRational::one());
+        if fraction > worst {
+            worst = fraction;
+        }
+    }
+    worst
+}
+
+/// The largest cost among valid attacks (what the cascade can destroy at most).
+fn most_costly_attack(network: &Network) -> Option<Amount> {
+    let (m, n) = (network.services.len(), network.operators.len());
+    let mut worst = None;
+    for service_bits in 1u32..(1 << m) {
+        let services: Vec<bool> = (0..m).map(|s| service_bits >> s & 1 == 1).collect();
+        for operator_bits in 0u32..(1 << n) {
+            let operators: Vec<bool> = (0..n).map(|v| operator_bits >> v & 1 == 1).collect();
+            if let Some(attack) = network.evaluate(&services, &operators)
+                && attack.profit > attack.cost
+            {
+                worst = Some(worst.unwrap_or(0).max(attack.cost));
+            }
+        }
+    }
+    worst
+}

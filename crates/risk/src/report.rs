@@ -1,0 +1,215 @@
+//! The risk report: every figure of a network, as JSON (named plainly) and as markdown.
+
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use serde::{Serialize, Serializer};
+use serde_json::{Value, json};
+
+use crate::{
+    attack::{Attack, Method, exact_gamma},
+    cascade::{largest_first_shock, loss_bound, simulate, worst_case_loss_brute_force},
+    certificates::{Binding, eigenlayer_condition, lp_certificate},
+    graph::Network,
+    metrics::{cost_of_corruption, hhi, nakamoto_coefficient, restaking_degree},
+    number::{decimal, integer, show_amount},
+};
+
+/// Serializes a rational as a decimal string with 6 places (and keeps it exact in `_exact`
+/// fields where it matters).
+pub fn ratio_text<S: Serializer>(value: &BigRational, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&decimal(value, 6))
+}
+
+fn ratio(value: &BigRational) -> Value {
+    Value::String(decimal(value, 6))
+}
+
+fn optional(value: Option<&BigRational>) -> Value {
+    value.map_or(Value::Null, ratio)
+}
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Shock sizes ψ (shares of all stake) for the worst-case loss.
+    pub shocks: Vec<BigRational>,
+    /// Run the exact attack search.
+    pub exact_search: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let shock = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        Self {
+            shocks: vec![shock(1, 1000), shock(1, 100), shock(5, 100), shock(1, 10)],
+            exact_search: true,
+        }
+    }
+}
+
+fn attack_json(network: &Network, attack: &Attack) -> Value {
+    json!({
+        "services": attack.services.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
+        "operators": attack.operators.iter().map(|&v| network.operators[v].name.clone()).collect::<Vec<_>>(),
+        "profit": show_amount(attack.profit),
+        "cost": show_amount(attack.cost),
+    })
+}
+
+fn binding_json(network: &Network, binding: Option<&Binding>) -> Value {
+    match binding {
+        Some(Binding::Operator(v)) => json!({ "operator": network.operators[*v].name }),
+        Some(Binding::Service(s)) => json!({ "service": network.services[*s].name }),
+        None => Value::Null,
+    }
+}
+
+/// Builds the report.
+pub fn analyse(network: &Network, options: &Options) -> Value {
+    let el = eigenlayer_condition(network);
+    let lp = lp_certificate(network);
+    let (exact, search) = if options.exact_search {
+        let search = network.search(&BigRational::one());
+        let exact = match search.method {
+            Method::MaxFlow | Method::BruteForce => exact_gamma(network).0,
+            Method::IntegerProgram => None,
+        };
+        (exact, Some(search))
+    } else {
+        (None, None)
+    };
+    // The best proven slack: any certificate, or the exact value.
+    let certified = [el.gamma.clone(), lp.clone(), exact.clone()].into_iter().flatten().max();
+    let secure = match &search {
+        Some(search) => Value::Bool(search.attack.is_none()),
+        None => match &certified {
+            Some(g) if *g >= BigRational::zero() => Value::Bool(true),
+            _ => Value::Null,
+        },
+    };
+    let services: Vec<Value> = (0..network.services.len())
+        .map(|s| {
+            let service = &network.services[s];
+            let coc = cost_of_corruption(network, s);
+            let profit_to_cost = if coc.cost == 0 {
+                Value::Null
+            } else {
+                ratio(&(integer(service.profit_from_corruption) / integer(coc.cost)))
+            };
+            json!({
+                "name": service.name,
+                "profit_from_corruption": show_amount(service.profit_from_corruption),
+                "attack_threshold": ratio(&service.attack_threshold),
+                "securing_stake": show_amount(network.securing_stake(s)),
+                "operators": network.securing[s].len(),
+                "cost_of_corruption": show_amount(coc.cost),
+                "cost_of_corruption_exact": coc.exact,
+                "corrupting_coalition": coc.operators.iter().map(|&v| network.operators[v].name.clone()).collect::<Vec<_>>(),
+                "profit_to_cost": profit_to_cost,
+                "nakamoto_coefficient": nakamoto_coefficient(network, s),
+                "hhi": ratio(&hhi(network.securing[s].iter().map(|&(_, w)| w))),
+            })
+        })
+        .collect();
+    let tiny = network.operators.len() <= 12 && network.services.len() <= 8;
+    let losses: Vec<Value> = options
+        .shocks
+        .iter()
+        .map(|psi| {
+            let cascade = simulate(network, &largest_first_shock(network, psi));
+            let mut entry = json!({
+                "shock": ratio(psi),
+                "bound": ratio(&loss_bound(certified.as_ref(), psi)),
+                "simulated": ratio(&cascade.loss_fraction),
+                "simulated_rounds": cascade.rounds.len(),
+            });
+            if tiny {
+                entry["exact"] = ratio(&worst_case_loss_brute_force(network, psi));
+            }
+            entry
+        })
+        .collect();
+    json!({
+        "unit": network.unit,
+        "services": network.services.len(),
+        "operators": network.operators.len(),
+        "links": network.link_count(),
+        "total_stake": show_amount(network.total_stake()),
+        "restaking_degree": ratio(&restaking_degree(network)),
+        "operator_hhi": ratio(&hhi(network.operators.iter().map(|o| o.stake))),
+        "secure": secure,
+        "gamma_el": optional(el.gamma.as_ref()),
+        "gamma_el_binding": binding_json(network, el.binding.as_ref()),
+        "gamma_lp": optional(lp.as_ref()),
+        "gamma_exact": optional(exact.as_ref()),
+        "free_attacks": el.free_attacks.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
+        "search_method": search.as_ref().map(|s| s.method),
+        "attack": search.as_ref().and_then(|s| s.attack.as_ref()).map(|a| attack_json(network, a)),
+        "per_service": services,
+        "worst_case_loss": losses,
+    })
+}
+
+/// The report as markdown.
+pub fn markdown(report: &Value) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Restaking risk report\n\n{} services, {} operators, {} links; {} {} staked, reused {}× (restaking degree).\n\n",
+        report["services"], report["operators"], report["links"], text(&report["total_stake"]),
+        text(&report["unit"]), text(&report["restaking_degree"])
+    ));
+    out.push_str("## Security\n\n| figure | value |\n|---|---|\n");
+    for key in ["secure", "gamma_el", "gamma_lp", "gamma_exact", "search_method"] {
+        out.push_str(&format!("| `{key}` | {} |\n", text(&report[key])));
+    }
+    if let Value::Object(binding) = &report["gamma_el_binding"] {
+        for (kind, name) in binding {
+            out.push_str(&format!("| `gamma_el` bound by | {kind} {} |\n", text(name)));
+        }
+    }
+    match &report["attack"] {
+        Value::Object(attack) => out.push_str(&format!(
+            "\n**Attack found**: operators {} corrupt {} for a profit of {} against a cost of {}.\n",
+            text(&attack["operators"]), text(&attack["services"]), text(&attack["profit"]), text(&attack["cost"])
+        )),
+        _ => out.push_str("\nNo attack pays.\n"),
+    }
+    out.push_str("\n## Services\n\n| service | profit | α | securing stake | operators | cost of corruption | profit / cost | Nakamoto | HHI |\n|---|---|---|---|---|---|---|---|---|\n");
+    for s in report["per_service"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {}{} | {} | {} | {} |\n",
+            text(&s["name"]),
+            text(&s["profit_from_corruption"]),
+            text(&s["attack_threshold"]),
+            text(&s["securing_stake"]),
+            s["operators"],
+            text(&s["cost_of_corruption"]),
+            if s["cost_of_corruption_exact"] == Value::Bool(false) { " (best found)" } else { "" },
+            text(&s["profit_to_cost"]),
+            s["nakamoto_coefficient"],
+            text(&s["hhi"])
+        ));
+    }
+    out.push_str("\n## Worst-case loss after a shock\n\n| shock ψ | bound (1 + 1/γ)ψ | simulated (largest first) | rounds | exact |\n|---|---|---|---|---|\n");
+    for l in report["worst_case_loss"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            text(&l["shock"]),
+            text(&l["bound"]),
+            text(&l["simulated"]),
+            l["simulated_rounds"],
+            text(&l["exact"])
+        ));
+    }
+    out
+}
+
+/// Keeps `Serialize` in use for downstream callers that want the raw pieces.
+pub fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("serializable")
+}
