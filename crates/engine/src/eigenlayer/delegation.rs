@@ -487,18 +487,34 @@ impl EigenLayer {
                     });
                 }
                 let held = index.map_or(U256::ZERO, |i| record.positions[i].deposit_shares);
-                if to_withdraw.is_zero() {
-                    return Err(EigenLayerError::SharesAmountZero);
-                }
-                if to_withdraw > held {
-                    return Err(EigenLayerError::SharesAmountTooHigh {
-                        strategy,
-                        requested: to_withdraw,
-                        available: held,
+                if strategy == BEACON_CHAIN_ETH_STRATEGY {
+                    // EigenPodManager.removeDepositShares: no zero check, `SharesNegative`.
+                    if to_withdraw > held {
+                        return Err(EigenLayerError::SharesNegative);
+                    }
+                    events.push(Ev::NewTotalShares {
+                        pod_owner: staker,
+                        new_total_shares: held - to_withdraw,
                     });
+                } else {
+                    if to_withdraw.is_zero() {
+                        return Err(EigenLayerError::SharesAmountZero);
+                    }
+                    if to_withdraw > held {
+                        return Err(EigenLayerError::SharesAmountTooHigh {
+                            strategy,
+                            requested: to_withdraw,
+                            available: held,
+                        });
+                    }
                 }
-                let index = index.expect("held > 0 implies a position");
                 let remaining = math::sub(held, to_withdraw)?;
+                let Some(index) = index else {
+                    // Nothing held and nothing withdrawn (the beacon strategy allows zero).
+                    scaled_shares.push(scaled);
+                    withdrawable.push(shares);
+                    continue;
+                };
                 if remaining.is_zero() {
                     remove_position(&mut record, index);
                     events.push(Ev::DepositScalingFactorUpdated {
@@ -673,8 +689,15 @@ impl EigenLayer {
                 self.commit_strategy_withdrawal(ledger, &payout, staker);
             } else {
                 let added = self.plan_add_shares(staker, strategy, shares)?;
-                // StrategyManager._addShares emits Deposit; the EigenPodManager does not.
-                if strategy != BEACON_CHAIN_ETH_STRATEGY {
+                // StrategyManager._addShares emits Deposit; EigenPodManager._addShares emits
+                // PodSharesUpdated and NewTotalShares.
+                if strategy == BEACON_CHAIN_ETH_STRATEGY {
+                    events.push(Ev::PodSharesUpdated { pod_owner: staker, shares_delta: shares });
+                    events.push(Ev::NewTotalShares {
+                        pod_owner: staker,
+                        new_total_shares: added.position.deposit_shares,
+                    });
+                } else {
                     events.push(Ev::Deposit { staker, strategy, shares });
                 }
                 self.commit_added_shares(added, events);

@@ -330,6 +330,9 @@ pub enum EigenLayerError {
     /// The account has no pod (a call to an address without code).
     #[error("{0} has no EigenPod")]
     EigenPodNotDeployed(Address),
+    /// More beacon-chain shares withdrawn than held (`EigenPodManager.removeDepositShares`).
+    #[error("the withdrawal would leave negative beacon-chain shares")]
+    SharesNegative,
     /// Only the pod's owner may do this.
     #[error("only the pod owner may do this")]
     OnlyEigenPodOwner,

@@ -423,3 +423,20 @@ fn proofs_are_checked_in_the_contracts_order() {
     .unwrap();
     assert_ne!(h.eigenlayer.pod(named_address("alice")).unwrap().current_checkpoint_timestamp, 0);
 }
+
+#[test]
+fn beacon_chain_shares_leave_through_the_pod_manager_rules() {
+    // EigenPodManager.removeDepositShares has no zero check and reverts SharesNegative.
+    let mut h = Harness::new();
+    h.call("alice", "create_pod", json!({})).unwrap();
+    let index = h.add_validator("alice", "a");
+    h.call("alice", "verify_withdrawal_credentials", json!({ "validator_indices": [index] }))
+        .unwrap();
+    let queue = |amount: &str| {
+        json!({ "params": [{ "strategies": ["beaconChainETH"], "deposit_shares": [amount] }] })
+    };
+    assert_eq!(h.call("alice", "queue_withdrawals", queue("33 ether")), Err(EigenLayerError::SharesNegative));
+    h.call("alice", "queue_withdrawals", queue("0")).unwrap();
+    h.call("bob", "queue_withdrawals", queue("0")).unwrap();
+    assert_eq!(h.withdrawable("alice"), eth(32));
+}

@@ -320,7 +320,7 @@ impl EigenLayer {
             produced.push(Ev::ValidatorRestaked { pubkey_hash: validator.pubkey });
             produced.push(Ev::ValidatorBalanceUpdated {
                 pubkey_hash: validator.pubkey,
-                balance_timestamp: timestamp,
+                balance_timestamp: last_checkpointed_at,
                 new_validator_balance_gwei: balance,
             });
         }
@@ -393,13 +393,12 @@ impl EigenLayer {
             prev_beacon_balance_gwei: 0,
         };
         pod.current_checkpoint_timestamp = env.timestamp;
-        events.push(Ev::CheckpointCreated {
-            checkpoint_timestamp: env.timestamp,
-            validator_count: pod.active_validator_count,
-        });
+        let validator_count = pod.active_validator_count;
+        // `_startCheckpoint` finalizes an empty checkpoint first, then emits CheckpointCreated.
         let update = self.plan_checkpoint_update(owner, &mut pod, checkpoint, events)?;
         self.pods.insert(owner, pod);
         self.commit_balance_update(update, events);
+        events.push(Ev::CheckpointCreated { checkpoint_timestamp: env.timestamp, validator_count });
         Ok(())
     }
 
@@ -434,18 +433,22 @@ impl EigenLayer {
                 .map_err(|_| math::MathError::Overflow)?;
             info.restaked_balance_gwei = proven;
             info.last_checkpointed_at = checkpoint_timestamp;
-            produced.push(Ev::ValidatorCheckpointed { checkpoint_timestamp, pubkey_hash: pubkey });
-            produced.push(Ev::ValidatorBalanceUpdated {
-                pubkey_hash: pubkey,
-                balance_timestamp: checkpoint_timestamp,
-                new_validator_balance_gwei: proven,
-            });
+            // `_verifyCheckpointProof`: the balance event only on a change, then the exit,
+            // then ValidatorCheckpointed.
+            if proven != previous {
+                produced.push(Ev::ValidatorBalanceUpdated {
+                    pubkey_hash: pubkey,
+                    balance_timestamp: checkpoint_timestamp,
+                    new_validator_balance_gwei: proven,
+                });
+            }
             if proven == 0 {
                 info.status = ValidatorStatus::Withdrawn;
                 pod.active_validator_count -= 1;
                 exited_gwei += previous;
                 produced.push(Ev::ValidatorWithdrawn { checkpoint_timestamp, pubkey_hash: pubkey });
             }
+            produced.push(Ev::ValidatorCheckpointed { checkpoint_timestamp, pubkey_hash: pubkey });
             checkpoint.proofs_remaining -= 1;
             checkpoint.prev_beacon_balance_gwei += previous;
             checkpoint.balance_deltas_gwei = checkpoint
@@ -518,30 +521,16 @@ impl EigenLayer {
                 return Err(EigenLayerError::PartialWithdrawalRequestNotModelled);
             }
         }
-        // Check every request on a scratch chain, so a refusal of the last leaves the first
-        // unsent, as the contract's revert would.
-        let mut scratch = Vec::new();
+        // The predeploy takes any well-formed request; the consensus layer ignores one it
+        // cannot honour (already exiting, too young...) without reverting anything.
         for request in requests {
-            let index = beacon.index_of[&request.pubkey];
-            scratch.push(beacon.validators[index].clone());
-        }
-        let exit_queue = beacon.exit_queue;
-        let mut sent = Vec::new();
-        for request in requests {
-            match beacon.initiate_exit(env.block, pod.address, request.pubkey, ExitPath::Request) {
-                Ok(emitted) => sent.extend(emitted),
-                Err(error) => {
-                    for (request, saved) in requests.iter().zip(scratch) {
-                        let index = beacon.index_of[&request.pubkey];
-                        beacon.validators[index] = saved;
-                    }
-                    beacon.exit_queue = exit_queue;
-                    return Err(error.into());
-                }
+            if let Ok(emitted) =
+                beacon.initiate_exit(env.block, pod.address, request.pubkey, ExitPath::Request)
+            {
+                beacon_events.extend(emitted);
             }
             events.push(Ev::ExitRequested { validator_pubkey_hash: request.pubkey });
         }
-        beacon_events.extend(sent);
         Ok(())
     }
 

@@ -46,6 +46,9 @@ type Payouts = Vec<(Address, Role, U256)>;
 /// The stakers delegated to each operator (one pass over the staker table).
 type Delegators = BTreeMap<Address, Vec<Address>>;
 
+/// An operator's `(allocated magnitude, max magnitude)` per strategy, for unique stake.
+type Allocated = BTreeMap<Address, (u64, u64)>;
+
 impl EigenLayer {
     /// Pays every live submission for every snapshot up to `timestamp`.
     pub fn process_rewards_until(&mut self, block: u64, timestamp: u64) {
@@ -86,11 +89,18 @@ impl EigenLayer {
 
     fn record_payouts(&mut self, submission: &LiveSubmission, day: u64, payouts: Payouts) {
         let token = submission.token;
-        for (earner, role, amount) in payouts {
-            if amount.is_zero() {
-                continue;
+        // The Sidecar's unique- and total-stake tables end a day before the others
+        // (`global_end_inclusive = cutoff - 1 day`): a root covers their days up to its end
+        // less one, so they are filed one snapshot later.
+        let filed = match submission.kind {
+            SubmissionKind::UniqueStake { .. } | SubmissionKind::TotalStake { .. } => {
+                day + SNAPSHOT_CADENCE
             }
-            let earned = self.rewards.earnings.entry((day, earner, token)).or_default();
+            _ => day,
+        };
+        for (earner, role, amount) in payouts {
+            // Rows of zero are kept: they are leaves of the tree like any other.
+            let earned = self.rewards.earnings.entry((filed, earner, token)).or_default();
             *earned = math::add(*earned, amount).expect("bounded by the submission");
             let source = self.rewards.breakdown.entry((earner, submission.avs, token)).or_default();
             let slot = match role {
@@ -110,6 +120,7 @@ impl EigenLayer {
         staker: Address,
         operator: Address,
         strategies: &[(Address, U256)],
+        allocated: Option<&Allocated>,
     ) -> U256 {
         let Some(record) = self.stakers.get(&staker) else { return U256::ZERO };
         strategies.iter().fold(U256::ZERO, |weight, &(strategy, multiplier)| {
@@ -123,7 +134,13 @@ impl EigenLayer {
                 factor,
             )
             .unwrap_or(U256::ZERO);
-            weight.saturating_add(shares.saturating_mul(multiplier))
+            let mut counted = shares.saturating_mul(multiplier);
+            // Unique stake: `shares · magnitude / maxMagnitude · multiplier`.
+            if let Some(allocated) = allocated {
+                let (magnitude, max) = allocated.get(&strategy).copied().unwrap_or((0, 1));
+                counted = counted.saturating_mul(U256::from(magnitude)) / U256::from(max.max(1));
+            }
+            weight.saturating_add(counted)
         })
     }
 
@@ -133,13 +150,14 @@ impl EigenLayer {
         delegators: &Delegators,
         operator: Address,
         strategies: &[(Address, U256)],
+        allocated: Option<&Allocated>,
     ) -> Vec<(Address, U256)> {
         delegators
             .get(&operator)
             .map(|stakers| {
                 stakers
                     .iter()
-                    .map(|&s| (s, self.staker_weight(s, operator, strategies)))
+                    .map(|&s| (s, self.staker_weight(s, operator, strategies, allocated)))
                     .filter(|(_, w)| !w.is_zero())
                     .collect()
             })
@@ -157,6 +175,9 @@ impl EigenLayer {
 
     fn split_for(&self, operator: Address, kind: &SubmissionKind, avs: Address, day: u64) -> U256 {
         let default = self.rewards.default_operator_split_bips;
+        // The Sidecar's split snapshots start the day after activation:
+        // `date_trunc('day', activated_at) + 1 day`.
+        let day = day - 1;
         let split = match kind {
             SubmissionKind::Avs | SubmissionKind::OperatorDirectedAvs => OperatorSplit::effective(
                 self.rewards.operator_avs_splits.get(&(operator, avs)),
@@ -209,7 +230,7 @@ impl EigenLayer {
                         .collect();
                     let counted: Vec<(Address, U256)> =
                         strategies.iter().copied().filter(|(s, _)| restaked.contains(s)).collect();
-                    for (staker, weight) in self.staker_rows(delegators, operator, &counted) {
+                    for (staker, weight) in self.staker_rows(delegators, operator, &counted, None) {
                         rows.push((staker, operator, weight));
                     }
                 }
@@ -256,14 +277,17 @@ impl EigenLayer {
                         continue;
                     }
                     let split = self.split_for(operator, &submission.kind, submission.avs, day);
+                    // v2.1 refunds the stakers' part when none of the submission's strategies
+                    // is in the set; otherwise an operator without staker weight leaves it in
+                    // the coordinator, as the Sidecar does.
+                    let refund_rest = set.is_some() && counted.is_empty();
                     self.pay_operator_and_stakers(
                         &mut payouts,
                         delegators,
-                        submission.avs,
-                        operator,
-                        per_day,
-                        split,
+                        OperatorDay { avs: submission.avs, operator, amount: per_day, split },
                         &counted,
+                        None,
+                        refund_rest,
                     );
                 }
             }
@@ -272,84 +296,100 @@ impl EigenLayer {
                 let tokens_per_day = submission.amount / days;
                 let unique = matches!(submission.kind, SubmissionKind::UniqueStake { .. });
                 let info = &self.operator_sets[operator_set];
+                // Unique stake counts the set's strategies (allocations exist only there);
+                // total stake counts every strategy of the submission.
                 let counted: Vec<(Address, U256)> = strategies
                     .iter()
                     .copied()
-                    .filter(|(s, _)| info.strategies.contains(s))
+                    .filter(|(s, _)| !unique || info.strategies.contains(s))
                     .collect();
-                let mut weights: Vec<(Address, U256)> = Vec::new();
+                let mut weights: Vec<(Address, U256, Option<Allocated>)> = Vec::new();
                 for &operator in &info.members {
                     let record = &self.operators[&operator];
+                    let allocated: Option<Allocated> = unique.then(|| {
+                        counted
+                            .iter()
+                            .map(|&(strategy, _)| {
+                                let magnitude = self
+                                    .get_allocation(block, operator, *operator_set, strategy)
+                                    .current_magnitude;
+                                (strategy, (magnitude, record.max_magnitude(strategy)))
+                            })
+                            .collect()
+                    });
                     let weight = counted.iter().fold(U256::ZERO, |sum, &(strategy, multiplier)| {
-                        let shares = record.shares(strategy);
-                        let stake = if unique {
-                            let allocated = self
-                                .get_allocation(block, operator, *operator_set, strategy)
-                                .current_magnitude;
-                            let max = record.max_magnitude(strategy);
-                            if max == 0 {
-                                U256::ZERO
-                            } else {
-                                shares * U256::from(allocated) / U256::from(max)
-                            }
-                        } else {
-                            shares
-                        };
-                        sum.saturating_add(stake.saturating_mul(multiplier))
+                        let mut stake = record.shares(strategy).saturating_mul(multiplier);
+                        if let Some((magnitude, max)) =
+                            allocated.as_ref().and_then(|a| a.get(&strategy)).copied()
+                        {
+                            stake = stake.saturating_mul(U256::from(magnitude))
+                                / U256::from(max.max(1));
+                        }
+                        sum.saturating_add(stake)
                     });
                     if !weight.is_zero() {
-                        weights.push((operator, weight));
+                        weights.push((operator, weight, allocated));
                     }
                 }
-                let total = weights.iter().fold(U256::ZERO, |sum, (_, w)| sum + *w);
-                if total.is_zero() {
-                    payouts.push((submission.avs, Role::Refund, tokens_per_day));
-                    return payouts;
-                }
-                for (operator, weight) in weights {
+                let total = weights.iter().fold(U256::ZERO, |sum, (_, w, _)| sum + *w);
+                let before = payouts.len();
+                for (operator, weight, allocated) in weights {
                     let share = tokens_per_day * weight / total;
                     let split = self.split_for(operator, &submission.kind, submission.avs, day);
                     self.pay_operator_and_stakers(
                         &mut payouts,
                         delegators,
-                        submission.avs,
-                        operator,
-                        share,
-                        split,
+                        OperatorDay { avs: submission.avs, operator, amount: share, split },
                         &counted,
+                        allocated.as_ref(),
+                        false,
                     );
+                }
+                // A day that paid nobody anything is refunded in full.
+                if payouts[before..].iter().all(|(_, _, amount)| amount.is_zero()) {
+                    payouts.push((submission.avs, Role::Refund, tokens_per_day));
                 }
             }
         }
         payouts
     }
 
-    /// The operator takes its split of `amount`; its stakers share the rest by weight (with
-    /// the 1e-15 truncation); with no staker weight the rest goes back to the AVS.
-    #[allow(clippy::too_many_arguments)]
+    /// The operator takes its split of the day's amount; its stakers share the rest by weight
+    /// (with the 1e-15 truncation). Without staker weight the rest stays in the coordinator,
+    /// or is refunded to the AVS when `refund_rest`.
     fn pay_operator_and_stakers(
         &self,
         payouts: &mut Payouts,
         delegators: &Delegators,
-        avs: Address,
-        operator: Address,
-        amount: U256,
-        split: U256,
+        day: OperatorDay,
         strategies: &[(Address, U256)],
+        allocated: Option<&Allocated>,
+        refund_rest: bool,
     ) {
-        let operator_cut = amount * split / U256::from(super::ONE_HUNDRED_IN_BIPS);
-        payouts.push((operator, Role::Operator, operator_cut));
-        let rest = amount - operator_cut;
-        let rows = self.staker_rows(delegators, operator, strategies);
+        let operator_cut = day.amount * day.split / U256::from(super::ONE_HUNDRED_IN_BIPS);
+        payouts.push((day.operator, Role::Operator, operator_cut));
+        let rest = day.amount - operator_cut;
+        let rows = self.staker_rows(delegators, day.operator, strategies, allocated);
         let total = rows.iter().fold(U256::ZERO, |sum, (_, w)| sum + *w);
         if total.is_zero() {
-            payouts.push((avs, Role::Refund, rest));
+            if refund_rest {
+                payouts.push((day.avs, Role::Refund, rest));
+            }
             return;
         }
         for (staker, weight) in rows {
             payouts.push((staker, Role::Staker, proportional(weight, total, rest)));
         }
     }
+}
+
+/// One operator's amount for one day, and its split.
+#[derive(Debug, Clone, Copy)]
+struct OperatorDay {
+    avs: Address,
+    operator: Address,
+    amount: U256,
+    split: U256,
 }
 
 /// `⌊⌊weight / total · 1e15⌋ / 1e15 · amount⌋`.

@@ -264,9 +264,6 @@ impl Distribution {
     pub fn new(cumulative: &BTreeMap<(Address, Address), U256>) -> Option<Self> {
         let mut earners: Vec<(Address, Vec<(Address, U256)>)> = Vec::new();
         for (&(earner, token), &amount) in cumulative {
-            if amount.is_zero() {
-                continue;
-            }
             match earners.last_mut() {
                 Some((last, tokens)) if *last == earner => tokens.push((token, amount)),
                 _ => earners.push((earner, vec![(token, amount)])),
@@ -293,12 +290,14 @@ impl Distribution {
         Some(Self { earners, token_trees, earner_tree })
     }
 
-    /// The claim of `earner` for `tokens` (all its tokens if empty) against root `root_index`.
+    /// The claim of `earner` for `tokens` (all its tokens if empty) against root `root_index`,
+    /// leaving out tokens with nothing above `claimed` (the contract would revert on them).
     pub fn claim(
         &self,
         root_index: u32,
         earner: Address,
         tokens: &[Address],
+        claimed: &BTreeMap<(Address, Address), U256>,
     ) -> Option<RewardsMerkleClaim> {
         let earner_index = self.earners.iter().position(|(e, _)| *e == earner)?;
         let (_, held) = &self.earners[earner_index];
@@ -316,11 +315,14 @@ impl Distribution {
             if !tokens.is_empty() && !tokens.contains(&token) {
                 continue;
             }
+            if amount <= claimed.get(&(earner, token)).copied().unwrap_or_default() {
+                continue;
+            }
             claim.token_indices.push(u32::try_from(index).ok()?);
             claim.token_tree_proofs.push(tree.proof(index));
             claim.token_leaves.push(TokenTreeMerkleLeaf { token, cumulative_earnings: amount });
         }
-        Some(claim)
+        (!claim.token_leaves.is_empty()).then_some(claim)
     }
 }
 
@@ -762,11 +764,12 @@ impl EigenLayer {
         claimed: &mut BTreeMap<(Address, Address), U256>,
         payouts: &mut Vec<Ev>,
     ) -> Result<()> {
+        // `_distributionRoots[claim.rootIndex]` out of range panics (0x32).
         let root = self
             .rewards
             .distribution_roots
             .get(claim.root_index as usize)
-            .ok_or(EigenLayerError::InvalidRootIndex)?;
+            .ok_or(EigenLayerError::ArrayIndexOutOfBounds(claim.root_index as usize))?;
         if root.disabled {
             return Err(EigenLayerError::RootDisabled);
         }
@@ -786,8 +789,7 @@ impl EigenLayer {
             ));
         }
         let earner = claim.earner_leaf.earner;
-        let earner_height = claim.earner_tree_proof.len() / 32;
-        if earner_height < 32 && u64::from(claim.earner_index) >= 1u64 << earner_height {
+        if !index_fits(claim.earner_index, claim.earner_tree_proof.len()) {
             return Err(EigenLayerError::InvalidEarnerLeafIndex);
         }
         let earner_leaf = merkle::earner_leaf_hash(earner, claim.earner_leaf.earner_token_root);
@@ -800,8 +802,7 @@ impl EigenLayer {
         for ((&index, proof), leaf) in
             claim.token_indices.iter().zip(&claim.token_tree_proofs).zip(&claim.token_leaves)
         {
-            let height = proof.len() / 32;
-            if height < 32 && u64::from(index) >= 1u64 << height {
+            if !index_fits(index, proof.len()) {
                 return Err(EigenLayerError::InvalidTokenLeafIndex);
             }
             let hash = merkle::token_leaf_hash(leaf.token, leaf.cumulative_earnings);
@@ -1041,6 +1042,13 @@ pub enum RewardsSetting {
     FeeRecipient(Address),
 }
 
+/// `index < 1 << (proofLength / 32)` in uint256: from 256 levels up the shift is 0 and
+/// nothing fits.
+fn index_fits(index: u32, proof_length: usize) -> bool {
+    let height = proof_length / 32;
+    height < 256 && (height >= 32 || u64::from(index) < 1u64 << height)
+}
+
 fn verified(result: std::result::Result<bool, merkle::ProofError>) -> Result<()> {
     match result {
         Ok(true) => Ok(()),
@@ -1088,7 +1096,7 @@ impl EigenLayer {
         let root = roots.get(index as usize).ok_or(EigenLayerError::InvalidRootIndex)?;
         let cumulative = self.rewards.cumulative_earnings(root.rewards_calculation_end_timestamp);
         Distribution::new(&cumulative)
-            .and_then(|d| d.claim(index, earner, tokens))
+            .and_then(|d| d.claim(index, earner, tokens, &self.rewards.cumulative_claimed))
             .ok_or(EigenLayerError::NothingToClaim(earner))
     }
 
