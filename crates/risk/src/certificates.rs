@@ -171,5 +171,11 @@ pub fn lp_certificate(network: &Network) -> Option<BigRational> {
         .iter()
         .map(|&s| &covers[s] * &factor / integer(network.services[s].profit_from_corruption))
         .min()?;
-    Some(t - BigRational::one())
+    // EigenLayer's condition is a feasible point of this LP (μ = 0): if the solver stopped
+    // at a worse vertex, that point is the certificate.
+    let from_lp = t - BigRational::one();
+    Some(match eigenlayer_condition(network).gamma {
+        Some(el) if el > from_lp => el,
+        _ => from_lp,
+    })
 }

@@ -432,10 +432,11 @@ fn beacon_chain_shares_leave_through_the_pod_manager_rules() {
     let index = h.add_validator("alice", "a");
     h.call("alice", "verify_withdrawal_credentials", json!({ "validator_indices": [index] }))
         .unwrap();
-    let queue = |amount: &str| {
-        json!({ "params": [{ "strategies": ["beaconChainETH"], "deposit_shares": [amount] }] })
-    };
-    assert_eq!(h.call("alice", "queue_withdrawals", queue("33 ether")), Err(EigenLayerError::SharesNegative));
+    let queue = |amount: &str| json!({ "params": [{ "strategies": ["beaconChainETH"], "deposit_shares": [amount] }] });
+    assert_eq!(
+        h.call("alice", "queue_withdrawals", queue("33 ether")),
+        Err(EigenLayerError::SharesNegative)
+    );
     h.call("alice", "queue_withdrawals", queue("0")).unwrap();
     h.call("bob", "queue_withdrawals", queue("0")).unwrap();
     assert_eq!(h.withdrawable("alice"), eth(32));
