@@ -3,6 +3,7 @@
 mod beacon;
 mod bench;
 mod node;
+mod risk;
 mod run;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -38,6 +39,9 @@ enum Command {
     Events(node::EventsArgs),
     /// Load a node with signed calls and report throughput and latency.
     Load(node::LoadArgs),
+    /// How secure is a restaking network: certificates, the exact attack search, cascades,
+    /// concentration (from a network file, a scenario or a saved world).
+    Risk(risk::RiskArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::View(args) => node::view(&args),
         Command::Events(args) => node::events(&args),
         Command::Load(args) => node::load(&args),
+        Command::Risk(args) => risk::risk(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -144,3 +144,68 @@ fn a_node_beyond_loopback_needs_its_own_admin() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs --admin"));
 }
+
+#[test]
+fn risk_finds_figure_fours_attack_and_reads_scenarios() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = rampart()
+        .args(["risk", "--json"])
+        .arg(root.join("scenarios/networks/figure4_local_is_not_global.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["secure"], false);
+    assert_eq!(report["attack"]["services"], serde_json::json!(["blue"]));
+    assert_eq!(report["gamma_exact"], "-0.0099");
+    assert_eq!(report["search_method"], "max_flow");
+    // A scenario: its final world's operator sets become services.
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs.toml");
+    std::fs::write(
+        &inputs,
+        "[[service]]\nname = \"oracle/0\"\nprofit_from_corruption = \"1000\"\n",
+    )
+    .unwrap();
+    let out = rampart()
+        .args(["risk", "--json", "--inputs"])
+        .arg(&inputs)
+        .arg(root.join("scenarios/02_risk_isolation.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let services = report["per_service"].as_array().unwrap();
+    let oracle = services.iter().find(|s| s["name"] == "oracle/0").expect("the oracle's set");
+    assert_eq!(oracle["profit_from_corruption"], "1000");
+    assert_eq!(report["secure"], false, "1000 ETH of profit against at most 85 ETH of stake");
+    std::fs::write(&inputs, "[[service]]\nname = \"nowhere/9\"\nprofit_from_corruption = \"1\"\n")
+        .unwrap();
+    let out = rampart()
+        .args(["risk", "--inputs"])
+        .arg(&inputs)
+        .arg(root.join("scenarios/02_risk_isolation.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an operator set"));
+    let bad = rampart().args(["risk", "--generate", "huge"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_reference_networks_regenerate_from_their_seed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for (size, file) in
+        [("mainnet", "eigenlayer_mainnet.toml"), ("mainnet-10x", "eigenlayer_mainnet_10x.toml")]
+    {
+        let out = rampart().args(["risk", "--generate", size, "--seed", "1"]).output().unwrap();
+        assert!(out.status.success());
+        let committed =
+            std::fs::read_to_string(root.join("scenarios/networks").join(file)).unwrap();
+        assert!(
+            String::from_utf8(out.stdout).unwrap() == committed,
+            "{file} is not what seed 1 generates"
+        );
+    }
+}

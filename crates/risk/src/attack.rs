@@ -261,3 +261,85 @@ pub fn masks(network: &Network, attack: &Attack) -> (Vec<bool>, Vec<bool>) {
 pub fn is_zero(value: &BigRational) -> bool {
     value.is_zero()
 }
+
+impl Network {
+    /// A fast attack finder for large networks (a lower bound on what an attacker can do):
+    /// the eight services with the best profit to cost of corruption seed a coalition (that
+    /// cheapest coalition); it then takes, in order of profit, every other service it
+    /// controls whose profit exceeds what taking it adds to the coalition's loss. The best
+    /// attack found, if one pays. O(seeds · links).
+    pub fn greedy_attack(&self, scale: &BigRational) -> Option<Attack> {
+        const SEEDS: usize = 8;
+        let m = self.services.len();
+        let mut candidates: Vec<(BigRational, usize, Vec<usize>)> = (0..m)
+            .filter(|&s| self.services[s].profit_from_corruption > 0)
+            .map(|s| {
+                let coalition = crate::metrics::cost_of_corruption(self, s);
+                let ratio = integer(self.services[s].profit_from_corruption)
+                    / integer(coalition.cost.max(1));
+                (ratio, s, coalition.operators)
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut by_profit: Vec<usize> = (0..m).collect();
+        by_profit.sort_by(|&a, &b| {
+            self.services[b].profit_from_corruption.cmp(&self.services[a].profit_from_corruption)
+        });
+        let mut best: Option<Attack> = None;
+        for (_, seed, coalition) in candidates.into_iter().take(SEEDS) {
+            let mut operators = vec![false; self.operators.len()];
+            coalition.iter().for_each(|&v| operators[v] = true);
+            let mut services = vec![false; m];
+            services[seed] = true;
+            if !self.controls(&operators, seed) {
+                continue;
+            }
+            // What each coalition member already stands to lose.
+            let mut exposed: Vec<Amount> = vec![0; self.operators.len()];
+            for &(v, w) in &self.securing[seed] {
+                exposed[v] += w;
+            }
+            for &t in &by_profit {
+                if services[t] || !self.controls(&operators, t) {
+                    continue;
+                }
+                let added: Amount = self.securing[t]
+                    .iter()
+                    .filter(|(v, _)| operators[*v])
+                    .map(|&(v, w)| {
+                        let stake = self.operators[v].stake;
+                        (exposed[v] + w).min(stake) - exposed[v].min(stake)
+                    })
+                    .sum();
+                if scale * integer(self.services[t].profit_from_corruption) > integer(added) {
+                    services[t] = true;
+                    for &(v, w) in &self.securing[t] {
+                        exposed[v] += w;
+                    }
+                }
+            }
+            let Some(attack) = self.evaluate(&services, &operators) else { continue };
+            if !Self::pays(&attack, scale) {
+                continue;
+            }
+            let better = best.as_ref().is_none_or(|b| {
+                scale * integer(attack.profit) - integer(attack.cost)
+                    > scale * integer(b.profit) - integer(b.cost)
+            });
+            if better {
+                best = Some(attack);
+            }
+        }
+        best
+    }
+
+    /// The exact search where it is cheap (every threshold 1, or a tiny network), the greedy
+    /// finder otherwise; the flag says which.
+    pub fn quick_attack(&self, scale: &BigRational) -> (Option<Attack>, bool) {
+        if self.all_thresholds_one() || self.operators.len() + self.services.len() <= 16 {
+            (self.search(scale).attack, true)
+        } else {
+            (self.greedy_attack(scale), false)
+        }
+    }
+}

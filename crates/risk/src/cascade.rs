@@ -49,6 +49,9 @@ pub struct Cascade {
     /// Shock plus every round's loss, as a share of all stake.
     #[serde(serialize_with = "crate::report::ratio_text")]
     pub loss_fraction: BigRational,
+    /// Whether each round took the most profitable attack (exact search) rather than the
+    /// greedy finder's (large networks with thresholds below 1).
+    pub exact_rounds: bool,
 }
 
 /// The operators an adversarial shock of share `psi` removes: the largest first, while they fit.
@@ -71,7 +74,8 @@ pub fn largest_first_shock(network: &Network, psi: &BigRational) -> Vec<bool> {
 }
 
 /// Runs the cascade after removing `shock`: each round the most profitable valid attack on
-/// what is left is carried out (its coalition slashed, its services corrupted for good).
+/// what is left is carried out (its coalition slashed, its services corrupted for good). On
+/// large networks with thresholds below 1 the rounds use the greedy finder.
 pub fn simulate(network: &Network, shock: &[bool]) -> Cascade {
     let shock_stake: Amount = (0..network.operators.len())
         .filter(|&v| shock[v])
@@ -81,8 +85,11 @@ pub fn simulate(network: &Network, shock: &[bool]) -> Cascade {
     let mut current = network.without(&removed);
     let mut rounds = Vec::new();
     let mut lost_total = shock_stake;
+    let mut all_exact = true;
     for _ in 0..=network.operators.len() + network.services.len() {
-        let Some(attack) = current.search(&BigRational::one()).attack else { break };
+        let (found, exact) = current.quick_attack(&BigRational::one());
+        all_exact &= exact;
+        let Some(attack) = found else { break };
         let lost = attack.cost;
         for &v in &attack.operators {
             removed[v] = true;
@@ -109,6 +116,7 @@ pub fn simulate(network: &Network, shock: &[bool]) -> Cascade {
         shock_stake,
         rounds,
         loss_fraction,
+        exact_rounds: all_exact,
     }
 }
 

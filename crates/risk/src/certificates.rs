@@ -102,9 +102,16 @@ pub fn eigenlayer_condition(network: &Network) -> ElCertificate {
     }
 }
 
-/// The LP certificate's γ (exactly re-derived), or `None` when the LP does not solve or no
-/// service has profit.
+/// Above this many links the LP (a dense simplex in pure Rust) takes minutes; the report then
+/// leaves `gamma_lp` out and keeps EigenLayer's condition.
+pub const LP_LINK_LIMIT: usize = 4_000;
+
+/// The LP certificate's γ (exactly re-derived), or `None` when the LP does not solve, no
+/// service has profit, or the network has more than [`LP_LINK_LIMIT`] links.
 pub fn lp_certificate(network: &Network) -> Option<BigRational> {
+    if network.link_count() > LP_LINK_LIMIT {
+        return None;
+    }
     let profitable: Vec<usize> = (0..network.services.len())
         .filter(|&s| network.services[s].profit_from_corruption > 0)
         .collect();
@@ -128,7 +135,10 @@ pub fn lp_certificate(network: &Network) -> Option<BigRational> {
         let mut cover = alpha * units(network.securing_stake(s)) * lambda[s];
         for (&(v, w), &m) in list.iter().zip(&mu[s]) {
             problem = problem.with(constraint!(m - units(w) * lambda[s] <= 0.0));
-            problem = problem.with(constraint!(units(w) * lambda[s] - m <= units(w)));
+            // With the whole stake slashable the operator's own constraint implies this one.
+            if w < network.operators[v].stake {
+                problem = problem.with(constraint!(units(w) * lambda[s] - m <= units(w)));
+            }
             charges[v] += units(w) * lambda[s] - m;
             cover -= m;
         }

@@ -47,7 +47,8 @@ impl Default for Options {
     }
 }
 
-fn attack_json(network: &Network, attack: &Attack) -> Value {
+/// An attack with names, for reports.
+pub fn attack_json(network: &Network, attack: &Attack) -> Value {
     json!({
         "services": attack.services.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
         "operators": attack.operators.iter().map(|&v| network.operators[v].name.clone()).collect::<Vec<_>>(),
@@ -66,8 +67,19 @@ fn binding_json(network: &Network, binding: Option<&Binding>) -> Value {
 
 /// Builds the report.
 pub fn analyse(network: &Network, options: &Options) -> Value {
+    // The LP is the slowest figure: it runs on its own thread while the rest is computed.
+    std::thread::scope(|scope| {
+        let lp = scope.spawn(|| lp_certificate(network));
+        analyse_with(network, options, || lp.join().expect("the LP thread does not panic"))
+    })
+}
+
+fn analyse_with(
+    network: &Network,
+    options: &Options,
+    lp: impl FnOnce() -> Option<BigRational>,
+) -> Value {
     let el = eigenlayer_condition(network);
-    let lp = lp_certificate(network);
     let (exact, search) = if options.exact_search {
         let search = network.search(&BigRational::one());
         let exact = match search.method {
@@ -77,15 +89,6 @@ pub fn analyse(network: &Network, options: &Options) -> Value {
         (exact, Some(search))
     } else {
         (None, None)
-    };
-    // The best proven slack: any certificate, or the exact value.
-    let certified = [el.gamma.clone(), lp.clone(), exact.clone()].into_iter().flatten().max();
-    let secure = match &search {
-        Some(search) => Value::Bool(search.attack.is_none()),
-        None => match &certified {
-            Some(g) if *g >= BigRational::zero() => Value::Bool(true),
-            _ => Value::Null,
-        },
     };
     let services: Vec<Value> = (0..network.services.len())
         .map(|s| {
@@ -112,16 +115,43 @@ pub fn analyse(network: &Network, options: &Options) -> Value {
         })
         .collect();
     let tiny = network.operators.len() <= 12 && network.services.len() <= 8;
+    // Shocks are independent: simulate them two at a time (the LP may hold the other core).
+    let cascades: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = options
+            .shocks
+            .chunks(options.shocks.len().div_ceil(2).max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|psi| simulate(network, &largest_first_shock(network, psi)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("simulations do not panic")).collect()
+    });
+    let lp = lp();
+    // The best proven slack: any certificate, or the exact value.
+    let certified = [el.gamma.clone(), lp.clone(), exact.clone()].into_iter().flatten().max();
+    let secure = match &search {
+        Some(search) => Value::Bool(search.attack.is_none()),
+        None => match &certified {
+            Some(g) if *g >= BigRational::zero() => Value::Bool(true),
+            _ => Value::Null,
+        },
+    };
     let losses: Vec<Value> = options
         .shocks
         .iter()
-        .map(|psi| {
-            let cascade = simulate(network, &largest_first_shock(network, psi));
+        .zip(&cascades)
+        .map(|(psi, cascade)| {
             let mut entry = json!({
                 "shock": ratio(psi),
                 "bound": ratio(&loss_bound(certified.as_ref(), psi)),
                 "simulated": ratio(&cascade.loss_fraction),
                 "simulated_rounds": cascade.rounds.len(),
+                "simulated_exact_rounds": cascade.exact_rounds,
             });
             if tiny {
                 entry["exact"] = ratio(&worst_case_loss_brute_force(network, psi));
@@ -177,7 +207,11 @@ pub fn markdown(report: &Value) -> String {
             "\n**Attack found**: operators {} corrupt {} for a profit of {} against a cost of {}.\n",
             text(&attack["operators"]), text(&attack["services"]), text(&attack["profit"]), text(&attack["cost"])
         )),
-        _ => out.push_str("\nNo attack pays.\n"),
+        _ if report["secure"] == Value::Bool(true) => out.push_str("\nNo attack pays.\n"),
+        _ => out.push_str("\nThe exact attack search was not run (or did not finish).\n"),
+    }
+    if let Value::String(note) = &report["search_note"] {
+        out.push_str(&format!("\n{note}\n"));
     }
     out.push_str("\n## Services\n\n| service | profit | α | securing stake | operators | cost of corruption | profit / cost | Nakamoto | HHI |\n|---|---|---|---|---|---|---|---|---|\n");
     for s in report["per_service"].as_array().into_iter().flatten() {

@@ -117,8 +117,22 @@ pub fn run(scenario: &Scenario) -> Result<Report, Box<Failure>> {
     run_on(scenario, LocalBackend { world: World::new(scenario.params) })
 }
 
+/// Runs `scenario` on a fresh world and returns the world it leaves (for analyses of it).
+pub fn run_to_world(scenario: &Scenario) -> Result<(Report, World), Box<Failure>> {
+    let (report, backend) =
+        run_keeping_backend(scenario, LocalBackend { world: World::new(scenario.params) })?;
+    Ok((report, backend.world))
+}
+
 /// Runs `scenario` against `backend` (a fresh world, or a node).
 pub fn run_on<B: Backend>(scenario: &Scenario, backend: B) -> Result<Report, Box<Failure>> {
+    run_keeping_backend(scenario, backend).map(|(report, _)| report)
+}
+
+fn run_keeping_backend<B: Backend>(
+    scenario: &Scenario,
+    backend: B,
+) -> Result<(Report, B), Box<Failure>> {
     let mut runner = Runner {
         scenario,
         backend,
@@ -140,14 +154,15 @@ pub fn run_on<B: Backend>(scenario: &Scenario, backend: B) -> Result<Report, Box
         }
         runner.outcomes.push(outcome);
     }
-    Ok(Report {
+    let report = Report {
         name: scenario.name.clone(),
         path: scenario.path.clone(),
         outcomes: runner.outcomes,
         final_block: runner.backend.block(),
         final_state_hash: runner.backend.state_hash(),
         names: runner.names,
-    })
+    };
+    Ok((report, runner.backend))
 }
 
 impl<B: Backend> Runner<'_, B> {

@@ -1,0 +1,173 @@
+//! The security graph of a Rampart world: each EigenLayer operator set is a service, each
+//! operator an operator, and what a set can slash from an operator is its unique stake there,
+//! `shares · allocated magnitude / max magnitude` per strategy, in underlying tokens, at the
+//! price table's rate. An operator's stake is everything delegated to it.
+//!
+//! Profit from corruption and attack thresholds are not on chain: they come from an inputs file
+//! (`[[service]] name = "avs/1"`, as in network files), with `[prices]` per token symbol.
+
+use std::collections::BTreeMap;
+
+use num_rational::BigRational;
+use rampart_engine::{
+    Address, U256, World,
+    accounts::{BEACON_CHAIN_ETH_STRATEGY, token_address},
+    eigenlayer::underlying_for_shares,
+};
+use serde::Deserialize;
+
+use crate::{
+    graph::{Network, Operator, Service},
+    number::{Amount, integer, parse_amount, parse_ratio, to_amount},
+};
+
+/// Off-chain inputs: per service profit and threshold, per token a price.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Unit of account.
+    pub unit: String,
+    /// Per service name: (profit from corruption, attack threshold).
+    pub services: BTreeMap<String, (Amount, BigRational)>,
+    /// Per token address: its price in the unit.
+    pub prices: BTreeMap<Address, BigRational>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default, rename = "service")]
+    services: Vec<RawService>,
+    #[serde(default)]
+    prices: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    name: String,
+    profit_from_corruption: String,
+    #[serde(default = "one_third")]
+    attack_threshold: String,
+}
+
+fn one_third() -> String {
+    "1/3".into()
+}
+
+/// The default attack threshold for services the inputs do not name: 1/3 (a BFT liveness
+/// attack).
+pub fn default_threshold() -> BigRational {
+    BigRational::new(1.into(), 3.into())
+}
+
+impl Inputs {
+    /// Reads an inputs file (TOML).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let raw: RawInputs =
+            toml::from_str(text).map_err(|e| format!("not an inputs file: {e}"))?;
+        let mut inputs = Self { unit: raw.unit.unwrap_or_else(|| "ETH".into()), ..Self::default() };
+        for s in raw.services {
+            let profit = parse_amount(&s.profit_from_corruption)
+                .map_err(|e| format!("service {:?}: {e}", s.name))?;
+            let alpha = parse_ratio(&s.attack_threshold)
+                .map_err(|e| format!("service {:?}: {e}", s.name))?;
+            inputs.services.insert(s.name, (profit, alpha));
+        }
+        for (symbol, price) in raw.prices {
+            inputs.prices.insert(
+                token_address(&symbol),
+                parse_ratio(&price).map_err(|e| format!("price of {symbol}: {e}"))?,
+            );
+        }
+        Ok(inputs)
+    }
+
+    /// A token's price: the table's, else 1 for ETH and the default liquid staking tokens
+    /// (priced at par), else 0.
+    fn price(&self, token: Address) -> BigRational {
+        if let Some(price) = self.prices.get(&token) {
+            return price.clone();
+        }
+        let at_par = ["ETH", "stETH", "rETH", "cbETH"].iter().any(|s| token_address(s) == token);
+        integer(u8::from(at_par))
+    }
+}
+
+/// Extracts the security graph; `name` shows an address (scenario names, or hex).
+pub fn from_world(
+    world: &World,
+    name: &dyn Fn(Address) -> String,
+    inputs: &Inputs,
+) -> Result<Network, String> {
+    let el = &world.eigenlayer;
+    let now = world.clock.block;
+    let value = |strategy: Address, shares: U256| -> Amount {
+        let (token, underlying) = if strategy == BEACON_CHAIN_ETH_STRATEGY {
+            (token_address("ETH"), shares)
+        } else {
+            let Some(pool) = el.strategies.get(&strategy) else { return 0 };
+            let balance = world.ledger.balance_of(pool.token, strategy);
+            (
+                pool.token,
+                underlying_for_shares(shares, pool.total_shares, balance).unwrap_or(U256::ZERO),
+            )
+        };
+        let wei = BigRational::from_integer(num_bigint::BigInt::from_bytes_be(
+            num_bigint::Sign::Plus,
+            &underlying.to_be_bytes::<32>(),
+        ));
+        to_amount(&(wei * inputs.price(token) / integer(crate::number::UNIT)))
+    };
+    let mut operator_ids: Vec<Address> = el.operators.keys().copied().collect();
+    operator_ids.sort_unstable();
+    let operators: Vec<Operator> = operator_ids
+        .iter()
+        .map(|&id| {
+            let record = &el.operators[&id];
+            let stake = record
+                .strategies
+                .iter()
+                .map(|(&strategy, entry)| value(strategy, entry.shares))
+                .sum();
+            Operator { name: name(id), stake }
+        })
+        .collect();
+    let mut services = Vec::new();
+    let mut links = Vec::new();
+    for (set, info) in &el.operator_sets {
+        let service_name = format!("{}/{}", name(set.avs), set.id);
+        let (profit, alpha) =
+            inputs.services.get(&service_name).cloned().unwrap_or((0, default_threshold()));
+        let index = services.len();
+        services.push(Service {
+            name: service_name,
+            profit_from_corruption: profit,
+            attack_threshold: alpha,
+        });
+        for member in &info.members {
+            let Ok(v) = operator_ids.binary_search(member) else { continue };
+            let record = &el.operators[member];
+            let mut slashable: Amount = 0;
+            for &strategy in &info.strategies {
+                let max = record.max_magnitude(strategy);
+                if max == 0 {
+                    continue;
+                }
+                let allocated = el.get_allocation(now, *member, *set, strategy).current_magnitude;
+                let shares = record.shares(strategy) * U256::from(allocated) / U256::from(max);
+                slashable += value(strategy, shares);
+            }
+            links.push((index, v, slashable.min(operators[v].stake)));
+        }
+    }
+    for name in inputs.services.keys() {
+        if !services.iter().any(|s| &s.name == name) {
+            return Err(format!(
+                "the inputs name service {name:?}, which is not an operator set of this world"
+            ));
+        }
+    }
+    Network::new(inputs.unit.clone(), services, operators, links).map_err(|e| e.to_string())
+}
