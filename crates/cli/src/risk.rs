@@ -95,6 +95,7 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
         report["search_method"] = search.get("search_method").cloned().unwrap_or_default();
         report["attack"] = search.get("attack").cloned().unwrap_or_default();
         report["gamma_exact"] = search.get("gamma_exact").cloned().unwrap_or_default();
+        report["robustness"] = search.get("robustness").cloned().unwrap_or_default();
         report["search_finished"] = serde_json::Value::Bool(finished);
         if !finished {
             // What is proven either way: the certificates bound γ from below; an attack that

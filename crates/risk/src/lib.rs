@@ -11,6 +11,7 @@
 pub mod attack;
 pub mod cascade;
 pub mod certificates;
+pub mod elastic;
 pub mod file;
 pub mod flow;
 pub mod generate;

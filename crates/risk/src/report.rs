@@ -159,8 +159,23 @@ fn analyse_with(
             entry
         })
         .collect();
+    // Bar-Zur–Eyal robustness: exhaustive over service subsets, so small networks only.
+    let robustness = if network.services.len() <= 10 && options.exact_search {
+        match crate::elastic::robustness(network) {
+            Some((share, byzantine)) => json!({
+                "byzantine_share": ratio(&share),
+                "byzantine_services": byzantine.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
+            }),
+            None => {
+                json!({ "byzantine_share": null, "note": "secure with all but one service Byzantine" })
+            }
+        }
+    } else {
+        Value::Null
+    };
     json!({
         "unit": network.unit,
+        "robustness": robustness,
         "services": network.services.len(),
         "operators": network.operators.len(),
         "links": network.link_count(),
@@ -196,6 +211,12 @@ pub fn markdown(report: &Value) -> String {
     out.push_str("## Security\n\n| figure | value |\n|---|---|\n");
     for key in ["secure", "gamma_el", "gamma_lp", "gamma_exact", "search_method"] {
         out.push_str(&format!("| `{key}` | {} |\n", text(&report[key])));
+    }
+    if let Value::Object(robustness) = &report["robustness"] {
+        out.push_str(&format!(
+            "| robustness (Byzantine share of services that breaks it) | {} |\n",
+            robustness.get("byzantine_share").map_or_else(|| "—".into(), text)
+        ));
     }
     if let Value::Object(binding) = &report["gamma_el_binding"] {
         for (kind, name) in binding {
