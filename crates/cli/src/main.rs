@@ -3,6 +3,7 @@
 mod beacon;
 mod bench;
 mod node;
+mod plots;
 mod risk;
 mod run;
 

@@ -33,7 +33,8 @@ pub(crate) struct RiskArgs {
     /// Print the report as JSON instead of markdown.
     #[arg(long)]
     json: bool,
-    /// Also write report.md and report.json into this directory.
+    /// Also write report.md, report.json and the plots (SVG, and PNG where a DejaVu font is
+    /// installed) into this directory.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Shock sizes ψ for the worst-case loss (shares of all stake: "0.001", "1/100").
@@ -136,6 +137,8 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         std::fs::write(dir.join("report.md"), markdown(&report))?;
         std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)?)?;
+        let plots = crate::plots::write_plots(dir, &network, &report)?;
+        eprintln!("wrote report.md, report.json and {} plots to {}", plots.len(), dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -209,3 +209,35 @@ fn the_reference_networks_regenerate_from_their_seed() {
         );
     }
 }
+
+#[test]
+fn risk_writes_the_report_and_its_plots() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart()
+        .args(["risk", "--out"])
+        .arg(dir.path())
+        .arg(root.join("scenarios/networks/design_example.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in [
+        "report.md",
+        "report.json",
+        "stake_per_service.svg",
+        "exposure_heatmap.svg",
+        "loss_against_shock.svg",
+    ] {
+        let bytes =
+            std::fs::read(dir.path().join(file)).unwrap_or_else(|_| panic!("{file} missing"));
+        assert!(bytes.len() > 200, "{file} is empty");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("stake_per_service.svg")).unwrap();
+    assert!(svg.contains("oracle") || svg.contains("Stake securing each service"));
+    let font = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists();
+    assert_eq!(
+        dir.path().join("loss_against_shock.png").exists(),
+        font,
+        "PNGs exactly when a font is installed"
+    );
+}
