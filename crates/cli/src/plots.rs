@@ -176,7 +176,7 @@ where
     operators.sort_by(|&a, &b| network.operators[b].stake.cmp(&network.operators[a].stake));
     operators.truncate(60);
     let mut services: Vec<usize> = (0..network.services.len()).collect();
-    services.sort_by(|&a, &b| network.securing_stake(b).cmp(&network.securing_stake(a)));
+    services.sort_by_key(|&s| std::cmp::Reverse(network.securing_stake(s)));
     services.truncate(40);
     let mut chart = ChartBuilder::on(root)
         .caption("Exposure: share of each operator's stake a service can slash", ("sans-serif", 20))
@@ -198,7 +198,9 @@ where
                 network.securing[s].iter().find(|(o, _)| *o == v).map_or(0, |&(_, w)| w) as f64;
             if slashable > 0.0 {
                 let share = (slashable / stake).clamp(0.0, 1.0);
-                let shade = (255.0 * (1.0 - share)) as u8;
+                // share is in [0, 1], so the shade is in [0, 255].
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let shade = (255.0 * (1.0 - share)).round() as u8;
                 cells.push(Rectangle::new(
                     [(x, y), (x + 1, y + 1)],
                     RGBColor(255, shade, shade / 2).filled(),
