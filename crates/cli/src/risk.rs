@@ -77,7 +77,7 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     }
     let path = args.file.as_deref().expect("clap requires a file");
     let progress = Progress::start("analysing");
-    let network = load(path, args.inputs.as_deref())?;
+    let (network, assets) = load(path, args.inputs.as_deref())?;
     let mut options = Options { exact_search: false, ..Options::default() };
     if !args.shocks.is_empty() {
         options.shocks = args
@@ -129,6 +129,9 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
             .into();
         }
     }
+    if let Some(assets) = assets {
+        report["per_asset"] = assets;
+    }
     report["seconds"] = format!("{:.3}", started.elapsed().as_secs_f64()).into();
     drop(progress);
     let text = if args.json { serde_json::to_string_pretty(&report)? } else { markdown(&report) };
@@ -160,7 +163,11 @@ fn exact_search(network: &Network, timeout: Duration) -> (serde_json::Value, boo
     }
 }
 
-fn load(path: &Path, inputs: Option<&Path>) -> anyhow::Result<Network> {
+/// The network, and for worlds the concentration per asset.
+fn load(
+    path: &Path,
+    inputs: Option<&Path>,
+) -> anyhow::Result<(Network, Option<serde_json::Value>)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let inputs = match inputs {
@@ -170,16 +177,21 @@ fn load(path: &Path, inputs: Option<&Path>) -> anyhow::Result<Network> {
         .map_err(anyhow::Error::msg)?,
         None => Inputs { unit: "ETH".into(), ..Inputs::default() },
     };
+    let from = |world: &rampart_engine::World, name: &dyn Fn(rampart_engine::Address) -> String| {
+        let network = from_world(world, name, &inputs).map_err(anyhow::Error::msg)?;
+        Ok((network, Some(rampart_risk::world::asset_concentration(world, name))))
+    };
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
         let value: serde_json::Value = serde_json::from_str(&text).context("not JSON")?;
         if value.get("eigenlayer").is_some() {
             let world: rampart_engine::World =
                 serde_json::from_value(value).context("not a saved world")?;
-            return from_world(&world, &|a| a.to_checksum(None), &inputs)
-                .map_err(anyhow::Error::msg);
+            return from(&world, &|a| a.to_checksum(None));
         }
-        return parse_network(&text, true).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+        let network =
+            parse_network(&text, true).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        return Ok((network, None));
     }
     if text.lines().any(|l| l.trim() == "[[step]]") {
         let scenario = rampart_scenario::parse(&text, path).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -187,14 +199,13 @@ fn load(path: &Path, inputs: Option<&Path>) -> anyhow::Result<Network> {
             anyhow::anyhow!("the scenario failed at step {}: {}", f.step, f.message)
         })?;
         let names = report.names;
-        return from_world(
-            &world,
-            &|a| names.name_of(&a).map_or_else(|| a.to_checksum(None), str::to_owned),
-            &inputs,
-        )
-        .map_err(anyhow::Error::msg);
+        return from(&world, &|a| {
+            names.name_of(&a).map_or_else(|| a.to_checksum(None), str::to_owned)
+        });
     }
-    parse_network(&text, false).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let network =
+        parse_network(&text, false).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok((network, None))
 }
 
 /// A spinner on stderr for work that takes longer than a second; silent when stderr is not a

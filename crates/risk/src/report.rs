@@ -250,6 +250,20 @@ pub fn markdown(report: &Value) -> String {
             text(&s["hhi"])
         ));
     }
+    if let Value::Array(assets) = &report["per_asset"] {
+        out.push_str("\n## Assets\n\n| strategy | operators | delegated shares | HHI | operators holding 1/3 | holding 1/2 |\n|---|---|---|---|---|---|\n");
+        for a in assets {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                text(&a["strategy"]),
+                a["operators"],
+                text(&a["delegated_shares"]),
+                text(&a["hhi"]),
+                a["operators_holding_a_third"],
+                a["operators_holding_half"]
+            ));
+        }
+    }
     out.push_str("\n## Worst-case loss after a shock\n\n| shock ψ | bound (1 + 1/γ)ψ | simulated (largest first) | rounds | exact |\n|---|---|---|---|---|\n");
     for l in report["worst_case_loss"].as_array().into_iter().flatten() {
         out.push_str(&format!(

@@ -171,3 +171,45 @@ pub fn from_world(
     }
     Network::new(inputs.unit.clone(), services, operators, links).map_err(|e| e.to_string())
 }
+
+/// Concentration per asset: for each strategy, how the stake delegated in it is spread over
+/// operators (HHI on the 0–10,000 scale, and how many operators hold a third and a half of it).
+pub fn asset_concentration(world: &World, name: &dyn Fn(Address) -> String) -> serde_json::Value {
+    use crate::{metrics::hhi, number::decimal};
+    let el = &world.eigenlayer;
+    let mut per_strategy: BTreeMap<Address, Vec<U256>> = BTreeMap::new();
+    for record in el.operators.values() {
+        for (&strategy, entry) in &record.strategies {
+            if !entry.shares.is_zero() {
+                per_strategy.entry(strategy).or_default().push(entry.shares);
+            }
+        }
+    }
+    let rows: Vec<serde_json::Value> = per_strategy
+        .into_iter()
+        .map(|(strategy, mut shares)| {
+            shares.sort_unstable_by(|a, b| b.cmp(a));
+            let total: U256 = shares.iter().fold(U256::ZERO, |a, b| a + b);
+            let fewest = |numerator: u64, denominator: u64| {
+                let mut held = U256::ZERO;
+                for (count, s) in shares.iter().enumerate() {
+                    if held * U256::from(denominator) >= total * U256::from(numerator) {
+                        return count;
+                    }
+                    held += *s;
+                }
+                shares.len()
+            };
+            let amounts: Vec<u128> = shares.iter().map(|s| s.saturating_to::<u128>()).collect();
+            serde_json::json!({
+                "strategy": name(strategy),
+                "operators": shares.len(),
+                "delegated_shares": total.to_string(),
+                "hhi": decimal(&hhi(amounts), 6),
+                "operators_holding_a_third": fewest(1, 3),
+                "operators_holding_half": fewest(1, 2),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rows)
+}
