@@ -91,12 +91,23 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     let mut report = analyse(&network, &options);
     if !args.no_exact {
         progress.set(&format!("exact attack search (up to {} s)", args.timeout));
-        let (search, finished) = exact_search(&network, Duration::from_secs(args.timeout));
+        let (search, finished) =
+            exact_search(&network, options.shocks, Duration::from_secs(args.timeout));
         report["secure"] = search.get("secure").cloned().unwrap_or(serde_json::Value::Null);
         report["search_method"] = search.get("search_method").cloned().unwrap_or_default();
         report["attack"] = search.get("attack").cloned().unwrap_or_default();
         report["gamma_exact"] = search.get("gamma_exact").cloned().unwrap_or_default();
         report["robustness"] = search.get("robustness").cloned().unwrap_or_default();
+        // The exact worst-case losses come from the search thread too (medium networks).
+        if let (Some(exact), Some(losses)) =
+            (search["worst_case_loss"].as_array(), report["worst_case_loss"].as_array_mut())
+        {
+            for (loss, exact) in losses.iter_mut().zip(exact) {
+                if !exact["exact"].is_null() {
+                    loss["exact"] = exact["exact"].clone();
+                }
+            }
+        }
         report["search_finished"] = serde_json::Value::Bool(finished);
         if !finished {
             // What is proven either way: the certificates bound γ from below; an attack that
@@ -147,11 +158,15 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The exact search on a thread, abandoned after `timeout`.
-fn exact_search(network: &Network, timeout: Duration) -> (serde_json::Value, bool) {
+fn exact_search(
+    network: &Network,
+    shocks: Vec<num_rational::BigRational>,
+    timeout: Duration,
+) -> (serde_json::Value, bool) {
     let (tx, rx) = mpsc::channel();
     let network = network.clone();
     std::thread::spawn(move || {
-        let options = Options { exact_search: true, shocks: Vec::new() };
+        let options = Options { exact_search: true, shocks };
         let _ = tx.send(analyse(&network, &options));
     });
     match rx.recv_timeout(timeout) {

@@ -52,6 +52,9 @@ pub struct Search {
     pub attack: Option<Attack>,
     /// How it was found.
     pub method: Method,
+    /// Whether "no attack" is proven: false when the integer program failed or its answer did
+    /// not check exactly (floating-point tolerance), so the search settled nothing.
+    pub conclusive: bool,
 }
 
 impl Network {
@@ -85,11 +88,20 @@ impl Network {
     /// `scale · π_A > cost`. Exact when the thresholds are all 1 or the network is tiny.
     pub fn search(&self, scale: &BigRational) -> Search {
         if self.all_thresholds_one() {
-            Search { attack: self.max_flow_attack(scale), method: Method::MaxFlow }
+            Search {
+                attack: self.max_flow_attack(scale),
+                method: Method::MaxFlow,
+                conclusive: true,
+            }
         } else if self.operators.len() + self.services.len() <= 16 {
-            Search { attack: self.brute_force_attack(scale), method: Method::BruteForce }
+            Search {
+                attack: self.brute_force_attack(scale),
+                method: Method::BruteForce,
+                conclusive: true,
+            }
         } else {
-            Search { attack: self.integer_program_attack(scale), method: Method::IntegerProgram }
+            let (attack, conclusive) = self.integer_program(scale);
+            Search { attack, method: Method::IntegerProgram, conclusive }
         }
     }
 
@@ -155,6 +167,12 @@ impl Network {
     /// The integer program: maximise `scale·π·z − Σ c` over services `z`, coalition `b`,
     /// `y(s,v) ≥ b_v + z_s − 1`, `Σ_v w(s,v) b_v ≥ α_s W_s z_s`, `c_v ≥ min(σ_v, Σ_s w(s,v) y(s,v))`.
     pub fn integer_program_attack(&self, scale: &BigRational) -> Option<Attack> {
+        self.integer_program(scale).0
+    }
+
+    /// The integer program's attack, and whether its answer settles the question (the solver
+    /// succeeded, and a positive optimum came with an attack that checks exactly).
+    fn integer_program(&self, scale: &BigRational) -> (Option<Attack>, bool) {
         let units = |amount: Amount| amount as f64 / UNIT as f64;
         let scale_f = scale.to_f64().unwrap_or(1.0);
         let mut vars = ProblemVariables::new();
@@ -201,7 +219,14 @@ impl Network {
             problem = problem.with(constraint!(c[v] - x + big * u[v] >= 0.0));
             problem = problem.with(constraint!(c[v] - units(operator.stake) * u[v] >= 0.0));
         }
-        let solution = problem.solve().ok()?;
+        let Ok(solution) = problem.solve() else { return (None, false) };
+        let optimum: f64 = self
+            .services
+            .iter()
+            .zip(&z)
+            .map(|(s, &zs)| scale_f * units(s.profit_from_corruption) * solution.value(zs))
+            .sum::<f64>()
+            - c.iter().map(|&cv| solution.value(cv)).sum::<f64>();
         let services: Vec<bool> = z.iter().map(|&v| solution.value(v) > 0.5).collect();
         let operators: Vec<bool> = b.iter().map(|&v| solution.value(v) > 0.5).collect();
         // Only operators linked to an attacked service matter; the check is exact.
@@ -210,7 +235,10 @@ impl Network {
             .enumerate()
             .map(|(v, &inside)| inside && self.exposure[v].iter().any(|(s, _)| services[*s]))
             .collect();
-        self.evaluate(&services, &operators).filter(|a| Self::pays(a, scale))
+        let attack = self.evaluate(&services, &operators).filter(|a| Self::pays(a, scale));
+        // A clearly positive optimum without an attack that checks: tolerance, not a proof.
+        let conclusive = attack.is_some() || optimum <= 1e-6;
+        (attack, conclusive)
     }
 }
 

@@ -165,3 +165,131 @@ fn most_costly_attack(network: &Network) -> Option<Amount> {
     }
     worst
 }
+
+/// `(shock, services, coalition)` masks.
+type Masks = (Vec<bool>, Vec<bool>, Vec<bool>);
+
+/// The exact worst-case loss after a shock of share `psi`, as one integer program (risk.md
+/// §1.8 item 4: by Corollary 1 every cascade after a shock `D` collapses into one valid attack
+/// on the network without `D`). Maximises `σ_D + Σ_{v∈B} min(σ_v, Σ_{s∈A} w(s,v))` over the
+/// shock `D` (`σ_D ≤ ψ σ_V`), services `A` and a coalition `B` disjoint from `D` that controls
+/// every service of `A` in the network without `D`, with `π_A` above the coalition's loss.
+/// The solution is re-checked exactly; `None` if the solver fails or its answer does not check.
+pub fn worst_case_loss_program(network: &Network, psi: &BigRational) -> Option<BigRational> {
+    use good_lp::{
+        Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp,
+        variable,
+    };
+    use num_traits::ToPrimitive;
+    let total = network.total_stake();
+    if total == 0 {
+        return Some(BigRational::zero());
+    }
+    let units = |amount: Amount| amount as f64 / crate::number::UNIT as f64;
+    let budget = (psi * integer(total)).to_f64()? / crate::number::UNIT as f64;
+    let (m, n) = (network.services.len(), network.operators.len());
+    // `None`: the solver failed; `Some(None)`: infeasible; `Some(Some(..))`: a solution.
+    let solve = |with_attack: bool| -> Option<Option<Masks>> {
+        let mut vars = ProblemVariables::new();
+        let d: Vec<Variable> = (0..n).map(|_| vars.add(variable().binary())).collect();
+        let b: Vec<Variable> = (0..n).map(|_| vars.add(variable().binary())).collect();
+        let u: Vec<Variable> = (0..n).map(|_| vars.add(variable().binary())).collect();
+        let z: Vec<Variable> = (0..m).map(|_| vars.add(variable().binary())).collect();
+        let c: Vec<Variable> = network
+            .operators
+            .iter()
+            .map(|o| vars.add(variable().min(0.0).max(units(o.stake))))
+            .collect();
+        let mut edges = Vec::new();
+        for (s, list) in network.securing.iter().enumerate() {
+            for &(v, w) in list {
+                edges.push((s, v, w, vars.add(variable().binary())));
+            }
+        }
+        let shock: Expression =
+            network.operators.iter().zip(&d).map(|(o, &dv)| units(o.stake) * dv).sum();
+        let objective = shock.clone() + c.iter().copied().sum::<Expression>();
+        let mut problem = vars.maximise(objective).using(microlp);
+        problem = problem.with(constraint!(shock <= budget + 1e-9));
+        for v in 0..n {
+            problem = problem.with(constraint!(b[v] + d[v] <= 1.0));
+        }
+        if !with_attack {
+            for &bv in &b {
+                problem = problem.with(constraint!(bv <= 0.0));
+            }
+            for &zs in &z {
+                problem = problem.with(constraint!(zs <= 0.0));
+            }
+        } else {
+            problem = problem.with(constraint!(z.iter().copied().sum::<Expression>() >= 1.0));
+        }
+        for (s, service) in network.services.iter().enumerate() {
+            let alpha = service.attack_threshold.to_f64().unwrap_or(1.0);
+            let held: Expression = network.securing[s]
+                .iter()
+                .map(|&(v, w)| units(w) * b[v] + alpha * units(w) * d[v])
+                .sum();
+            let needed = alpha * units(network.securing_stake(s));
+            problem = problem.with(constraint!(held - needed * z[s] >= -1e-9));
+        }
+        let mut exposed: Vec<Expression> = vec![Expression::from(0.0); n];
+        for &(s, v, w, y) in &edges {
+            problem = problem.with(constraint!(y - b[v] <= 0.0));
+            problem = problem.with(constraint!(y - z[s] <= 0.0));
+            problem = problem.with(constraint!(y - b[v] - z[s] >= -1.0));
+            exposed[v] += units(w) * y;
+        }
+        for (v, operator) in network.operators.iter().enumerate() {
+            let x = std::mem::replace(&mut exposed[v], Expression::from(0.0));
+            let big = network.exposure[v].iter().map(|&(_, w)| units(w)).sum::<f64>() + 1.0;
+            problem = problem.with(constraint!(c[v] - x.clone() <= 0.0));
+            problem = problem.with(constraint!(c[v] - x + big * u[v] >= 0.0));
+            problem = problem.with(constraint!(c[v] - units(operator.stake) * u[v] >= 0.0));
+        }
+        if with_attack {
+            let profit: Expression = network
+                .services
+                .iter()
+                .zip(&z)
+                .map(|(s, &zs)| units(s.profit_from_corruption) * zs)
+                .sum();
+            problem =
+                problem.with(constraint!(profit - c.iter().copied().sum::<Expression>() >= 1e-6));
+        }
+        let solution = match problem.solve() {
+            Ok(solution) => solution,
+            // No attack can follow any shock: a definite answer.
+            Err(good_lp::ResolutionError::Infeasible) => return Some(None),
+            Err(_) => return None,
+        };
+        let pick = |vars: &[Variable]| {
+            vars.iter().map(|&x| solution.value(x) > 0.5).collect::<Vec<bool>>()
+        };
+        Some(Some((pick(&d), pick(&z), pick(&b))))
+    };
+    let check = |(shock, services, operators): Masks| -> Option<BigRational> {
+        let shocked: Amount =
+            (0..n).filter(|&v| shock[v]).map(|v| network.operators[v].stake).sum();
+        if integer(shocked) > psi * integer(total) {
+            return None;
+        }
+        let lost = if services.iter().any(|&s| s) {
+            let reduced = network.without(&shock);
+            let attack = reduced.evaluate(&services, &operators)?;
+            if attack.profit <= attack.cost {
+                return None;
+            }
+            attack.cost
+        } else {
+            0
+        };
+        Some((integer(shocked + lost) / integer(total)).min(BigRational::one()))
+    };
+    let shock_only = check(solve(false)??)?;
+    match solve(true)? {
+        None => Some(shock_only),
+        // A solution that does not check exactly (solver tolerance) settles nothing.
+        Some(found) => check(found).map(|with_attack| with_attack.max(shock_only)),
+    }
+}

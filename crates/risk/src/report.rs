@@ -115,6 +115,8 @@ fn analyse_with(
         })
         .collect();
     let tiny = network.operators.len() <= 12 && network.services.len() <= 8;
+    // The worst-case program is exact but exponential in the worst case: medium networks only.
+    let medium = network.operators.len() <= 40 && network.link_count() <= 200;
     // Shocks are independent: simulate them two at a time (the LP may hold the other core).
     let cascades: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = options
@@ -135,7 +137,9 @@ fn analyse_with(
     // The best proven slack: any certificate, or the exact value.
     let certified = [el.gamma.clone(), lp.clone(), exact.clone()].into_iter().flatten().max();
     let secure = match &search {
-        Some(search) => Value::Bool(search.attack.is_none()),
+        Some(search) if search.attack.is_some() => Value::Bool(false),
+        Some(search) if search.conclusive => Value::Bool(true),
+        Some(_) => Value::Null,
         None => match &certified {
             Some(g) if *g >= BigRational::zero() => Value::Bool(true),
             _ => Value::Null,
@@ -155,6 +159,11 @@ fn analyse_with(
             });
             if tiny {
                 entry["exact"] = ratio(&worst_case_loss_brute_force(network, psi));
+            } else if medium
+                && options.exact_search
+                && let Some(exact) = crate::cascade::worst_case_loss_program(network, psi)
+            {
+                entry["exact"] = ratio(&exact);
             }
             entry
         })

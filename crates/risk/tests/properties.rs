@@ -106,3 +106,16 @@ proptest! {
         prop_assert!(worst <= bound, "worst {} > bound {}", worst, bound);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The worst-case-loss integer program gives brute force's exact value.
+    #[test]
+    fn the_worst_case_program_matches_brute_force(network in network(), percent in 0i64..=50) {
+        let psi = BigRational::new(percent.into(), 100.into());
+        let exact = worst_case_loss_brute_force(&network, &psi);
+        let program = rampart_risk::cascade::worst_case_loss_program(&network, &psi);
+        prop_assert_eq!(program, Some(exact));
+    }
+}
