@@ -334,7 +334,7 @@ pub enum EigenLayerEvent {
         avs: Address,
         submission_nonce: u64,
         rewards_submission_hash: B256,
-        rewards_submission: RewardsSubmission,
+        rewards_submission: Box<RewardsSubmission>,
     },
     #[serde(rename = "OperatorDirectedAVSRewardsSubmissionCreated")]
     OperatorDirectedAvsRewardsSubmissionCreated {
@@ -344,7 +344,7 @@ pub enum EigenLayerEvent {
         avs: Address,
         operator_directed_rewards_submission_hash: B256,
         submission_nonce: u64,
-        operator_directed_rewards_submission: OperatorDirectedRewardsSubmission,
+        operator_directed_rewards_submission: Box<OperatorDirectedRewardsSubmission>,
     },
     OperatorDirectedOperatorSetRewardsSubmissionCreated {
         #[serde(with = "serde_ext::account")]
@@ -352,7 +352,7 @@ pub enum EigenLayerEvent {
         operator_directed_rewards_submission_hash: B256,
         operator_set: OperatorSet,
         submission_nonce: u64,
-        operator_directed_rewards_submission: OperatorDirectedRewardsSubmission,
+        operator_directed_rewards_submission: Box<OperatorDirectedRewardsSubmission>,
     },
     UniqueStakeRewardsSubmissionCreated {
         #[serde(with = "serde_ext::account")]
@@ -360,7 +360,7 @@ pub enum EigenLayerEvent {
         rewards_submission_hash: B256,
         operator_set: OperatorSet,
         submission_nonce: u64,
-        rewards_submission: RewardsSubmission,
+        rewards_submission: Box<RewardsSubmission>,
     },
     TotalStakeRewardsSubmissionCreated {
         #[serde(with = "serde_ext::account")]
@@ -368,7 +368,7 @@ pub enum EigenLayerEvent {
         rewards_submission_hash: B256,
         operator_set: OperatorSet,
         submission_nonce: u64,
-        rewards_submission: RewardsSubmission,
+        rewards_submission: Box<RewardsSubmission>,
     },
     DistributionRootSubmitted {
         root_index: u32,

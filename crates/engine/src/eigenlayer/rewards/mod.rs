@@ -527,7 +527,7 @@ impl EigenLayer {
                     avs,
                     submission_nonce: nonce,
                     rewards_submission_hash: hash,
-                    rewards_submission: submission.clone(),
+                    rewards_submission: Box::new(submission.clone()),
                 },
                 SubmissionKind::UniqueStake { operator_set } => {
                     Ev::UniqueStakeRewardsSubmissionCreated {
@@ -535,7 +535,7 @@ impl EigenLayer {
                         rewards_submission_hash: hash,
                         operator_set: *operator_set,
                         submission_nonce: nonce,
-                        rewards_submission: submission.clone(),
+                        rewards_submission: Box::new(submission.clone()),
                     }
                 }
                 _ => Ev::TotalStakeRewardsSubmissionCreated {
@@ -546,7 +546,7 @@ impl EigenLayer {
                         _ => unreachable!(),
                     },
                     submission_nonce: nonce,
-                    rewards_submission: submission.clone(),
+                    rewards_submission: Box::new(submission.clone()),
                 },
             });
             let start = u64::from(submission.start_timestamp);
@@ -619,7 +619,7 @@ impl EigenLayer {
                         operator_directed_rewards_submission_hash: hash,
                         operator_set: set,
                         submission_nonce: nonce,
-                        operator_directed_rewards_submission: net.clone(),
+                        operator_directed_rewards_submission: Box::new(net.clone()),
                     });
                     SubmissionKind::OperatorDirectedOperatorSet { operator_set: set }
                 }
@@ -629,7 +629,7 @@ impl EigenLayer {
                         avs,
                         operator_directed_rewards_submission_hash: hash,
                         submission_nonce: nonce,
-                        operator_directed_rewards_submission: net.clone(),
+                        operator_directed_rewards_submission: Box::new(net.clone()),
                     });
                     SubmissionKind::OperatorDirectedAvs
                 }
