@@ -98,6 +98,9 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
         report["attack"] = search.get("attack").cloned().unwrap_or_default();
         report["gamma_exact"] = search.get("gamma_exact").cloned().unwrap_or_default();
         report["robustness"] = search.get("robustness").cloned().unwrap_or_default();
+        if finished && !search["per_holder"].is_null() {
+            report["per_holder"] = search["per_holder"].clone();
+        }
         // The exact worst-case losses come from the search thread too (medium networks).
         if let (Some(exact), Some(losses)) =
             (search["worst_case_loss"].as_array(), report["worst_case_loss"].as_array_mut())

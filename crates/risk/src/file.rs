@@ -19,6 +19,16 @@ struct RawNetwork {
     operators: Vec<RawOperator>,
     #[serde(default, rename = "allocation")]
     allocations: Vec<RawAllocation>,
+    #[serde(default, rename = "holding")]
+    holdings: Vec<RawHolding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHolding {
+    holder: String,
+    operator: String,
+    amount: Number,
 }
 
 fn default_unit() -> String {
@@ -118,7 +128,24 @@ pub fn parse_network(text: &str, json: bool) -> Result<Network, String> {
             amount,
         ));
     }
-    Network::new(raw.unit, services, operators, links).map_err(|e| e.to_string())
+    let mut holders: Vec<crate::graph::Holder> = Vec::new();
+    for h in &raw.holdings {
+        let operator = operators.iter().position(|o| o.name == h.operator).ok_or_else(|| {
+            format!("holding of {:?}: unknown operator {:?}", h.holder, h.operator)
+        })?;
+        let amount = parse_amount(&h.amount.text())
+            .map_err(|e| format!("holding of {:?}: {e}", h.holder))?;
+        match holders.iter_mut().find(|x| x.name == h.holder) {
+            Some(holder) => holder.positions.push((operator, amount)),
+            None => holders.push(crate::graph::Holder {
+                name: h.holder.clone(),
+                positions: vec![(operator, amount)],
+            }),
+        }
+    }
+    Network::new(raw.unit, services, operators, links)
+        .and_then(|n| n.with_holders(holders))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ pub struct Operator {
     pub stake: Amount,
 }
 
+/// Someone who holds operators' stake through others: an LRT, a vault, a fund. Its positions
+/// are parts of operators' stake; a slash of an operator reaches it pro rata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    /// Its name (`"ezETH"`).
+    pub name: String,
+    /// `(operator, amount of the operator's stake held)`.
+    pub positions: Vec<(usize, Amount)>,
+}
+
 /// A restaking network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Network {
@@ -47,6 +57,8 @@ pub struct Network {
     pub securing: Vec<Vec<(usize, Amount)>>,
     /// Per operator: `(service, slashable amount)`, services ascending.
     pub exposure: Vec<Vec<(usize, Amount)>>,
+    /// Holders looked through (LRTs and the like); empty unless given.
+    pub holders: Vec<Holder>,
 }
 
 /// Why a network is malformed.
@@ -79,6 +91,9 @@ pub enum GraphError {
         /// The service.
         service: String,
     },
+    /// Holders hold more of an operator than its stake.
+    #[error("holders hold more of operator {0:?} than its stake")]
+    HeldAboveStake(String),
     /// The same link twice.
     #[error("operator {operator:?} is linked to {service:?} twice")]
     DuplicateLink {
@@ -140,7 +155,22 @@ impl Network {
         for list in &mut exposure {
             list.sort_unstable();
         }
-        Ok(Self { unit: unit.into(), services, operators, securing, exposure })
+        Ok(Self { unit: unit.into(), services, operators, securing, exposure, holders: Vec::new() })
+    }
+
+    /// Adds holders; together they may hold at most each operator's stake.
+    pub fn with_holders(mut self, holders: Vec<Holder>) -> Result<Self, GraphError> {
+        let mut held = vec![0 as Amount; self.operators.len()];
+        for holder in &holders {
+            for &(v, amount) in &holder.positions {
+                held[v] += amount;
+                if held[v] > self.operators[v].stake {
+                    return Err(GraphError::HeldAboveStake(self.operators[v].name.clone()));
+                }
+            }
+        }
+        self.holders = holders;
+        Ok(self)
     }
 
     /// `σ_N(s)`: the stake service `s` can slash in all.

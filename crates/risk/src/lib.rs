@@ -16,6 +16,7 @@ pub mod file;
 pub mod flow;
 pub mod generate;
 pub mod graph;
+pub mod lookthrough;
 pub mod metrics;
 pub mod number;
 pub mod report;

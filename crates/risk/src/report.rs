@@ -182,9 +182,21 @@ fn analyse_with(
     } else {
         Value::Null
     };
+    // Holders are looked through under the attack found (the exact search's, else the greedy
+    // finder's).
+    let per_holder = if network.holders.is_empty() {
+        Value::Null
+    } else {
+        let attack = match &search {
+            Some(search) => search.attack.clone(),
+            None => network.greedy_attack(&BigRational::one()),
+        };
+        Value::Array(crate::lookthrough::look_through(network, attack.as_ref()))
+    };
     json!({
         "unit": network.unit,
         "robustness": robustness,
+        "per_holder": per_holder,
         "services": network.services.len(),
         "operators": network.operators.len(),
         "links": network.link_count(),
@@ -258,6 +270,22 @@ pub fn markdown(report: &Value) -> String {
             s["nakamoto_coefficient"],
             text(&s["hhi"])
         ));
+    }
+    if let Value::Array(holders) = &report["per_holder"] {
+        out.push_str("\n## Holders looked through (LRTs, vaults)\n\n| holder | held | operators | HHI | operators holding 1/3 | worst service | loss if it slashes at its cap | loss under the attack |\n|---|---|---|---|---|---|---|---|\n");
+        for h in holders {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                text(&h["name"]),
+                text(&h["held"]),
+                h["operators"],
+                text(&h["hhi"]),
+                h["operators_holding_a_third"],
+                text(&h["worst_service"]),
+                text(&h["loss_at_worst_service_cap"]),
+                text(&h["loss_under_attack"])
+            ));
+        }
     }
     if let Value::Array(assets) = &report["per_asset"] {
         out.push_str("\n## Assets\n\n| strategy | operators | delegated shares | HHI | operators holding 1/3 | holding 1/2 |\n|---|---|---|---|---|---|\n");
