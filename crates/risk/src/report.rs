@@ -107,6 +107,13 @@ fn analyse_with(
                 "operators": network.securing[s].len(),
                 "cost_of_corruption": show_amount(coc.cost),
                 "cost_of_corruption_exact": coc.exact,
+                // Any corrupting coalition holds at least ⌈α W⌉: a proven lower bound.
+                "cost_of_corruption_lower_bound": show_amount(
+                    num_traits::ToPrimitive::to_u128(
+                        &(&service.attack_threshold * integer(network.securing_stake(s))).ceil().to_integer()
+                    )
+                    .unwrap_or(0)
+                ),
                 "corrupting_coalition": coc.operators.iter().map(|&v| network.operators[v].name.clone()).collect::<Vec<_>>(),
                 "profit_to_cost": profit_to_cost,
                 "nakamoto_coefficient": nakamoto_coefficient(network, s),
