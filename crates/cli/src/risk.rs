@@ -91,25 +91,10 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     let mut report = analyse(&network, &options);
     if !args.no_exact {
         progress.set(&format!("exact attack search (up to {} s)", args.timeout));
-        let (search, finished) =
+        let (exact, finished) =
             exact_search(&network, options.shocks, Duration::from_secs(args.timeout));
-        report["secure"] = search.get("secure").cloned().unwrap_or(serde_json::Value::Null);
-        report["search_method"] = search.get("search_method").cloned().unwrap_or_default();
-        report["attack"] = search.get("attack").cloned().unwrap_or_default();
-        report["gamma_exact"] = search.get("gamma_exact").cloned().unwrap_or_default();
-        report["robustness"] = search.get("robustness").cloned().unwrap_or_default();
-        if finished && !search["per_holder"].is_null() {
-            report["per_holder"] = search["per_holder"].clone();
-        }
-        // The exact worst-case losses come from the search thread too (medium networks).
-        if let (Some(exact), Some(losses)) =
-            (search["worst_case_loss"].as_array(), report["worst_case_loss"].as_array_mut())
-        {
-            for (loss, exact) in losses.iter_mut().zip(exact) {
-                if !exact["exact"].is_null() {
-                    loss["exact"] = exact["exact"].clone();
-                }
-            }
+        if let Some(exact) = &exact {
+            rampart_risk::report::merge_exact(&mut report, exact);
         }
         report["search_finished"] = serde_json::Value::Bool(finished);
         if !finished {
@@ -160,24 +145,20 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The exact search on a thread, abandoned after `timeout`.
+/// The exact figures on a thread, abandoned after `timeout`.
 fn exact_search(
     network: &Network,
     shocks: Vec<num_rational::BigRational>,
     timeout: Duration,
-) -> (serde_json::Value, bool) {
+) -> (Option<serde_json::Value>, bool) {
     let (tx, rx) = mpsc::channel();
     let network = network.clone();
     std::thread::spawn(move || {
-        let options = Options { exact_search: true, shocks };
-        let _ = tx.send(analyse(&network, &options));
+        let _ = tx.send(rampart_risk::report::exact_figures(&network, &shocks));
     });
     match rx.recv_timeout(timeout) {
-        Ok(report) => (report, true),
-        Err(_) => (
-            serde_json::json!({ "secure": null, "search_method": null, "attack": null, "gamma_exact": null }),
-            false,
-        ),
+        Ok(figures) => (Some(figures), true),
+        Err(_) => (None, false),
     }
 }
 

@@ -148,16 +148,8 @@ impl Network {
             let services: Vec<bool> = (0..m).map(|s| service_bits >> s & 1 == 1).collect();
             for operator_bits in 0u32..(1 << n) {
                 let operators: Vec<bool> = (0..n).map(|v| operator_bits >> v & 1 == 1).collect();
-                let Some(attack) = self.evaluate(&services, &operators) else { continue };
-                if !Self::pays(&attack, scale) {
-                    continue;
-                }
-                let better = best.as_ref().is_none_or(|b| {
-                    scale * integer(attack.profit) - integer(attack.cost)
-                        > scale * integer(b.profit) - integer(b.cost)
-                });
-                if better {
-                    best = Some(attack);
+                if let Some(attack) = self.evaluate(&services, &operators) {
+                    keep_better(&mut best, attack, scale);
                 }
             }
         }
@@ -239,6 +231,17 @@ impl Network {
         // A clearly positive optimum without an attack that checks: tolerance, not a proof.
         let conclusive = attack.is_some() || optimum <= 1e-6;
         (attack, conclusive)
+    }
+}
+
+/// Keeps `attack` in `best` if it pays and beats it (`scale·π − cost`).
+fn keep_better(best: &mut Option<Attack>, attack: Attack, scale: &BigRational) {
+    if !Network::pays(&attack, scale) {
+        return;
+    }
+    let value = |a: &Attack| scale * integer(a.profit) - integer(a.cost);
+    if best.as_ref().is_none_or(|b| value(&attack) > value(b)) {
+        *best = Some(attack);
     }
 }
 
@@ -346,16 +349,8 @@ impl Network {
                     }
                 }
             }
-            let Some(attack) = self.evaluate(&services, &operators) else { continue };
-            if !Self::pays(&attack, scale) {
-                continue;
-            }
-            let better = best.as_ref().is_none_or(|b| {
-                scale * integer(attack.profit) - integer(attack.cost)
-                    > scale * integer(b.profit) - integer(b.cost)
-            });
-            if better {
-                best = Some(attack);
+            if let Some(attack) = self.evaluate(&services, &operators) {
+                keep_better(&mut best, attack, scale);
             }
         }
         best

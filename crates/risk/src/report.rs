@@ -65,13 +65,106 @@ fn binding_json(network: &Network, binding: Option<&Binding>) -> Value {
     }
 }
 
-/// Builds the report.
+/// Builds the report; with `options.exact_search`, [`exact_figures`] merged in.
 pub fn analyse(network: &Network, options: &Options) -> Value {
     // The LP is the slowest figure: it runs on its own thread while the rest is computed.
-    std::thread::scope(|scope| {
+    let mut report = std::thread::scope(|scope| {
         let lp = scope.spawn(|| lp_certificate(network));
         analyse_with(network, options, || lp.join().expect("the LP thread does not panic"))
+    });
+    if options.exact_search {
+        merge_exact(&mut report, &exact_figures(network, &options.shocks));
+    }
+    report
+}
+
+/// The figures that need the exact search (it may take long: callers can run it apart, with
+/// a time limit): `secure`, `search_method`, `attack`, `gamma_exact`, per shock the exact
+/// worst-case loss (small networks) and the bound from `gamma_exact`, `robustness` (up to 10
+/// services), and holders looked through under the attack found.
+pub fn exact_figures(network: &Network, shocks: &[BigRational]) -> Value {
+    let search = network.search(&BigRational::one());
+    let exact = match search.method {
+        Method::MaxFlow | Method::BruteForce => exact_gamma(network).0,
+        Method::IntegerProgram => None,
+    };
+    let secure = match &search {
+        search if search.attack.is_some() => Value::Bool(false),
+        search if search.conclusive => Value::Bool(true),
+        _ => Value::Null,
+    };
+    let tiny = network.operators.len() <= 12 && network.services.len() <= 8;
+    // The worst-case program is exact but exponential in the worst case: medium networks only.
+    let medium = network.operators.len() <= 40 && network.link_count() <= 200;
+    let losses: Vec<Value> = shocks
+        .iter()
+        .map(|psi| {
+            let worst = if tiny {
+                Some(worst_case_loss_brute_force(network, psi))
+            } else if medium {
+                crate::cascade::worst_case_loss_program(network, psi)
+            } else {
+                None
+            };
+            json!({
+                "exact": optional(worst.as_ref()),
+                "bound": exact.as_ref().map_or(Value::Null, |g| ratio(&loss_bound(Some(g), psi))),
+            })
+        })
+        .collect();
+    // Bar-Zur–Eyal robustness: exhaustive over service subsets, so small networks only.
+    let robustness = if network.services.len() <= 10 {
+        match crate::elastic::robustness(network) {
+            Some((share, byzantine)) => json!({
+                "byzantine_share": ratio(&share),
+                "byzantine_services": byzantine.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
+            }),
+            None => {
+                json!({ "byzantine_share": null, "note": "secure with all but one service Byzantine" })
+            }
+        }
+    } else {
+        Value::Null
+    };
+    let per_holder = if network.holders.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(crate::lookthrough::look_through(network, search.attack.as_ref()))
+    };
+    json!({
+        "secure": secure,
+        "search_method": search.method,
+        "attack": search.attack.as_ref().map(|a| attack_json(network, a)),
+        "gamma_exact": optional(exact.as_ref()),
+        "worst_case_loss": losses,
+        "robustness": robustness,
+        "per_holder": per_holder,
     })
+}
+
+/// Merges [`exact_figures`] into a report: the search's answers replace the certificates',
+/// and per shock the smaller of the two proven bounds is kept.
+pub fn merge_exact(report: &mut Value, exact: &Value) {
+    for key in ["secure", "search_method", "attack", "gamma_exact", "robustness"] {
+        report[key] = exact[key].clone();
+    }
+    if !exact["per_holder"].is_null() {
+        report["per_holder"] = exact["per_holder"].clone();
+    }
+    let number = |v: &Value| v.as_str().and_then(|s| s.parse::<f64>().ok());
+    if let (Some(losses), Some(exact)) =
+        (report["worst_case_loss"].as_array_mut(), exact["worst_case_loss"].as_array())
+    {
+        for (loss, exact) in losses.iter_mut().zip(exact) {
+            loss["exact"] = exact["exact"].clone();
+            // Both bounds are proven; show the tighter (the comparison is only a choice).
+            if let (Some(a), Some(b)) = (number(&exact["bound"]), number(&loss["bound"]))
+                && a < b
+            {
+                loss["bound"] = exact["bound"].clone();
+            }
+        }
+    }
 }
 
 fn analyse_with(
@@ -80,16 +173,6 @@ fn analyse_with(
     lp: impl FnOnce() -> Option<BigRational>,
 ) -> Value {
     let el = eigenlayer_condition(network);
-    let (exact, search) = if options.exact_search {
-        let search = network.search(&BigRational::one());
-        let exact = match search.method {
-            Method::MaxFlow | Method::BruteForce => exact_gamma(network).0,
-            Method::IntegerProgram => None,
-        };
-        (exact, Some(search))
-    } else {
-        (None, None)
-    };
     let services: Vec<Value> = (0..network.services.len())
         .map(|s| {
             let service = &network.services[s];
@@ -121,9 +204,6 @@ fn analyse_with(
             })
         })
         .collect();
-    let tiny = network.operators.len() <= 12 && network.services.len() <= 8;
-    // The worst-case program is exact but exponential in the worst case: medium networks only.
-    let medium = network.operators.len() <= 40 && network.link_count() <= 200;
     // Shocks are independent: simulate them two at a time (the LP may hold the other core).
     let cascades: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = options
@@ -141,68 +221,37 @@ fn analyse_with(
         handles.into_iter().flat_map(|h| h.join().expect("simulations do not panic")).collect()
     });
     let lp = lp();
-    // The best proven slack: any certificate, or the exact value.
-    let certified = [el.gamma.clone(), lp.clone(), exact.clone()].into_iter().flatten().max();
-    let secure = match &search {
-        Some(search) if search.attack.is_some() => Value::Bool(false),
-        Some(search) if search.conclusive => Value::Bool(true),
-        Some(_) => Value::Null,
-        None => match &certified {
-            Some(g) if *g >= BigRational::zero() => Value::Bool(true),
-            _ => Value::Null,
-        },
+    // The best proven slack of the certificates (the exact search may prove more).
+    let certified = [el.gamma.clone(), lp.clone()].into_iter().flatten().max();
+    let secure = match &certified {
+        Some(g) if *g >= BigRational::zero() => Value::Bool(true),
+        _ => Value::Null,
     };
     let losses: Vec<Value> = options
         .shocks
         .iter()
         .zip(&cascades)
         .map(|(psi, cascade)| {
-            let mut entry = json!({
+            json!({
                 "shock": ratio(psi),
                 "bound": ratio(&loss_bound(certified.as_ref(), psi)),
                 "simulated": ratio(&cascade.loss_fraction),
                 "simulated_rounds": cascade.rounds.len(),
                 "simulated_exact_rounds": cascade.exact_rounds,
-            });
-            if tiny {
-                entry["exact"] = ratio(&worst_case_loss_brute_force(network, psi));
-            } else if medium
-                && options.exact_search
-                && let Some(exact) = crate::cascade::worst_case_loss_program(network, psi)
-            {
-                entry["exact"] = ratio(&exact);
-            }
-            entry
+                "exact": null,
+            })
         })
         .collect();
-    // Bar-Zur–Eyal robustness: exhaustive over service subsets, so small networks only.
-    let robustness = if network.services.len() <= 10 && options.exact_search {
-        match crate::elastic::robustness(network) {
-            Some((share, byzantine)) => json!({
-                "byzantine_share": ratio(&share),
-                "byzantine_services": byzantine.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
-            }),
-            None => {
-                json!({ "byzantine_share": null, "note": "secure with all but one service Byzantine" })
-            }
-        }
-    } else {
-        Value::Null
-    };
-    // Holders are looked through under the attack found (the exact search's, else the greedy
-    // finder's).
+    // Without the exact search holders are looked through under the greedy finder's attack.
     let per_holder = if network.holders.is_empty() {
         Value::Null
     } else {
-        let attack = match &search {
-            Some(search) => search.attack.clone(),
-            None => network.greedy_attack(&BigRational::one()),
-        };
+        let attack = network.greedy_attack(&BigRational::one());
         Value::Array(crate::lookthrough::look_through(network, attack.as_ref()))
     };
     json!({
         "unit": network.unit,
-        "robustness": robustness,
+        "robustness": null,
         "per_holder": per_holder,
         "services": network.services.len(),
         "operators": network.operators.len(),
@@ -214,10 +263,10 @@ fn analyse_with(
         "gamma_el": optional(el.gamma.as_ref()),
         "gamma_el_binding": binding_json(network, el.binding.as_ref()),
         "gamma_lp": optional(lp.as_ref()),
-        "gamma_exact": optional(exact.as_ref()),
+        "gamma_exact": null,
         "free_attacks": el.free_attacks.iter().map(|&s| network.services[s].name.clone()).collect::<Vec<_>>(),
-        "search_method": search.as_ref().map(|s| s.method),
-        "attack": search.as_ref().and_then(|s| s.attack.as_ref()).map(|a| attack_json(network, a)),
+        "search_method": null,
+        "attack": null,
         "per_service": services,
         "worst_case_loss": losses,
     })

@@ -48,6 +48,15 @@ pub fn pod_address(owner: Address) -> Address {
     derived_address("rampart.eigenpod", &owner.to_string())
 }
 
+/// The validator a proof about `index` shows; a proof of an index the chain does not have
+/// cannot verify.
+fn proven_validator(beacon: &BeaconChain, index: u64) -> Result<&crate::beacon::state::Validator> {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| beacon.validators.get(i))
+        .ok_or(EigenLayerError::InvalidProof)
+}
+
 /// `IEigenPodTypes.VALIDATOR_STATUS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -278,10 +287,7 @@ impl EigenLayer {
         let mut credited_gwei = 0u64;
         let mut produced = Events::new();
         for &index in validator_indices {
-            let validator = usize::try_from(index)
-                .ok()
-                .and_then(|i| beacon.validators.get(i))
-                .ok_or(EigenLayerError::InvalidProof)?;
+            let validator = proven_validator(beacon, index)?;
             let known = pod.validators.get(&validator.pubkey);
             if known.is_some_and(|v| v.status != ValidatorStatus::Inactive) {
                 return Err(EigenLayerError::CredentialsAlreadyVerified);
@@ -478,10 +484,7 @@ impl EigenLayer {
         events: &mut Events,
     ) -> Result<()> {
         let (owner, pod) = self.pod_for(sender, pod_owner)?;
-        let validator = usize::try_from(validator_index)
-            .ok()
-            .and_then(|i| beacon.validators.get(i))
-            .ok_or(EigenLayerError::InvalidProof)?;
+        let validator = proven_validator(beacon, validator_index)?;
         let info = pod.validators.get(&validator.pubkey);
         if info.is_some_and(|v| env.timestamp <= v.last_checkpointed_at) {
             return Err(EigenLayerError::BeaconTimestampTooFarInPast);
