@@ -20,11 +20,14 @@
 pub mod accounts;
 pub mod babylon;
 pub mod beacon;
+pub mod checkpoints;
 pub mod clock;
 pub mod eigenlayer;
+pub mod karak;
 pub mod ledger;
 pub mod math;
 pub mod serde_ext;
+pub mod symbiotic;
 pub mod workload;
 pub mod world;
 

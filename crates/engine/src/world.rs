@@ -24,6 +24,8 @@ use crate::{
     },
     ledger::{Ledger, LedgerError},
     serde_ext,
+    karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
+    symbiotic::{Symbiotic, SymbioticCall, SymbioticError, SymbioticEvent, SymbioticView},
 };
 
 /// A state-changing call: who sends it and what it does.
@@ -48,6 +50,10 @@ pub enum Action {
     Babylon(BabylonCall),
     /// The beacon chain: deposits, exits, slashing evidence.
     Beacon(BeaconCall),
+    /// Symbiotic's registries, vaults, delegators, slashers and rewards.
+    Symbiotic(SymbioticCall),
+    /// Karak's Core and vaults.
+    Karak(KarakCall),
 }
 
 /// Calls of the `token` protocol: the shared ledger.
@@ -104,6 +110,10 @@ pub enum View {
     Babylon(BabylonView),
     /// The beacon chain's queries.
     Beacon(BeaconView),
+    /// Symbiotic's view functions.
+    Symbiotic(SymbioticView),
+    /// Karak's view functions.
+    Karak(KarakView),
 }
 
 /// Views of the `token` protocol.
@@ -139,6 +149,10 @@ pub enum Event {
     Babylon(BabylonEvent),
     /// From the beacon chain (on calls, and as the clock moves).
     Beacon(BeaconEvent),
+    /// From Symbiotic.
+    Symbiotic(SymbioticEvent),
+    /// From Karak.
+    Karak(KarakEvent),
 }
 
 /// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
@@ -185,6 +199,12 @@ pub enum Rejection {
     /// The beacon chain refused the operation.
     #[error(transparent)]
     Beacon(#[from] BeaconError),
+    /// Symbiotic reverted.
+    #[error(transparent)]
+    Symbiotic(#[from] SymbioticError),
+    /// Karak reverted.
+    #[error(transparent)]
+    Karak(#[from] KarakError),
     /// Only the world's admin may do this.
     #[error("only the admin may call {0}")]
     OnlyAdmin(&'static str),
@@ -198,6 +218,8 @@ impl Rejection {
             Self::EigenLayer(inner) => inner.name(),
             Self::Babylon(inner) => inner.name(),
             Self::Beacon(inner) => inner.name(),
+            Self::Symbiotic(inner) => inner.name(),
+            Self::Karak(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
     }
@@ -209,7 +231,8 @@ impl Rejection {
 pub struct ParseError(pub String);
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 4] = ["token", "eigenlayer", "babylon", "beacon"];
+pub const PROTOCOLS: [&str; 6] =
+    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -240,6 +263,8 @@ impl Action {
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
             "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
+            "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
+            "karak" => parse_module(protocol, function, args).map(Self::Karak),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -254,6 +279,8 @@ impl Action {
             Self::EigenLayer(call) => format!("eigenlayer.{}", call.name()),
             Self::Babylon(call) => format!("babylon.{}", <&str>::from(call)),
             Self::Beacon(call) => format!("beacon.{}", <&str>::from(call)),
+            Self::Symbiotic(call) => format!("symbiotic.{}", call.name()),
+            Self::Karak(call) => format!("karak.{}", call.name()),
         }
     }
 
@@ -264,6 +291,8 @@ impl Action {
             Self::EigenLayer(call) => serde_json::to_value(call),
             Self::Babylon(call) => serde_json::to_value(call),
             Self::Beacon(call) => serde_json::to_value(call),
+            Self::Symbiotic(call) => serde_json::to_value(call),
+            Self::Karak(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
         full.get("args").cloned().unwrap_or(Value::Null)
@@ -298,6 +327,8 @@ impl View {
             "eigenlayer" => parse_module(protocol, function, args).map(Self::EigenLayer),
             "babylon" => parse_module(protocol, function, args).map(Self::Babylon),
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
+            "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
+            "karak" => parse_module(protocol, function, args).map(Self::Karak),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -322,6 +353,12 @@ pub struct World {
     pub babylon: Babylon,
     /// The beacon chain, processed up to the clock's block whenever the clock moves.
     pub beacon: BeaconChain,
+    /// Symbiotic.
+    #[serde(default)]
+    pub symbiotic: Symbiotic,
+    /// Karak.
+    #[serde(default)]
+    pub karak: Karak,
 }
 
 impl Default for World {
@@ -354,6 +391,8 @@ impl World {
             eigenlayer,
             babylon,
             beacon: BeaconChain::default(),
+            symbiotic: Symbiotic::default(),
+            karak: Karak::default(),
         }
     }
 
@@ -399,6 +438,21 @@ impl World {
                 .into_iter()
                 .map(Event::Beacon)
                 .collect()),
+            Action::Symbiotic(symbiotic_call) => Ok(self
+                .symbiotic
+                .apply(&mut self.ledger, env.timestamp, call.sender, symbiotic_call)?
+                .into_iter()
+                .map(Event::Symbiotic)
+                .collect()),
+            Action::Karak(karak_call) => {
+                let env = KarakEnv { now: env.timestamp, owner: self.admin, beacon: &self.beacon };
+                Ok(self
+                    .karak
+                    .apply(&mut self.ledger, &env, call.sender, karak_call)?
+                    .into_iter()
+                    .map(Event::Karak)
+                    .collect())
+            }
         }
     }
 
@@ -455,6 +509,8 @@ impl World {
                 Ok(self.babylon.view(&self.babylon_env(), self.clock.block, babylon_view)?)
             }
             View::Beacon(beacon_view) => Ok(self.beacon.view(self.clock.block, beacon_view)?),
+            View::Symbiotic(view) => Ok(self.symbiotic.view(self.clock.timestamp(), view)?),
+            View::Karak(view) => Ok(self.karak.view(&self.ledger, view)?),
         }
     }
 
@@ -518,6 +574,8 @@ impl World {
         self.eigenlayer.check_pod_invariants(&self.ledger)?;
         self.eigenlayer.check_rewards_invariants(&self.ledger)?;
         self.babylon.check_invariants(&self.ledger)?;
+        self.symbiotic.check_invariants(&self.ledger)?;
+        self.karak.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }
 }

@@ -62,6 +62,11 @@ impl NameBook {
             .or_insert_with(|| format!("{name} strategy"));
     }
 
+    /// Names `address` (a contract a step labelled) as `name`.
+    pub fn name(&mut self, address: Address, name: &str) {
+        self.names.insert(address, name.to_owned());
+    }
+
     /// The name of `address`, if the scenario used one.
     pub fn name_of(&self, address: &Address) -> Option<&str> {
         self.names.get(address).map(String::as_str)

@@ -30,6 +30,9 @@ pub struct Step {
     pub kind: StepKind,
     /// The account sending a call (the admin if omitted).
     pub from: Option<String>,
+    /// The contract instance a call or view addresses (a label or an address); it travels to
+    /// the engine as the `target` argument.
+    pub target: Option<String>,
     /// A name for what the step created.
     pub label: Option<String>,
     /// For a view: the expected value (or some of its named returns).
@@ -173,16 +176,13 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
             if chosen.is_empty() { "none".to_owned() } else { chosen.join(" and ") }
         ));
     }
-    if raw.target.is_some() {
-        return Err(
-            "`target` addresses contracts with many instances, which no module of this version has"
-                .into(),
-        );
-    }
     if raw.args.is_some() && raw.call.is_none() && raw.view.is_none() {
         return Err("clock steps take no `args`".into());
     }
     let args = raw.args.map(toml_to_json).transpose()?.unwrap_or(Value::Null);
+    if raw.target.is_some() && args.get("target").is_some() {
+        return Err("the target is given twice: as `target` and in `args`".into());
+    }
     let kind = if let Some(name) = raw.call {
         StepKind::Call { name, args }
     } else if let Some(name) = raw.view {
@@ -202,6 +202,10 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
     if raw.from.is_some() && !is_call {
         return Err("`from` belongs to call steps".into());
     }
+    if raw.target.is_some() && !is_call && !is_view {
+        return Err("`target` belongs to call and view steps".into());
+    }
+
     if raw.expect_error.is_some() && !is_call && !is_view {
         return Err("`expect_error` belongs to call and view steps".into());
     }
@@ -232,6 +236,7 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
         line,
         kind,
         from: raw.from,
+        target: raw.target,
         label: raw.label,
         expect: raw.expect.map(toml_to_json).transpose()?,
         expect_error: raw.expect_error,

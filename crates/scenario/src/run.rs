@@ -235,7 +235,7 @@ impl<B: Backend> Runner<'_, B> {
             };
         let sender = resolve_account(&sender_name).map_err(|m| fail(self, m, None, None))?;
         self.names.learn(&sender_name);
-        let mut args = self.substitute(args);
+        let mut args = self.substitute(&with_target(args, step));
         self.names.learn_from(&args);
         self.sign_approvals(name, sender, &mut args).map_err(|m| fail(self, m, None, None))?;
         expand_babylon(name, &mut args).map_err(|m| fail(self, m, None, None))?;
@@ -307,7 +307,7 @@ impl<B: Backend> Runner<'_, B> {
         name: &str,
         args: &Value,
     ) -> Result<Outcome, Box<Failure>> {
-        let mut args = self.substitute(args);
+        let mut args = self.substitute(&with_target(args, step));
         self.names.learn_from(&args);
         let what = format!("view {name}");
         expand_babylon(name, &mut args)
@@ -382,7 +382,7 @@ impl<B: Backend> Runner<'_, B> {
     }
 
     /// Every expected event must match an emitted one, in order (a subsequence).
-    fn check_events(&self, expected: &[Value], emitted: &[Value]) -> Result<(), (String, String)> {
+    fn check_events(&mut self, expected: &[Value], emitted: &[Value]) -> Result<(), (String, String)> {
         let mut next = 0;
         for wanted in expected {
             let wanted = self.substitute(wanted);
@@ -410,10 +410,20 @@ impl<B: Backend> Runner<'_, B> {
                 ));
             }
             1 => {
+                if let Some(address) =
+                    created[0].as_str().and_then(rampart_engine::accounts::parse_hex_address)
+                {
+                    self.names.name(address, label);
+                }
                 self.labels.insert(label.to_owned(), created[0].clone());
             }
             _ => {
                 for (index, value) in created.iter().enumerate() {
+                    if let Some(address) =
+                        value.as_str().and_then(rampart_engine::accounts::parse_hex_address)
+                    {
+                        self.names.name(address, &format!("{label}.{index}"));
+                    }
                     self.labels.insert(format!("{label}.{index}"), value.clone());
                 }
                 self.labels.insert(label.to_owned(), Value::Array(created));
@@ -422,15 +432,59 @@ impl<B: Backend> Runner<'_, B> {
         Ok(())
     }
 
-    /// Replaces every string that is exactly a label with what the label names.
-    fn substitute(&self, value: &Value) -> Value {
+    /// Replaces every string that is exactly a label (or `label.field`, `label.0` into what a
+    /// view returned) with what it names, and `now`, `now-N`, `now+N` with the current
+    /// timestamp moved by N seconds.
+    fn substitute(&mut self, value: &Value) -> Value {
         match value {
-            Value::String(text) => self.labels.get(text).cloned().unwrap_or_else(|| value.clone()),
+            Value::String(text) => {
+                if let Some(found) = self.labels.get(text) {
+                    return found.clone();
+                }
+                if let Some(found) = self.label_path(text) {
+                    return found;
+                }
+                if let Some(timestamp) = self.relative_time(text) {
+                    return Value::from(timestamp);
+                }
+                value.clone()
+            }
             Value::Array(items) => Value::Array(items.iter().map(|v| self.substitute(v)).collect()),
             Value::Object(map) => {
                 Value::Object(map.iter().map(|(k, v)| (k.clone(), self.substitute(v))).collect())
             }
             other => other.clone(),
+        }
+    }
+
+    /// `label.key.0…`: a part of what a view labelled returned.
+    fn label_path(&self, text: &str) -> Option<Value> {
+        let mut parts = text.split('.');
+        let mut value = self.labels.get(parts.next()?)?;
+        for part in parts {
+            value = match value {
+                Value::Object(map) => map.get(part)?,
+                Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(value.clone())
+    }
+
+    /// `now`, `now-N` or `now+N` (seconds) as a timestamp.
+    fn relative_time(&mut self, text: &str) -> Option<u64> {
+        let rest = text.strip_prefix("now")?.trim();
+        let now = rampart_engine::clock::DEFAULT_GENESIS_TIMESTAMP
+            + SECONDS_PER_BLOCK * self.backend.block();
+        if rest.is_empty() {
+            return Some(now);
+        }
+        let (sign, digits) = rest.split_at(1);
+        let seconds: u64 = digits.trim().replace('_', "").parse().ok()?;
+        match sign {
+            "-" => now.checked_sub(seconds),
+            "+" => now.checked_add(seconds),
+            _ => None,
         }
     }
 
@@ -554,6 +608,16 @@ fn expand_babylon(name: &str, args: &mut Value) -> Result<(), String> {
     Ok(())
 }
 
+/// `args` with the step's `target` in them.
+fn with_target(args: &Value, step: &Step) -> Value {
+    let Some(target) = &step.target else { return args.clone() };
+    let mut args = if args.is_null() { Value::Object(Default::default()) } else { args.clone() };
+    if let Value::Object(map) = &mut args {
+        map.insert("target".into(), Value::String(target.clone()));
+    }
+    args
+}
+
 fn resolve_account(text: &str) -> Result<Address, String> {
     rampart_engine::serde_ext::account::deserialize(Value::String(text.to_owned()))
         .map_err(|e| e.to_string())
@@ -569,6 +633,13 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "OperatorSlashed" => Some(event["slash_id"].clone()),
             "OperatorSetCreated" => Some(event["operator_set"].clone()),
             "BtcDelegationCreated" => Some(event["staking_tx_hash"].clone()),
+            "VaultCreated" => Some(event["vault"].clone()),
+            "RequestSlash" => Some(event["slash_index"].clone()),
+            "StakerRewardsCreated" => Some(event["staker_rewards"].clone()),
+            "DeployedVault" => Some(event["vault"].clone()),
+            "RequestedSlashing" => Some(event["root"].clone()),
+            "StartedRedeem" | "StartedWithdrawal" => Some(event["withdrawal_key"].clone()),
+            "NodeCreated" => Some(event["node"].clone()),
             "AVSRewardsSubmissionCreated"
             | "UniqueStakeRewardsSubmissionCreated"
             | "TotalStakeRewardsSubmissionCreated" => {

@@ -1,0 +1,440 @@
+//! Karak vaults: ERC4626 shares over the vault's token balance (Solady, no decimals offset, so
+//! `shares = a·(S+1)/(TA+1)` and `assets = s·(TA+1)/(S+1)`), 9-day redemptions whose shares
+//! sit in escrow and stay slashable, and native-ETH vaults whose assets are what their nodes'
+//! validators and balances have been proven to hold.
+
+use alloy_primitives::{Address, B256, U256};
+
+use super::{E, Ev, Karak, KarakEnv, Result, SLASHED_ASSETS_SINK, calls, state::*, withdrawal_key};
+use crate::{
+    accounts::{NATIVE_ETH, derived_address},
+    beacon::FAR_FUTURE_EPOCH,
+    ledger::Ledger,
+    math::{self, GWEI, Rounding},
+};
+
+/// `a·(S+1)/(TA+1)`.
+fn to_shares(assets: U256, supply: U256, total: U256, rounding: Rounding) -> Result<U256> {
+    Ok(math::mul_div(assets, math::add(supply, U256::ONE)?, math::add(total, U256::ONE)?, rounding)?)
+}
+
+/// `s·(TA+1)/(S+1)`.
+fn to_assets(shares: U256, supply: U256, total: U256, rounding: Rounding) -> Result<U256> {
+    Ok(math::mul_div(shares, math::add(total, U256::ONE)?, math::add(supply, U256::ONE)?, rounding)?)
+}
+
+impl KarakVault {
+    /// `balanceOf(account)`.
+    pub fn balance_of(&self, account: Address) -> U256 {
+        self.balances.get(&account).map(|a| a.0).unwrap_or_default()
+    }
+
+    fn set_balance(&mut self, account: Address, value: U256) {
+        if value.is_zero() {
+            self.balances.remove(&account);
+        } else {
+            self.balances.insert(account, Amount(value));
+        }
+    }
+
+    fn mint_shares(&mut self, to: Address, shares: U256) -> Result<()> {
+        let supply = math::add(self.total_supply, shares)?;
+        let balance = math::add(self.balance_of(to), shares)?;
+        self.total_supply = supply;
+        self.set_balance(to, balance);
+        Ok(())
+    }
+
+    fn move_shares(&mut self, from: Address, to: Address, shares: U256) -> Result<()> {
+        let left = self.balance_of(from).checked_sub(shares).ok_or(E::InsufficientBalance)?;
+        self.set_balance(from, left);
+        let balance = math::add(self.balance_of(to), shares)?;
+        self.set_balance(to, balance);
+        Ok(())
+    }
+}
+
+impl Karak {
+    /// `totalAssets()`: the vault's token balance, or a native vault's accounted ETH.
+    pub fn total_assets(&self, ledger: &Ledger, vault: Address) -> Result<U256> {
+        let v = self.vault(vault)?;
+        Ok(match &v.native {
+            Some(native) => native.total_assets,
+            None => ledger.balance_of(v.asset, vault),
+        })
+    }
+
+    /// `convertToShares(assets)`.
+    pub fn convert_to_shares(&self, ledger: &Ledger, vault: Address, assets: U256) -> Result<U256> {
+        to_shares(assets, self.vault(vault)?.total_supply, self.total_assets(ledger, vault)?, Rounding::Floor)
+    }
+
+    /// `convertToAssets(shares)`.
+    pub fn convert_to_assets(&self, ledger: &Ledger, vault: Address, shares: U256) -> Result<U256> {
+        to_assets(shares, self.vault(vault)?.total_supply, self.total_assets(ledger, vault)?, Rounding::Floor)
+    }
+
+    fn erc20_vault(&self, vault: Address) -> Result<&KarakVault> {
+        let v = self.vault(vault)?;
+        if v.native.is_some() {
+            return Err(E::NotImplemented);
+        }
+        Ok(v)
+    }
+
+    pub(super) fn deposit(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Deposit) -> Result<Ev> {
+        let asset = self.erc20_vault(a.target)?.asset;
+        if a.assets.is_zero() {
+            return Err(E::ZeroAmount);
+        }
+        let shares = self.convert_to_shares(ledger, a.target, a.assets)?;
+        if shares < a.min_shares_out {
+            return Err(E::NotEnoughShares);
+        }
+        ledger.check_transfer(asset, sender, a.assets)?;
+        self.vault_mut(a.target)?.mint_shares(a.to, shares)?;
+        ledger.transfer(asset, sender, a.target, a.assets)?;
+        Ok(Ev::Deposit { vault: a.target, by: sender, owner: a.to, assets: a.assets, shares })
+    }
+
+    pub(super) fn mint(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Mint) -> Result<Ev> {
+        let v = self.erc20_vault(a.target)?;
+        let asset = v.asset;
+        if a.shares.is_zero() {
+            return Err(E::ZeroShares);
+        }
+        let assets = to_assets(a.shares, v.total_supply, self.total_assets(ledger, a.target)?, Rounding::Ceil)?;
+        ledger.check_transfer(asset, sender, assets)?;
+        self.vault_mut(a.target)?.mint_shares(a.to, a.shares)?;
+        ledger.transfer(asset, sender, a.target, assets)?;
+        Ok(Ev::Deposit { vault: a.target, by: sender, owner: a.to, assets, shares: a.shares })
+    }
+
+    pub(super) fn transfer_shares(&mut self, sender: Address, a: &calls::Transfer) -> Result<Ev> {
+        self.erc20_vault(a.target)?;
+        self.vault_mut(a.target)?.move_shares(sender, a.to, a.amount)?;
+        Ok(Ev::Transfer { vault: a.target, from: sender, to: a.to, value: a.amount })
+    }
+
+    pub(super) fn start_redeem(
+        &mut self,
+        _ledger: &Ledger,
+        now: u64,
+        sender: Address,
+        a: &calls::StartRedeem,
+    ) -> Result<Ev> {
+        let v = self.erc20_vault(a.target)?;
+        if a.shares.is_zero() {
+            return Err(E::ZeroShares);
+        }
+        if a.beneficiary == Address::ZERO {
+            return Err(E::ZeroAddress);
+        }
+        if v.balance_of(sender) < a.shares {
+            return Err(E::InsufficientBalance);
+        }
+        let nonce = v.staker_nonce.get(&sender).copied().unwrap_or(0);
+        let key = withdrawal_key(sender, nonce);
+        let vault = self.vault_mut(a.target)?;
+        // Escrowed in the vault itself: still in the supply, so still slashable.
+        vault.move_shares(sender, a.target, a.shares)?;
+        vault.staker_nonce.insert(sender, nonce + 1);
+        vault.withdrawals.insert(
+            key,
+            QueuedWithdrawal { staker: sender, start: now, amount: a.shares, beneficiary: a.beneficiary },
+        );
+        Ok(Ev::StartedRedeem { vault: a.target, staker: sender, withdrawal_key: key, shares: a.shares })
+    }
+
+    pub(super) fn finish_redeem(
+        &mut self,
+        ledger: &mut Ledger,
+        now: u64,
+        a: &calls::WithdrawalKey,
+    ) -> Result<Ev> {
+        let v = self.erc20_vault(a.target)?;
+        let asset = v.asset;
+        let queued = v.withdrawals.get(&a.withdrawal_key).cloned().ok_or(E::WithdrawalNotFound(a.withdrawal_key))?;
+        if queued.start + MIN_WITHDRAWAL_DELAY > now {
+            return Err(E::MinWithdrawDelayNotPassed);
+        }
+        // Priced at the finish: every slash finalized meanwhile has taken its share.
+        let assets = self.convert_to_assets(ledger, a.target, queued.amount)?;
+        let vault = self.vault_mut(a.target)?;
+        let escrow = vault.balance_of(a.target).checked_sub(queued.amount).ok_or(E::InsufficientBalance)?;
+        vault.set_balance(a.target, escrow);
+        vault.total_supply = math::sub(vault.total_supply, queued.amount)?;
+        vault.withdrawals.remove(&a.withdrawal_key);
+        ledger.transfer(asset, a.target, queued.beneficiary, assets)?;
+        Ok(Ev::FinishedRedeem {
+            vault: a.target,
+            withdrawal_key: a.withdrawal_key,
+            beneficiary: queued.beneficiary,
+            shares: queued.amount,
+            assets,
+        })
+    }
+
+    /// `slashAssets(amount, handler)`: takes `min(amount, totalAssets)`. Tokens go through the
+    /// slashing handler to address(0); a native vault only lowers its accounted assets, and
+    /// its nodes' ETH is swept at their next snapshots.
+    pub(super) fn slash_assets(&mut self, ledger: &mut Ledger, vault: Address, amount: U256) -> Result<U256> {
+        let taken = amount.min(self.total_assets(ledger, vault)?);
+        if taken.is_zero() {
+            return Ok(taken);
+        }
+        let v = self.vault_mut(vault)?;
+        match &mut v.native {
+            Some(native) => native.total_assets = math::sub(native.total_assets, taken)?,
+            None => ledger.transfer(v.asset, vault, SLASHED_ASSETS_SINK, taken)?,
+        }
+        Ok(taken)
+    }
+
+    fn native(&self, vault: Address) -> Result<&NativeVault> {
+        self.vault(vault)?.native.as_ref().ok_or(E::NotImplemented)
+    }
+
+    fn node(&self, vault: Address, owner: Address) -> Result<&NativeNode> {
+        self.native(vault)?.nodes.get(&owner).ok_or(E::NotNodeOwner(owner))
+    }
+
+    pub(super) fn create_node(&mut self, owner: Address, vault: Address) -> Result<Ev> {
+        let native = self.native(vault)?;
+        if native.nodes.contains_key(&owner) {
+            return Err(E::NodeAlreadyExists);
+        }
+        let node_address = derived_address("rampart.karak.node", &format!("{vault}:{owner}"));
+        let native = self.vault_mut(vault)?.native.as_mut().expect("checked above");
+        native.nodes.insert(owner, NativeNode { node_address, ..NativeNode::default() });
+        Ok(Ev::NodeCreated { vault, owner, node: node_address })
+    }
+
+    /// Credits `amount` to `owner`: shares at the rate before, then the assets.
+    fn increase_balance(&mut self, vault: Address, owner: Address, amount: U256) -> Result<()> {
+        let v = self.vault_mut(vault)?;
+        let native = v.native.as_ref().expect("native");
+        let shares = to_shares(amount, v.total_supply, native.total_assets, Rounding::Floor)?;
+        v.mint_shares(owner, shares)?;
+        let native = v.native.as_mut().expect("native");
+        native.total_assets = math::add(native.total_assets, amount)?;
+        let node = native.nodes.get_mut(&owner).expect("the owner has a node");
+        node.total_restaked_eth = math::add(node.total_restaked_eth, amount)?;
+        Ok(())
+    }
+
+    /// Debits about `amount` from `owner`: the shares it converts to (at most all), and the
+    /// assets those shares are worth.
+    fn decrease_balance(&mut self, vault: Address, owner: Address, amount: U256) -> Result<U256> {
+        let v = self.vault_mut(vault)?;
+        let native = v.native.as_ref().expect("native");
+        let shares = to_shares(amount, v.total_supply, native.total_assets, Rounding::Floor)?
+            .min(v.balance_of(owner));
+        let assets = to_assets(shares, v.total_supply, native.total_assets, Rounding::Floor)?;
+        let left = math::sub(v.balance_of(owner), shares)?;
+        v.set_balance(owner, left);
+        v.total_supply = math::sub(v.total_supply, shares)?;
+        let native = v.native.as_mut().expect("native");
+        native.total_assets = math::sub(native.total_assets, assets)?;
+        let node = native.nodes.get_mut(&owner).expect("the owner has a node");
+        node.total_restaked_eth = math::sub(node.total_restaked_eth, assets)?;
+        Ok(assets)
+    }
+
+    pub(super) fn validate_withdrawal_credentials(
+        &mut self,
+        env: &KarakEnv<'_>,
+        a: &calls::ValidateCredentials,
+    ) -> Result<Vec<Ev>> {
+        let node = self.node(a.target, a.node_owner)?;
+        let mut credited = Vec::with_capacity(a.validator_indices.len());
+        let mut total = U256::ZERO;
+        for &index in &a.validator_indices {
+            let validator = usize::try_from(index)
+                .ok()
+                .and_then(|i| env.beacon.validators.get(i))
+                .ok_or(E::UnknownValidator(index))?;
+            if node.validators.contains_key(&index)
+                || node.withdrawn_validators.contains(&index)
+                || credited.iter().any(|(i, _)| *i == index)
+            {
+                return Err(E::ValidatorAlreadyActive(index));
+            }
+            if validator.exit_epoch != FAR_FUTURE_EPOCH {
+                return Err(E::ValidatorExiting(index));
+            }
+            if validator.credentials.address != node.node_address {
+                return Err(E::WithdrawalCredentialsMismatchWithNode(index));
+            }
+            let amount = math::mul(U256::from(validator.effective_balance), GWEI)?;
+            total = math::add(total, amount)?;
+            credited.push((index, amount));
+        }
+        self.increase_balance(a.target, a.node_owner, total)?;
+        let native = self.vault_mut(a.target)?.native.as_mut().expect("checked above");
+        let node = native.nodes.get_mut(&a.node_owner).expect("checked above");
+        let mut events = Vec::with_capacity(credited.len());
+        for (index, amount) in credited {
+            node.validators.insert(index, Amount(amount));
+            events.push(Ev::ValidatorRestaked {
+                vault: a.target,
+                owner: a.node_owner,
+                validator_index: index,
+                credited: amount,
+            });
+        }
+        Ok(events)
+    }
+
+    /// `startSnapshot` / `validateExpiredSnapshot`, with every validator proof read from the
+    /// world's beacon chain so that the snapshot completes at once: sweeps ETH of slashes,
+    /// credits ETH that arrived on the node and validator balance changes.
+    pub(super) fn snapshot(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &KarakEnv<'_>,
+        vault: Address,
+        owner: Address,
+        revert_if_no_balance_change: bool,
+        expired: bool,
+    ) -> Result<Ev> {
+        let now = env.now;
+        let node = self.node(vault, owner)?.clone();
+        if expired
+            && (node.last_snapshot_timestamp == 0 || node.last_snapshot_timestamp + SNAPSHOT_EXPIRY > now)
+        {
+            return Err(E::SnapshotNotExpired);
+        }
+        if node.last_snapshot_timestamp == now {
+            return Err(E::AttemptedSnapshotInSameBlock);
+        }
+        // _burnSlashed: ETH the owner's shares no longer cover, up to what sits on the node.
+        let v = self.vault(vault)?;
+        let owned = to_assets(
+            v.balance_of(owner),
+            v.total_supply,
+            v.native.as_ref().expect("native").total_assets,
+            Rounding::Floor,
+        )?;
+        let slashed = node.total_restaked_eth.saturating_sub(owned);
+        let sweep = node.withdrawable_credited_node_eth.min(slashed);
+        let on_node = ledger.balance_of(NATIVE_ETH, node.node_address);
+        let node_balance = math::sub(math::sub(on_node, sweep)?, math::sub(node.withdrawable_credited_node_eth, sweep)?)?;
+        if revert_if_no_balance_change && node_balance.is_zero() {
+            return Err(E::NoBalanceUpdateToSnapshot);
+        }
+        let mut delta: i128 = 0;
+        let mut balances = Vec::with_capacity(node.validators.len());
+        for (&index, credited) in &node.validators {
+            let validator = &env.beacon.validators[index as usize];
+            let now_wei = math::mul(U256::from(validator.balance), GWEI)?;
+            let change = i128::try_from(now_wei).map_err(|_| math::MathError::Overflow)?
+                - i128::try_from(credited.0).map_err(|_| math::MathError::Overflow)?;
+            delta = delta.checked_add(change).ok_or(math::MathError::Overflow)?;
+            balances.push((index, now_wei));
+        }
+        ledger.transfer(NATIVE_ETH, node.node_address, SLASHED_ASSETS_SINK, sweep)?;
+        {
+            let native = self.vault_mut(vault)?.native.as_mut().expect("native");
+            let n = native.nodes.get_mut(&owner).expect("checked above");
+            n.total_restaked_eth = math::sub(n.total_restaked_eth, sweep)?;
+            n.withdrawable_credited_node_eth =
+                math::add(math::sub(n.withdrawable_credited_node_eth, sweep)?, node_balance)?;
+            for (index, wei) in balances {
+                if wei.is_zero() {
+                    n.validators.remove(&index);
+                    n.withdrawn_validators.insert(index);
+                } else {
+                    n.validators.insert(index, Amount(wei));
+                }
+            }
+            n.last_snapshot_timestamp = now;
+        }
+        let node_balance_i = i128::try_from(node_balance).map_err(|_| math::MathError::Overflow)?;
+        let total = node_balance_i.checked_add(delta).ok_or(math::MathError::Overflow)?;
+        if total > 0 {
+            self.increase_balance(vault, owner, U256::from(total.unsigned_abs()))?;
+        } else if total < 0 {
+            self.decrease_balance(vault, owner, U256::from(total.unsigned_abs()))?;
+        }
+        Ok(Ev::SnapshotFinished {
+            vault,
+            owner,
+            swept_slashed: sweep,
+            node_balance_credited: node_balance,
+            balance_delta: delta,
+        })
+    }
+
+    fn withdrawable_wei(&self, vault: Address, owner: Address) -> Result<U256> {
+        let v = self.vault(vault)?;
+        let native = v.native.as_ref().ok_or(E::NotImplemented)?;
+        let node = native.nodes.get(&owner).ok_or(E::NotNodeOwner(owner))?;
+        let owned = to_assets(v.balance_of(owner), v.total_supply, native.total_assets, Rounding::Floor)?;
+        Ok(owned.min(node.withdrawable_credited_node_eth))
+    }
+
+    pub(super) fn start_withdrawal(
+        &mut self,
+        _ledger: &Ledger,
+        now: u64,
+        owner: Address,
+        a: &calls::StartWithdrawal,
+    ) -> Result<Ev> {
+        let node = self.node(a.target, owner)?;
+        let available = math::sub(self.withdrawable_wei(a.target, owner)?, node.pending_withdraw_amount)?;
+        if a.wei_amount > available {
+            return Err(E::WithdrawMoreThanMax);
+        }
+        if now >= node.last_snapshot_timestamp + SNAPSHOT_EXPIRY {
+            return Err(E::SnapshotExpired);
+        }
+        let pending = math::add(node.pending_withdraw_amount, a.wei_amount)?;
+        let v = self.vault_mut(a.target)?;
+        let nonce = v.staker_nonce.get(&owner).copied().unwrap_or(0);
+        let key: B256 = withdrawal_key(owner, nonce);
+        v.staker_nonce.insert(owner, nonce + 1);
+        v.withdrawals.insert(
+            key,
+            QueuedWithdrawal { staker: owner, start: now, amount: a.wei_amount, beneficiary: a.to },
+        );
+        v.native.as_mut().expect("checked").nodes.get_mut(&owner).expect("checked").pending_withdraw_amount =
+            pending;
+        Ok(Ev::StartedWithdrawal { vault: a.target, owner, withdrawal_key: key, assets: a.wei_amount })
+    }
+
+    pub(super) fn finish_withdrawal(
+        &mut self,
+        ledger: &mut Ledger,
+        now: u64,
+        a: &calls::WithdrawalKey,
+    ) -> Result<Ev> {
+        self.native(a.target)?;
+        let queued = self
+            .vault(a.target)?
+            .withdrawals
+            .get(&a.withdrawal_key)
+            .cloned()
+            .ok_or(E::WithdrawalNotFound(a.withdrawal_key))?;
+        if queued.start + MIN_WITHDRAWAL_DELAY > now {
+            return Err(E::MinWithdrawDelayNotPassed);
+        }
+        let owner = queued.staker;
+        let amount = queued.amount.min(self.withdrawable_wei(a.target, owner)?);
+        let node_address = self.node(a.target, owner)?.node_address;
+        ledger.check_transfer(NATIVE_ETH, node_address, amount)?;
+        self.decrease_balance(a.target, owner, amount)?;
+        let v = self.vault_mut(a.target)?;
+        v.withdrawals.remove(&a.withdrawal_key);
+        let node = v.native.as_mut().expect("checked").nodes.get_mut(&owner).expect("checked");
+        node.pending_withdraw_amount = math::sub(node.pending_withdraw_amount, queued.amount)?;
+        node.withdrawable_credited_node_eth = math::sub(node.withdrawable_credited_node_eth, amount)?;
+        ledger.transfer(NATIVE_ETH, node_address, queued.beneficiary, amount)?;
+        Ok(Ev::FinishedWithdrawal {
+            vault: a.target,
+            withdrawal_key: a.withdrawal_key,
+            to: queued.beneficiary,
+            assets: amount,
+        })
+    }
+}
