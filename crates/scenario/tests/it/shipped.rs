@@ -65,3 +65,13 @@ fn rewards_scenarios_pass() {
 fn eigenlayer_worked_examples_reproduce() {
     run_all("scenarios/eigenlayer_worked_examples", 12);
 }
+
+#[test]
+fn symbiotic_scenarios_pass() {
+    run_all("scenarios/symbiotic", 1);
+}
+
+#[test]
+fn karak_scenarios_pass() {
+    run_all("scenarios/karak", 1);
+}
