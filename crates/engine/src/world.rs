@@ -18,6 +18,7 @@ use crate::{
     },
     beacon::{BeaconCall, BeaconChain, BeaconError, BeaconEvent, BeaconView},
     clock::{Clock, ClockError},
+    exposure::WorldView,
     eigenlayer::{
         self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env,
         Params,
@@ -114,6 +115,8 @@ pub enum View {
     Symbiotic(SymbioticView),
     /// Karak's view functions.
     Karak(KarakView),
+    /// Views across protocols (`world.exposure`).
+    World(WorldView),
 }
 
 /// Views of the `token` protocol.
@@ -329,6 +332,7 @@ impl View {
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
+            "world" => parse_module(protocol, function, args).map(Self::World),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -511,6 +515,10 @@ impl World {
             View::Beacon(beacon_view) => Ok(self.beacon.view(self.clock.block, beacon_view)?),
             View::Symbiotic(view) => Ok(self.symbiotic.view(self.clock.timestamp(), view)?),
             View::Karak(view) => Ok(self.karak.view(&self.ledger, view)?),
+            View::World(WorldView::Exposure { account }) => {
+                let exposures = self.exposure(*account).map_err(crate::eigenlayer::EigenLayerError::from)?;
+                Ok(serde_json::to_value(exposures).expect("exposures serialize"))
+            }
         }
     }
 

@@ -75,3 +75,8 @@ fn symbiotic_scenarios_pass() {
 fn karak_scenarios_pass() {
     run_all("scenarios/karak", 1);
 }
+
+#[test]
+fn cross_protocol_scenarios_pass() {
+    run_all("scenarios/cross_protocol", 1);
+}

@@ -1,0 +1,231 @@
+//! Security stacking: what can slash an account, across EigenLayer, Symbiotic and Karak.
+//!
+//! Tokens move between protocols through the shared ledger, so one staker, operator or LRT can
+//! hold positions in all three. [`World::exposure`] lists, for each service that can slash the
+//! account's positions, how much at most (in the position's token) and after what delay:
+//!
+//! - EigenLayer: a staker's withdrawable shares in each strategy, times the magnitude its
+//!   operator allocated to each operator set that can slash it; an operator's delegated shares
+//!   likewise. Slashes apply at once (delay 0).
+//! - Symbiotic: each (subnetwork, operator) that sees stake in a vault can take up to that stake
+//!   from the vault's slashable pool, which falls on holders pro rata: the account's share is
+//!   `stake · slashable balance / total stake`. Delay: the veto period of a veto slasher.
+//! - Karak: each DSS a vault is staked to can take up to its maximum percentage of the account's
+//!   assets in the vault (queued redemptions included), after the 2-day veto window.
+
+use alloy_primitives::{Address, U256};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    World,
+    accounts::BEACON_CHAIN_ETH_STRATEGY,
+    eigenlayer::underlying_for_shares,
+    karak::state::{HUNDRED_PERCENT_WAD, SLASHING_VETO_WINDOW},
+    math::{self, MathError, Rounding},
+    serde_ext,
+    symbiotic::{SlasherKind, vault::At},
+};
+
+/// One service's claim on an account's positions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exposure {
+    /// `eigenlayer`, `symbiotic` or `karak`.
+    pub protocol: String,
+    /// The service: an AVS (with `service_id` its operator set), a network (with `service_id`
+    /// its subnetwork's identifier), a DSS.
+    #[serde(with = "serde_ext::account")]
+    pub service: Address,
+    /// The operator set id or subnetwork identifier; none for a DSS.
+    pub service_id: Option<u128>,
+    /// Whose stake it slashes.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// The position: a strategy, a vault.
+    #[serde(with = "serde_ext::account")]
+    pub position: Address,
+    /// The token at risk.
+    #[serde(with = "serde_ext::token")]
+    pub token: Address,
+    /// The most the service can take from the account, in that token.
+    #[serde(with = "serde_ext::amount")]
+    pub slashable: U256,
+    /// Seconds between a slash's request and its effect (a veto window), 0 if instant.
+    pub delay_seconds: u64,
+    /// Whether the account holds the position as a staker or is the operator.
+    pub role: String,
+}
+
+/// The `world.exposure` view's arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WorldView {
+    /// Every service that can slash `account`, across the restaking protocols.
+    Exposure {
+        /// The staker, operator or LRT.
+        #[serde(with = "serde_ext::account")]
+        account: Address,
+    },
+}
+
+impl World {
+    /// Every service that can slash `account`'s positions, across the three protocols.
+    pub fn exposure(&self, account: Address) -> Result<Vec<Exposure>, MathError> {
+        let mut out = Vec::new();
+        self.eigenlayer_exposure(account, &mut out)?;
+        self.symbiotic_exposure(account, &mut out)?;
+        self.karak_exposure(account, &mut out)?;
+        Ok(out)
+    }
+
+    fn eigenlayer_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+        let el = &self.eigenlayer;
+        let now = self.clock.block;
+        let is_operator = el.operators.contains_key(&account);
+        let staker = el.stakers.get(&account);
+        let Some(operator) = staker.and_then(|s| s.delegated_to).or(is_operator.then_some(account))
+        else {
+            return Ok(());
+        };
+        let Some(record) = el.operators.get(&operator) else { return Ok(()) };
+        let mut holdings: Vec<(Address, U256, &str)> = Vec::new();
+        if account == operator {
+            for (&strategy, entry) in &record.strategies {
+                holdings.push((strategy, entry.shares, "operator"));
+            }
+        } else if let Some(staker) = staker {
+            let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
+            let (withdrawable, _) =
+                el.get_withdrawable_shares(account, &strategies).map_err(|_| MathError::Overflow)?;
+            for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
+                holdings.push((strategy, shares, "staker"));
+            }
+        }
+        for (set, info) in &el.operator_sets {
+            if !info.members.contains(&operator) && !record.is_slashable_by(*set, now) {
+                continue;
+            }
+            for &(strategy, shares, role) in &holdings {
+                let max = record.max_magnitude(strategy);
+                if max == 0 || shares.is_zero() || !info.strategies.contains(&strategy) {
+                    continue;
+                }
+                let magnitude = el.get_allocation(now, operator, *set, strategy).current_magnitude;
+                if magnitude == 0 {
+                    continue;
+                }
+                let at_risk = math::mul_div(shares, U256::from(magnitude), U256::from(max), Rounding::Floor)?;
+                let (token, amount) = if strategy == BEACON_CHAIN_ETH_STRATEGY {
+                    (crate::accounts::NATIVE_ETH, at_risk)
+                } else {
+                    let Some(pool) = el.strategies.get(&strategy) else { continue };
+                    let balance = self.ledger.balance_of(pool.token, strategy);
+                    let underlying = underlying_for_shares(at_risk, pool.total_shares, balance)
+                        .map_err(|_| MathError::Overflow)?;
+                    (pool.token, underlying)
+                };
+                out.push(Exposure {
+                    protocol: "eigenlayer".into(),
+                    service: set.avs,
+                    service_id: Some(u128::from(set.id)),
+                    operator,
+                    position: strategy,
+                    token,
+                    slashable: amount,
+                    delay_seconds: 0,
+                    role: role.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn symbiotic_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+        let sym = &self.symbiotic;
+        let now = self.clock.timestamp();
+        for (&address, vault) in &sym.vaults {
+            let Some(slasher) = &vault.slasher else { continue };
+            let delay = match slasher.kind {
+                SlasherKind::Veto { veto_duration, .. } => veto_duration,
+                SlasherKind::Instant => 0,
+            };
+            let held = vault.slashable_balance_of(account, now).map_err(|_| MathError::Overflow)?;
+            let total = vault.total_stake(now).map_err(|_| MathError::Overflow)?;
+            let subnetworks = vault.delegator.max_network_limit.keys();
+            let operators = sym.vault_opt_ins.keys().filter(|(_, place)| *place == address);
+            let operators: Vec<Address> = operators.map(|(who, _)| *who).collect();
+            for &subnetwork in subnetworks {
+                for &operator in &operators {
+                    if operator != account && held.is_zero() {
+                        continue;
+                    }
+                    let stake = sym
+                        .stake(address, vault, subnetwork, operator, At::Latest)
+                        .map_err(|_| MathError::Overflow)?;
+                    if stake.is_zero() {
+                        continue;
+                    }
+                    let (slashable, role) = if operator == account {
+                        (stake, "operator")
+                    } else if total.is_zero() {
+                        continue;
+                    } else {
+                        (math::mul_div(stake, held, total, Rounding::Ceil)?.min(held), "staker")
+                    };
+                    out.push(Exposure {
+                        protocol: "symbiotic".into(),
+                        service: subnetwork.network,
+                        service_id: Some(subnetwork.identifier),
+                        operator,
+                        position: address,
+                        token: vault.collateral,
+                        slashable,
+                        delay_seconds: delay,
+                        role: role.into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn karak_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+        let karak = &self.karak;
+        for (&address, vault) in &karak.vaults {
+            let dss = karak.dss_of_vault(address);
+            if dss.is_empty() {
+                continue;
+            }
+            let escrowed: U256 = vault
+                .withdrawals
+                .values()
+                .filter(|w| w.staker == account && vault.native.is_none())
+                .map(|w| w.amount)
+                .sum();
+            let shares = math::add(vault.balance_of(account), escrowed)?;
+            let role = if vault.operator == account { "operator" } else { "staker" };
+            let assets = if role == "operator" {
+                karak.total_assets(&self.ledger, address).map_err(|_| MathError::Overflow)?
+            } else {
+                karak.convert_to_assets(&self.ledger, address, shares).map_err(|_| MathError::Overflow)?
+            };
+            if assets.is_zero() {
+                continue;
+            }
+            for service in dss {
+                let max = karak.dss_max_slashable_percentage_wad.get(&service).map(|p| p.0).unwrap_or_default();
+                out.push(Exposure {
+                    protocol: "karak".into(),
+                    service,
+                    service_id: None,
+                    operator: vault.operator,
+                    position: address,
+                    token: vault.asset,
+                    slashable: math::mul_div(max, assets, HUNDRED_PERCENT_WAD, Rounding::Floor)?,
+                    delay_seconds: SLASHING_VETO_WINDOW,
+                    role: role.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
