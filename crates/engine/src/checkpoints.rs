@@ -33,9 +33,7 @@ impl<T: Clone + Default + PartialEq> Checkpoints<T> {
     /// Records `value` from `key` on: appends, or overwrites a checkpoint already at `key`.
     pub fn push(&mut self, key: u64, value: T) -> Result<(), UnorderedInsertion> {
         match self.points.last_mut() {
-            Some((latest, _)) if *latest > key => {
-                Err(UnorderedInsertion { key, latest: *latest })
-            }
+            Some((latest, _)) if *latest > key => Err(UnorderedInsertion { key, latest: *latest }),
             Some((latest, current)) if *latest == key => {
                 *current = value;
                 Ok(())

@@ -77,7 +77,11 @@ impl World {
         Ok(out)
     }
 
-    fn eigenlayer_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+    fn eigenlayer_exposure(
+        &self,
+        account: Address,
+        out: &mut Vec<Exposure>,
+    ) -> Result<(), MathError> {
         let el = &self.eigenlayer;
         let now = self.clock.block;
         let is_operator = el.operators.contains_key(&account);
@@ -94,8 +98,9 @@ impl World {
             }
         } else if let Some(staker) = staker {
             let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
-            let (withdrawable, _) =
-                el.get_withdrawable_shares(account, &strategies).map_err(|_| MathError::Overflow)?;
+            let (withdrawable, _) = el
+                .get_withdrawable_shares(account, &strategies)
+                .map_err(|_| MathError::Overflow)?;
             for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
                 holdings.push((strategy, shares, "staker"));
             }
@@ -113,7 +118,8 @@ impl World {
                 if magnitude == 0 {
                     continue;
                 }
-                let at_risk = math::mul_div(shares, U256::from(magnitude), U256::from(max), Rounding::Floor)?;
+                let at_risk =
+                    math::mul_div(shares, U256::from(magnitude), U256::from(max), Rounding::Floor)?;
                 let (token, amount) = if strategy == BEACON_CHAIN_ETH_STRATEGY {
                     (crate::accounts::NATIVE_ETH, at_risk)
                 } else {
@@ -139,7 +145,11 @@ impl World {
         Ok(())
     }
 
-    fn symbiotic_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+    fn symbiotic_exposure(
+        &self,
+        account: Address,
+        out: &mut Vec<Exposure>,
+    ) -> Result<(), MathError> {
         let sym = &self.symbiotic;
         let now = self.clock.timestamp();
         for (&address, vault) in &sym.vaults {
@@ -206,13 +216,19 @@ impl World {
             let assets = if role == "operator" {
                 karak.total_assets(&self.ledger, address).map_err(|_| MathError::Overflow)?
             } else {
-                karak.convert_to_assets(&self.ledger, address, shares).map_err(|_| MathError::Overflow)?
+                karak
+                    .convert_to_assets(&self.ledger, address, shares)
+                    .map_err(|_| MathError::Overflow)?
             };
             if assets.is_zero() {
                 continue;
             }
             for service in dss {
-                let max = karak.dss_max_slashable_percentage_wad.get(&service).map(|p| p.0).unwrap_or_default();
+                let max = karak
+                    .dss_max_slashable_percentage_wad
+                    .get(&service)
+                    .map(|p| p.0)
+                    .unwrap_or_default();
                 out.push(Exposure {
                     protocol: "karak".into(),
                     service,

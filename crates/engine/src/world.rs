@@ -18,14 +18,14 @@ use crate::{
     },
     beacon::{BeaconCall, BeaconChain, BeaconError, BeaconEvent, BeaconView},
     clock::{Clock, ClockError},
-    exposure::WorldView,
     eigenlayer::{
         self, EigenLayer, EigenLayerCall, EigenLayerError, EigenLayerEvent, EigenLayerView, Env,
         Params,
     },
+    exposure::WorldView,
+    karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     ledger::{Ledger, LedgerError},
     serde_ext,
-    karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     symbiotic::{Symbiotic, SymbioticCall, SymbioticError, SymbioticEvent, SymbioticView},
 };
 
@@ -234,8 +234,7 @@ impl Rejection {
 pub struct ParseError(pub String);
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 6] =
-    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak"];
+pub const PROTOCOLS: [&str; 6] = ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -516,7 +515,8 @@ impl World {
             View::Symbiotic(view) => Ok(self.symbiotic.view(self.clock.timestamp(), view)?),
             View::Karak(view) => Ok(self.karak.view(&self.ledger, view)?),
             View::World(WorldView::Exposure { account }) => {
-                let exposures = self.exposure(*account).map_err(crate::eigenlayer::EigenLayerError::from)?;
+                let exposures =
+                    self.exposure(*account).map_err(crate::eigenlayer::EigenLayerError::from)?;
                 Ok(serde_json::to_value(exposures).expect("exposures serialize"))
             }
         }

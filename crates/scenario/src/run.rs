@@ -382,7 +382,11 @@ impl<B: Backend> Runner<'_, B> {
     }
 
     /// Every expected event must match an emitted one, in order (a subsequence).
-    fn check_events(&mut self, expected: &[Value], emitted: &[Value]) -> Result<(), (String, String)> {
+    fn check_events(
+        &mut self,
+        expected: &[Value],
+        emitted: &[Value],
+    ) -> Result<(), (String, String)> {
         let mut next = 0;
         for wanted in expected {
             let wanted = self.substitute(wanted);

@@ -55,7 +55,9 @@ impl Karak {
             }
             for (dss, vaults) in &state.vaults_staked_in_dss {
                 if !vaults.is_empty() && !state.dss.contains(dss) {
-                    return Err(format!("karak: {operator} has vaults staked to {dss} without being registered"));
+                    return Err(format!(
+                        "karak: {operator} has vaults staked to {dss} without being registered"
+                    ));
                 }
                 if vaults.iter().any(|v| !state.vaults.contains(v)) {
                     return Err(format!("karak: {operator} stakes a vault it does not own"));

@@ -26,6 +26,7 @@ pub mod views;
 
 use alloy_primitives::{Address, B256, U256, keccak256};
 
+use self::state::*;
 pub use self::{
     calls::KarakCall,
     errors::KarakError,
@@ -33,7 +34,6 @@ pub use self::{
     state::{Karak, KarakVault, OperatorState, QueuedSlashing, QueuedStakeUpdate},
     views::KarakView,
 };
-use self::state::*;
 use crate::{
     accounts::{NATIVE_ETH, derived_address},
     beacon::BeaconChain,
@@ -75,10 +75,7 @@ impl Karak {
     }
 
     fn require_dss(&self, dss: Address) -> Result<U256> {
-        self.dss_max_slashable_percentage_wad
-            .get(&dss)
-            .map(|p| p.0)
-            .ok_or(E::DSSNotRegistered(dss))
+        self.dss_max_slashable_percentage_wad.get(&dss).map(|p| p.0).ok_or(E::DSSNotRegistered(dss))
     }
 
     fn require_registered(&self, operator: Address, dss: Address) -> Result<&OperatorState> {
@@ -121,7 +118,9 @@ impl Karak {
         use KarakCall as C;
         let now = env.now;
         match call {
-            C::RegisterDss(a) => Ok(vec![self.register_dss(sender, a.max_slashable_percentage_wad)?]),
+            C::RegisterDss(a) => {
+                Ok(vec![self.register_dss(sender, a.max_slashable_percentage_wad)?])
+            }
             C::AllowlistAssets(a) => Ok(vec![self.allowlist_assets(env, sender, a)?]),
             C::GrantRoles(a) => {
                 if sender != env.owner {
@@ -139,8 +138,12 @@ impl Karak {
             C::DeployVaults(a) => self.deploy_vaults(sender, a),
             C::RegisterOperatorToDss(a) => Ok(vec![self.register_operator(sender, a.dss)?]),
             C::UnregisterOperatorFromDss(a) => Ok(vec![self.unregister_operator(sender, a.dss)?]),
-            C::RequestUpdateVaultStakeInDss(a) => Ok(vec![self.request_stake_update(now, sender, a)?]),
-            C::FinalizeUpdateVaultStakeInDss(a) => Ok(vec![self.finalize_stake_update(now, a.vault)?]),
+            C::RequestUpdateVaultStakeInDss(a) => {
+                Ok(vec![self.request_stake_update(now, sender, a)?])
+            }
+            C::FinalizeUpdateVaultStakeInDss(a) => {
+                Ok(vec![self.finalize_stake_update(now, a.vault)?])
+            }
             C::RequestSlashing(a) => Ok(vec![self.request_slashing(now, sender, a)?]),
             C::CancelSlashing(a) => Ok(vec![self.cancel_slashing(sender, a.root)?]),
             C::FinalizeSlashing(a) => self.finalize_slashing(ledger, now, a.root),
@@ -151,9 +154,14 @@ impl Karak {
             C::FinishRedeem(a) => Ok(vec![self.finish_redeem(ledger, now, a)?]),
             C::CreateNode(a) => Ok(vec![self.create_node(sender, a.target)?]),
             C::ValidateWithdrawalCredentials(a) => self.validate_withdrawal_credentials(env, a),
-            C::StartSnapshot(a) => {
-                Ok(vec![self.snapshot(ledger, env, a.target, sender, a.revert_if_no_balance_change, false)?])
-            }
+            C::StartSnapshot(a) => Ok(vec![self.snapshot(
+                ledger,
+                env,
+                a.target,
+                sender,
+                a.revert_if_no_balance_change,
+                false,
+            )?]),
             C::ValidateExpiredSnapshot(a) => {
                 Ok(vec![self.snapshot(ledger, env, a.target, a.node_owner, false, true)?])
             }
@@ -275,7 +283,8 @@ impl Karak {
         if !state.vaults.contains(&args.vault) {
             return Err(E::VaultNotAChildVault);
         }
-        let staked = state.vaults_staked_in_dss.get(&args.dss).is_some_and(|s| s.contains(&args.vault));
+        let staked =
+            state.vaults_staked_in_dss.get(&args.dss).is_some_and(|s| s.contains(&args.vault));
         if args.to_stake && staked {
             return Err(E::VaultAlreadyStakedInDSS);
         }
@@ -377,7 +386,8 @@ impl Karak {
     }
 
     fn forget_request(&mut self, root: B256) -> Result<QueuedSlashing> {
-        let slashing = self.slashing_requests.remove(&root).ok_or(E::InvalidSlashingParams(root))?;
+        let slashing =
+            self.slashing_requests.remove(&root).ok_or(E::InvalidSlashingParams(root))?;
         let state = self.operators.get_mut(&slashing.operator).expect("requests name operators");
         for vault in &slashing.vaults {
             let count = state.pending_slashings_in_vault.get_mut(vault).expect("counted");

@@ -15,12 +15,22 @@ use crate::{
 
 /// `a·(S+1)/(TA+1)`.
 fn to_shares(assets: U256, supply: U256, total: U256, rounding: Rounding) -> Result<U256> {
-    Ok(math::mul_div(assets, math::add(supply, U256::ONE)?, math::add(total, U256::ONE)?, rounding)?)
+    Ok(math::mul_div(
+        assets,
+        math::add(supply, U256::ONE)?,
+        math::add(total, U256::ONE)?,
+        rounding,
+    )?)
 }
 
 /// `s·(TA+1)/(S+1)`.
 fn to_assets(shares: U256, supply: U256, total: U256, rounding: Rounding) -> Result<U256> {
-    Ok(math::mul_div(shares, math::add(total, U256::ONE)?, math::add(supply, U256::ONE)?, rounding)?)
+    Ok(math::mul_div(
+        shares,
+        math::add(total, U256::ONE)?,
+        math::add(supply, U256::ONE)?,
+        rounding,
+    )?)
 }
 
 impl KarakVault {
@@ -66,12 +76,22 @@ impl Karak {
 
     /// `convertToShares(assets)`.
     pub fn convert_to_shares(&self, ledger: &Ledger, vault: Address, assets: U256) -> Result<U256> {
-        to_shares(assets, self.vault(vault)?.total_supply, self.total_assets(ledger, vault)?, Rounding::Floor)
+        to_shares(
+            assets,
+            self.vault(vault)?.total_supply,
+            self.total_assets(ledger, vault)?,
+            Rounding::Floor,
+        )
     }
 
     /// `convertToAssets(shares)`.
     pub fn convert_to_assets(&self, ledger: &Ledger, vault: Address, shares: U256) -> Result<U256> {
-        to_assets(shares, self.vault(vault)?.total_supply, self.total_assets(ledger, vault)?, Rounding::Floor)
+        to_assets(
+            shares,
+            self.vault(vault)?.total_supply,
+            self.total_assets(ledger, vault)?,
+            Rounding::Floor,
+        )
     }
 
     fn erc20_vault(&self, vault: Address) -> Result<&KarakVault> {
@@ -82,7 +102,12 @@ impl Karak {
         Ok(v)
     }
 
-    pub(super) fn deposit(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Deposit) -> Result<Ev> {
+    pub(super) fn deposit(
+        &mut self,
+        ledger: &mut Ledger,
+        sender: Address,
+        a: &calls::Deposit,
+    ) -> Result<Ev> {
         let asset = self.erc20_vault(a.target)?.asset;
         if a.assets.is_zero() {
             return Err(E::ZeroAmount);
@@ -97,13 +122,23 @@ impl Karak {
         Ok(Ev::Deposit { vault: a.target, by: sender, owner: a.to, assets: a.assets, shares })
     }
 
-    pub(super) fn mint(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Mint) -> Result<Ev> {
+    pub(super) fn mint(
+        &mut self,
+        ledger: &mut Ledger,
+        sender: Address,
+        a: &calls::Mint,
+    ) -> Result<Ev> {
         let v = self.erc20_vault(a.target)?;
         let asset = v.asset;
         if a.shares.is_zero() {
             return Err(E::ZeroShares);
         }
-        let assets = to_assets(a.shares, v.total_supply, self.total_assets(ledger, a.target)?, Rounding::Ceil)?;
+        let assets = to_assets(
+            a.shares,
+            v.total_supply,
+            self.total_assets(ledger, a.target)?,
+            Rounding::Ceil,
+        )?;
         ledger.check_transfer(asset, sender, assets)?;
         self.vault_mut(a.target)?.mint_shares(a.to, a.shares)?;
         ledger.transfer(asset, sender, a.target, assets)?;
@@ -141,9 +176,19 @@ impl Karak {
         vault.staker_nonce.insert(sender, nonce + 1);
         vault.withdrawals.insert(
             key,
-            QueuedWithdrawal { staker: sender, start: now, amount: a.shares, beneficiary: a.beneficiary },
+            QueuedWithdrawal {
+                staker: sender,
+                start: now,
+                amount: a.shares,
+                beneficiary: a.beneficiary,
+            },
         );
-        Ok(Ev::StartedRedeem { vault: a.target, staker: sender, withdrawal_key: key, shares: a.shares })
+        Ok(Ev::StartedRedeem {
+            vault: a.target,
+            staker: sender,
+            withdrawal_key: key,
+            shares: a.shares,
+        })
     }
 
     pub(super) fn finish_redeem(
@@ -154,14 +199,19 @@ impl Karak {
     ) -> Result<Ev> {
         let v = self.erc20_vault(a.target)?;
         let asset = v.asset;
-        let queued = v.withdrawals.get(&a.withdrawal_key).cloned().ok_or(E::WithdrawalNotFound(a.withdrawal_key))?;
+        let queued = v
+            .withdrawals
+            .get(&a.withdrawal_key)
+            .cloned()
+            .ok_or(E::WithdrawalNotFound(a.withdrawal_key))?;
         if queued.start + MIN_WITHDRAWAL_DELAY > now {
             return Err(E::MinWithdrawDelayNotPassed);
         }
         // Priced at the finish: every slash finalized meanwhile has taken its share.
         let assets = self.convert_to_assets(ledger, a.target, queued.amount)?;
         let vault = self.vault_mut(a.target)?;
-        let escrow = vault.balance_of(a.target).checked_sub(queued.amount).ok_or(E::InsufficientBalance)?;
+        let escrow =
+            vault.balance_of(a.target).checked_sub(queued.amount).ok_or(E::InsufficientBalance)?;
         vault.set_balance(a.target, escrow);
         vault.total_supply = math::sub(vault.total_supply, queued.amount)?;
         vault.withdrawals.remove(&a.withdrawal_key);
@@ -178,7 +228,12 @@ impl Karak {
     /// `slashAssets(amount, handler)`: takes `min(amount, totalAssets)`. Tokens go through the
     /// slashing handler to address(0); a native vault only lowers its accounted assets, and
     /// its nodes' ETH is swept at their next snapshots.
-    pub(super) fn slash_assets(&mut self, ledger: &mut Ledger, vault: Address, amount: U256) -> Result<U256> {
+    pub(super) fn slash_assets(
+        &mut self,
+        ledger: &mut Ledger,
+        vault: Address,
+        amount: U256,
+    ) -> Result<U256> {
         let taken = amount.min(self.total_assets(ledger, vault)?);
         if taken.is_zero() {
             return Ok(taken);
@@ -301,7 +356,8 @@ impl Karak {
         let now = env.now;
         let node = self.node(vault, owner)?.clone();
         if expired
-            && (node.last_snapshot_timestamp == 0 || node.last_snapshot_timestamp + SNAPSHOT_EXPIRY > now)
+            && (node.last_snapshot_timestamp == 0
+                || node.last_snapshot_timestamp + SNAPSHOT_EXPIRY > now)
         {
             return Err(E::SnapshotNotExpired);
         }
@@ -319,14 +375,18 @@ impl Karak {
         let slashed = node.total_restaked_eth.saturating_sub(owned);
         let sweep = node.withdrawable_credited_node_eth.min(slashed);
         let on_node = ledger.balance_of(NATIVE_ETH, node.node_address);
-        let node_balance = math::sub(math::sub(on_node, sweep)?, math::sub(node.withdrawable_credited_node_eth, sweep)?)?;
+        let node_balance = math::sub(
+            math::sub(on_node, sweep)?,
+            math::sub(node.withdrawable_credited_node_eth, sweep)?,
+        )?;
         if revert_if_no_balance_change && node_balance.is_zero() {
             return Err(E::NoBalanceUpdateToSnapshot);
         }
         let mut delta: i128 = 0;
         let mut balances = Vec::with_capacity(node.validators.len());
         for (&index, credited) in &node.validators {
-            let validator = &env.beacon.validators[index as usize];
+            let validator =
+                &env.beacon.validators[usize::try_from(index).expect("credited validators exist")];
             let now_wei = math::mul(U256::from(validator.balance), GWEI)?;
             let change = i128::try_from(now_wei).map_err(|_| math::MathError::Overflow)?
                 - i128::try_from(credited.0).map_err(|_| math::MathError::Overflow)?;
@@ -370,7 +430,8 @@ impl Karak {
         let v = self.vault(vault)?;
         let native = v.native.as_ref().ok_or(E::NotImplemented)?;
         let node = native.nodes.get(&owner).ok_or(E::NotNodeOwner(owner))?;
-        let owned = to_assets(v.balance_of(owner), v.total_supply, native.total_assets, Rounding::Floor)?;
+        let owned =
+            to_assets(v.balance_of(owner), v.total_supply, native.total_assets, Rounding::Floor)?;
         Ok(owned.min(node.withdrawable_credited_node_eth))
     }
 
@@ -382,7 +443,8 @@ impl Karak {
         a: &calls::StartWithdrawal,
     ) -> Result<Ev> {
         let node = self.node(a.target, owner)?;
-        let available = math::sub(self.withdrawable_wei(a.target, owner)?, node.pending_withdraw_amount)?;
+        let available =
+            math::sub(self.withdrawable_wei(a.target, owner)?, node.pending_withdraw_amount)?;
         if a.wei_amount > available {
             return Err(E::WithdrawMoreThanMax);
         }
@@ -398,9 +460,19 @@ impl Karak {
             key,
             QueuedWithdrawal { staker: owner, start: now, amount: a.wei_amount, beneficiary: a.to },
         );
-        v.native.as_mut().expect("checked").nodes.get_mut(&owner).expect("checked").pending_withdraw_amount =
-            pending;
-        Ok(Ev::StartedWithdrawal { vault: a.target, owner, withdrawal_key: key, assets: a.wei_amount })
+        v.native
+            .as_mut()
+            .expect("checked")
+            .nodes
+            .get_mut(&owner)
+            .expect("checked")
+            .pending_withdraw_amount = pending;
+        Ok(Ev::StartedWithdrawal {
+            vault: a.target,
+            owner,
+            withdrawal_key: key,
+            assets: a.wei_amount,
+        })
     }
 
     pub(super) fn finish_withdrawal(
@@ -428,7 +500,8 @@ impl Karak {
         v.withdrawals.remove(&a.withdrawal_key);
         let node = v.native.as_mut().expect("checked").nodes.get_mut(&owner).expect("checked");
         node.pending_withdraw_amount = math::sub(node.pending_withdraw_amount, queued.amount)?;
-        node.withdrawable_credited_node_eth = math::sub(node.withdrawable_credited_node_eth, amount)?;
+        node.withdrawable_credited_node_eth =
+            math::sub(node.withdrawable_credited_node_eth, amount)?;
         ledger.transfer(NATIVE_ETH, node_address, queued.beneficiary, amount)?;
         Ok(Ev::FinishedWithdrawal {
             vault: a.target,

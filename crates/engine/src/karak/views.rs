@@ -161,9 +161,9 @@ impl Karak {
                         .is_some_and(|s| s.pending_slashings_in_vault.contains_key(&a.vault)),
                 )
             }
-            V::IsOperatorRegisteredToDss(a) => Value::Bool(
-                self.operators.get(&a.operator).is_some_and(|s| s.dss.contains(&a.dss)),
-            ),
+            V::IsOperatorRegisteredToDss(a) => {
+                Value::Bool(self.operators.get(&a.operator).is_some_and(|s| s.dss.contains(&a.dss)))
+            }
             V::FetchVaultsStakedInDss(a) => json!(
                 self.operators
                     .get(&a.operator)
@@ -173,7 +173,11 @@ impl Karak {
             ),
             V::PendingStakeUpdate(a) => {
                 let operator = self.vault(a.vault)?.operator;
-                json!(self.operators.get(&operator).and_then(|s| s.pending_stake_updates.get(&a.vault)))
+                json!(
+                    self.operators
+                        .get(&operator)
+                        .and_then(|s| s.pending_stake_updates.get(&a.vault))
+                )
             }
             V::SlashingRequest(a) => json!(self.slashing_requests.get(&a.root)),
             V::NextSlashableTimestamp(a) => json!(

@@ -161,10 +161,15 @@ impl Symbiotic {
         require_role(&delegator.roles, Role::OperatorNetworkSharesSetRole, sender)?;
         let kind_name = delegator.kind.name();
         let DelegatorKind::NetworkRestake {
-            operator_network_shares, total_operator_network_shares, ..
+            operator_network_shares,
+            total_operator_network_shares,
+            ..
         } = &mut delegator.kind
         else {
-            return Err(E::NoSuchFunction { function: "setOperatorNetworkShares", kind: kind_name });
+            return Err(E::NoSuchFunction {
+                function: "setOperatorNetworkShares",
+                kind: kind_name,
+            });
         };
         let current = read(operator_network_shares, &(subnetwork, operator), At::Latest);
         if current == shares {
@@ -221,7 +226,11 @@ pub fn subnetwork(network: Address, identifier: u128) -> Result<Subnetwork> {
 }
 
 /// Fails unless `account` holds `role`.
-pub(super) fn require_role(roles: &super::state::Roles, role: Role, account: Address) -> Result<()> {
+pub(super) fn require_role(
+    roles: &super::state::Roles,
+    role: Role,
+    account: Address,
+) -> Result<()> {
     if roles.has(role, account) {
         Ok(())
     } else {

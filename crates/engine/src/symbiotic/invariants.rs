@@ -17,15 +17,21 @@ impl Symbiotic {
             let balance = ledger.balance_of(vault.collateral, *address);
             let flows = &vault.totals;
             let out = flows.claimed.checked_add(flows.slashed).ok_or("overflow")?;
-            let expected = flows.deposited.checked_sub(out).ok_or("paid out more than deposited")?;
+            let expected =
+                flows.deposited.checked_sub(out).ok_or("paid out more than deposited")?;
             if balance < expected {
-                return fail(format!("holds {balance}, less than deposited − claimed − slashed = {expected}"));
+                return fail(format!(
+                    "holds {balance}, less than deposited − claimed − slashed = {expected}"
+                ));
             }
             let mut owed = vault.active_stake(At::Latest);
             for (epoch, bucket) in &vault.withdrawals {
                 let claimed = flows.claimed_by_epoch.get(epoch).map(|a| a.0).unwrap_or_default();
                 let Some(left) = bucket.0.checked_sub(claimed) else {
-                    return fail(format!("epoch {epoch}: claimed {claimed} from a bucket of {}", bucket.0));
+                    return fail(format!(
+                        "epoch {epoch}: claimed {claimed} from a bucket of {}",
+                        bucket.0
+                    ));
                 };
                 owed = owed.checked_add(left).ok_or("overflow")?;
             }
@@ -42,13 +48,21 @@ impl Symbiotic {
             }
             for (epoch, shares) in &bucket_shares {
                 if *shares != vault.withdrawal_shares(*epoch) {
-                    return fail(format!("epoch {epoch}: claimers' bucket shares do not sum to the total"));
+                    return fail(format!(
+                        "epoch {epoch}: claimers' bucket shares do not sum to the total"
+                    ));
                 }
             }
             let delegator = &vault.delegator;
-            let max = |sub: &super::Subnetwork| delegator.max_network_limit.get(sub).map(|t| t.latest()).unwrap_or_default();
+            let max = |sub: &super::Subnetwork| {
+                delegator.max_network_limit.get(sub).map(|t| t.latest()).unwrap_or_default()
+            };
             match &delegator.kind {
-                DelegatorKind::NetworkRestake { network_limit, operator_network_shares, total_operator_network_shares } => {
+                DelegatorKind::NetworkRestake {
+                    network_limit,
+                    operator_network_shares,
+                    total_operator_network_shares,
+                } => {
                     check_limits(network_limit, max)?;
                     let mut sums: BTreeMap<_, U256> = BTreeMap::new();
                     for ((sub, _), trace) in operator_network_shares {
@@ -56,12 +70,16 @@ impl Symbiotic {
                     }
                     for (sub, total) in total_operator_network_shares {
                         if sums.get(sub).copied().unwrap_or_default() != total.latest() {
-                            return fail(format!("total operator shares of {sub:?} are not their sum"));
+                            return fail(format!(
+                                "total operator shares of {sub:?} are not their sum"
+                            ));
                         }
                     }
                 }
                 DelegatorKind::FullRestake { network_limit, .. }
-                | DelegatorKind::OperatorSpecific { network_limit, .. } => check_limits(network_limit, max)?,
+                | DelegatorKind::OperatorSpecific { network_limit, .. } => {
+                    check_limits(network_limit, max)?
+                }
                 DelegatorKind::OperatorNetworkSpecific { .. } => {}
             }
             if let Some(slasher) = &vault.slasher {

@@ -30,7 +30,9 @@ pub use self::{
     delegator::subnetwork,
     errors::SymbioticError,
     events::SymbioticEvent,
-    state::{Delegator, DelegatorKind, Role, Roles, Slasher, SlasherKind, Subnetwork, Symbiotic, Vault},
+    state::{
+        Delegator, DelegatorKind, Role, Roles, Slasher, SlasherKind, Subnetwork, Symbiotic, Vault,
+    },
     views::SymbioticView,
 };
 use crate::{accounts::derived_address, checkpoints::Checkpoints, ledger::Ledger};
@@ -124,14 +126,20 @@ impl Symbiotic {
                 let vault = self.resolve_address(a.target)?;
                 self.vault_mut(vault)?.claim(ledger, vault, now, sender, a.recipient, &a.epochs)
             }
-            C::SetDepositWhitelist(a) => one(self.set_vault_flag(sender, a.target, Setting::Whitelist(a.status))?),
+            C::SetDepositWhitelist(a) => {
+                one(self.set_vault_flag(sender, a.target, &Setting::Whitelist(a.status))?)
+            }
             C::SetDepositorWhitelistStatus(a) => one(self.set_vault_flag(
                 sender,
                 a.target,
-                Setting::Depositor(a.account, a.status),
+                &Setting::Depositor(a.account, a.status),
             )?),
-            C::SetIsDepositLimit(a) => one(self.set_vault_flag(sender, a.target, Setting::IsLimit(a.status))?),
-            C::SetDepositLimit(a) => one(self.set_vault_flag(sender, a.target, Setting::Limit(a.limit))?),
+            C::SetIsDepositLimit(a) => {
+                one(self.set_vault_flag(sender, a.target, &Setting::IsLimit(a.status))?)
+            }
+            C::SetDepositLimit(a) => {
+                one(self.set_vault_flag(sender, a.target, &Setting::Limit(a.limit))?)
+            }
             C::GrantVaultRole(a) | C::GrantDelegatorRole(a) | C::GrantStakerRewardsRole(a) => {
                 one(self.grant_role(sender, call, a)?)
             }
@@ -167,28 +175,11 @@ impl Symbiotic {
             }
             C::Slash(a) => {
                 let vault = self.resolve_address(a.target)?;
-                self.slash(
-                    ledger,
-                    now,
-                    sender,
-                    vault,
-                    a.subnetwork,
-                    a.operator,
-                    a.amount,
-                    a.capture_timestamp,
-                )
+                self.slash(ledger, now, sender, vault, a)
             }
             C::RequestSlash(a) => {
                 let vault = self.resolve_address(a.target)?;
-                one(self.request_slash(
-                    now,
-                    sender,
-                    vault,
-                    a.subnetwork,
-                    a.operator,
-                    a.amount,
-                    a.capture_timestamp,
-                )?)
+                one(self.request_slash(now, sender, vault, a)?)
             }
             C::ExecuteSlash(a) => {
                 let vault = self.resolve_address(a.target)?;
@@ -297,7 +288,8 @@ impl Symbiotic {
         if opt_in && !registered {
             return Err(SymbioticError::NotWhereEntity(place));
         }
-        let service = if vault { "OperatorVaultOptInService" } else { "OperatorNetworkOptInService" };
+        let service =
+            if vault { "OperatorVaultOptInService" } else { "OperatorNetworkOptInService" };
         let map = if vault { &mut self.vault_opt_ins } else { &mut self.network_opt_ins };
         let trace = map.get(&(sender, place));
         let opted = trace.is_some_and(Checkpoints::latest);
@@ -357,11 +349,8 @@ impl Symbiotic {
         let index = self.vaults.len().to_string();
         let address = derived_address("rampart.symbiotic.vault", &index);
         let delegator = self.new_delegator(address, args)?;
-        let slasher = if args.with_slasher {
-            Some(new_slasher(address, params, args)?)
-        } else {
-            None
-        };
+        let slasher =
+            if args.with_slasher { Some(new_slasher(address, params, args)?) } else { None };
         let event = SymbioticEvent::VaultCreated {
             vault: address,
             collateral: params.collateral,
@@ -436,7 +425,10 @@ impl Symbiotic {
                     Role::OperatorNetworkLimitSetRole,
                     &params.operator_network_limit_set_role_holders,
                 )?;
-                DelegatorKind::FullRestake { network_limit: Default::default(), operator_network_limit: Default::default() }
+                DelegatorKind::FullRestake {
+                    network_limit: Default::default(),
+                    operator_network_limit: Default::default(),
+                }
             }
             2 => {
                 grant_all(Role::NetworkLimitSetRole, &params.network_limit_set_role_holders)?;
@@ -491,18 +483,18 @@ impl Symbiotic {
         &mut self,
         sender: Address,
         target: Address,
-        setting: Setting,
+        setting: &Setting,
     ) -> Result<SymbioticEvent> {
         let address = self.resolve_address(target)?;
         let vault = self.vault_mut(address)?;
-        let role = match setting {
+        let role = match *setting {
             Setting::Whitelist(_) => Role::DepositWhitelistSetRole,
             Setting::Depositor(..) => Role::DepositorWhitelistRole,
             Setting::IsLimit(_) => Role::IsDepositLimitSetRole,
             Setting::Limit(_) => Role::DepositLimitSetRole,
         };
         delegator::require_role(&vault.roles, role, sender)?;
-        let (name, value) = match setting {
+        let (name, value) = match *setting {
             Setting::Whitelist(status) => {
                 if vault.deposit_whitelist == status {
                     return Err(SymbioticError::AlreadySet);
@@ -581,6 +573,7 @@ impl Symbiotic {
     }
 }
 
+#[derive(Clone, Copy)]
 enum Setting {
     Whitelist(bool),
     Depositor(Address, bool),

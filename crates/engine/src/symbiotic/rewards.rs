@@ -95,7 +95,12 @@ impl Symbiotic {
         if amount.is_zero() {
             return Err(E::InsufficientReward);
         }
-        let fee = math::mul_div(amount, U256::from(contract.admin_fee), U256::from(ADMIN_FEE_BASE), Rounding::Floor)?;
+        let fee = math::mul_div(
+            amount,
+            U256::from(contract.admin_fee),
+            U256::from(ADMIN_FEE_BASE),
+            Rounding::Floor,
+        )?;
         let net = math::sub(amount, fee)?;
         let fees = math::add(
             contract.claimable_admin_fee.get(&token).map(|a| a.0).unwrap_or_default(),
@@ -112,7 +117,14 @@ impl Symbiotic {
                 .or_default()
                 .push(RewardDistribution { amount: net, timestamp });
         }
-        Ok(Ev::DistributeRewards { staker_rewards: address, network, token, amount, timestamp, admin_fee: fee })
+        Ok(Ev::DistributeRewards {
+            staker_rewards: address,
+            network,
+            token,
+            amount,
+            timestamp,
+            admin_fee: fee,
+        })
     }
 
     /// What `account` would receive from the next `max_rewards` distributions of `token` by
@@ -131,8 +143,9 @@ impl Symbiotic {
         let first =
             contract.last_unclaimed_reward.get(&(account, token, network)).copied().unwrap_or(0);
         let end = (list.len() as u64).min(first.saturating_add(max_rewards));
+        let index = |at: u64| usize::try_from(at).expect("bounded by the list's length");
         let mut owed = U256::ZERO;
-        for reward in &list[first.min(end) as usize..end as usize] {
+        for reward in &list[index(first.min(end))..index(end)] {
             let held = vault.active_shares_of(account, At::Time(reward.timestamp));
             let total = contract.active_shares_cache[&reward.timestamp].0;
             owed = math::add(owed, math::mul_div(held, reward.amount, total, Rounding::Floor)?)?;
@@ -257,7 +270,8 @@ impl Symbiotic {
             return Err(E::InvalidProof);
         }
         let claimed_key = (network, token, sender);
-        let claimed = self.operator_rewards.claimed.get(&claimed_key).map(|a| a.0).unwrap_or_default();
+        let claimed =
+            self.operator_rewards.claimed.get(&claimed_key).map(|a| a.0).unwrap_or_default();
         if total_claimable <= claimed {
             return Err(E::InsufficientTotalClaimable);
         }
@@ -337,8 +351,11 @@ mod tests {
     #[test]
     fn every_proof_of_a_tree_leads_to_its_root() {
         for size in 1..9u64 {
-            let leaves: Vec<B256> =
-                (0..size).map(|i| operator_leaf(Address::with_last_byte(i as u8), U256::from(i))).collect();
+            let leaves: Vec<B256> = (0..size)
+                .map(|i| {
+                    operator_leaf(Address::with_last_byte(u8::try_from(i).unwrap()), U256::from(i))
+                })
+                .collect();
             let (root, proofs) = merkle_tree(&leaves);
             for (leaf, proof) in leaves.iter().zip(&proofs) {
                 assert_eq!(process_proof(proof, *leaf), root, "size {size}");
@@ -351,7 +368,11 @@ mod tests {
     /// `DefaultOperatorRewards.t.sol::test_ClaimRewardsCustom`, the CLI's example distribution.
     #[test]
     fn reproduces_the_rewards_cli_example_root() {
-        let claims = [(1u8, 100_000_000_000_000_000u64), (2, 300_000_000_000_000_000), (3, 600_000_000_000_000_000)];
+        let claims = [
+            (1u8, 100_000_000_000_000_000u64),
+            (2, 300_000_000_000_000_000),
+            (3, 600_000_000_000_000_000),
+        ];
         let leaves: Vec<B256> = claims
             .iter()
             .map(|(who, amount)| operator_leaf(Address::with_last_byte(*who), U256::from(*amount)))

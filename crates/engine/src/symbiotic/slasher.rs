@@ -56,7 +56,8 @@ impl Symbiotic {
         {
             return Ok(U256::ZERO);
         }
-        let stake = self.stake(vault_address, vault, subnetwork, operator, At::Time(capture_timestamp))?;
+        let stake =
+            self.stake(vault_address, vault, subnetwork, operator, At::Time(capture_timestamp))?;
         let since = math::sub(
             slasher.cumulative_slash(subnetwork, operator, At::Latest),
             slasher.cumulative_slash(subnetwork, operator, At::Time(capture_timestamp)),
@@ -80,22 +81,27 @@ impl Symbiotic {
         now: u64,
         sender: Address,
         vault_address: Address,
-        subnetwork: Subnetwork,
-        operator: Address,
-        amount: U256,
-        capture_timestamp: u64,
+        args: &super::calls::Slash,
     ) -> Result<Vec<Ev>> {
+        let super::calls::Slash { subnetwork, operator, amount, capture_timestamp, .. } = *args;
         self.require_middleware(sender, subnetwork.network)?;
         let vault = self.vault(vault_address)?;
         let slasher = slasher_of(vault, "slash")?;
         if !matches!(slasher.kind, SlasherKind::Instant) {
             return Err(E::NoSuchFunction { function: "slash", kind: "VetoSlasher" });
         }
-        if capture_timestamp < now.saturating_sub(vault.epoch_duration) || capture_timestamp >= now {
+        if capture_timestamp < now.saturating_sub(vault.epoch_duration) || capture_timestamp >= now
+        {
             return Err(E::InvalidCaptureTimestamp);
         }
-        let slashable =
-            self.slashable_stake(vault_address, vault, subnetwork, operator, capture_timestamp, now)?;
+        let slashable = self.slashable_stake(
+            vault_address,
+            vault,
+            subnetwork,
+            operator,
+            capture_timestamp,
+            now,
+        )?;
         let slashed = amount.min(slashable);
         if slashed.is_zero() {
             return Err(E::InsufficientSlash);
@@ -104,8 +110,7 @@ impl Symbiotic {
             ledger,
             now,
             vault_address,
-            subnetwork,
-            operator,
+            (subnetwork, operator),
             slashed,
             capture_timestamp,
         )?;
@@ -123,8 +128,7 @@ impl Symbiotic {
         ledger: &mut Ledger,
         now: u64,
         vault_address: Address,
-        subnetwork: Subnetwork,
-        operator: Address,
+        (subnetwork, operator): (Subnetwork, Address),
         slashed: U256,
         capture_timestamp: u64,
     ) -> Result<Ev> {
@@ -136,9 +140,14 @@ impl Symbiotic {
             math::add(slasher.cumulative_slash(subnetwork, operator, At::Latest), slashed)?;
         let vault = self.vault_mut(vault_address)?;
         let slasher = vault.slasher.as_mut().expect("checked above");
-        let latest = slasher.latest_slashed_capture_timestamp.entry((subnetwork, operator)).or_default();
+        let latest =
+            slasher.latest_slashed_capture_timestamp.entry((subnetwork, operator)).or_default();
         *latest = (*latest).max(capture_timestamp);
-        slasher.cumulative_slash.entry((subnetwork, operator)).or_default().push(now, cumulative)?;
+        slasher
+            .cumulative_slash
+            .entry((subnetwork, operator))
+            .or_default()
+            .push(now, cumulative)?;
         let (_, event) = vault.on_slash(ledger, vault_address, now, capture_timestamp, slashed)?;
         Ok(event)
     }
@@ -150,11 +159,9 @@ impl Symbiotic {
         now: u64,
         sender: Address,
         vault_address: Address,
-        subnetwork: Subnetwork,
-        operator: Address,
-        amount: U256,
-        capture_timestamp: u64,
+        args: &super::calls::Slash,
     ) -> Result<Ev> {
+        let super::calls::Slash { subnetwork, operator, amount, capture_timestamp, .. } = *args;
         self.require_middleware(sender, subnetwork.network)?;
         let vault = self.vault(vault_address)?;
         let slasher = slasher_of(vault, "requestSlash")?;
@@ -165,8 +172,14 @@ impl Symbiotic {
         if capture_timestamp < earliest || capture_timestamp >= now {
             return Err(E::InvalidCaptureTimestamp);
         }
-        let slashable =
-            self.slashable_stake(vault_address, vault, subnetwork, operator, capture_timestamp, now)?;
+        let slashable = self.slashable_stake(
+            vault_address,
+            vault,
+            subnetwork,
+            operator,
+            capture_timestamp,
+            now,
+        )?;
         let amount = amount.min(slashable);
         if amount.is_zero() {
             return Err(E::InsufficientSlash);
@@ -198,7 +211,11 @@ impl Symbiotic {
         })
     }
 
-    pub(super) fn request_of(vault: &Vault, slash_index: u64, function: &'static str) -> Result<SlashRequest> {
+    pub(super) fn request_of(
+        vault: &Vault,
+        slash_index: u64,
+        function: &'static str,
+    ) -> Result<SlashRequest> {
         let slasher = slasher_of(vault, function)?;
         let SlasherKind::Veto { slash_requests, .. } = &slasher.kind else {
             return Err(E::NoSuchFunction { function, kind: "Slasher" });
@@ -213,7 +230,8 @@ impl Symbiotic {
     fn complete(&mut self, vault_address: Address, slash_index: u64) -> Result<()> {
         let slasher = self.vault_mut(vault_address)?.slasher.as_mut().expect("checked");
         if let SlasherKind::Veto { slash_requests, .. } = &mut slasher.kind {
-            slash_requests[slash_index as usize].completed = true;
+            let index = usize::try_from(slash_index).expect("requests were looked up by index");
+            slash_requests[index].completed = true;
         }
         Ok(())
     }
@@ -234,7 +252,8 @@ impl Symbiotic {
         let slasher = vault.slasher.as_ref().expect("checked");
         let can_veto = slasher.resolver(request.subnetwork, At::Time(request.capture_timestamp))
             != Address::ZERO
-            && slasher.resolver(request.subnetwork, At::Time(now.saturating_sub(1))) != Address::ZERO;
+            && slasher.resolver(request.subnetwork, At::Time(now.saturating_sub(1)))
+                != Address::ZERO;
         if can_veto && request.veto_deadline > now {
             return Err(E::VetoPeriodNotEnded);
         }
@@ -261,8 +280,7 @@ impl Symbiotic {
             ledger,
             now,
             vault_address,
-            request.subnetwork,
-            request.operator,
+            (request.subnetwork, request.operator),
             slashed,
             request.capture_timestamp,
         )?;
@@ -286,7 +304,8 @@ impl Symbiotic {
         let slasher = vault.slasher.as_ref().expect("checked");
         let resolver = slasher.resolver(request.subnetwork, At::Time(request.capture_timestamp));
         if resolver == Address::ZERO
-            || slasher.resolver(request.subnetwork, At::Time(now.saturating_sub(1))) == Address::ZERO
+            || slasher.resolver(request.subnetwork, At::Time(now.saturating_sub(1)))
+                == Address::ZERO
         {
             return Err(E::NoResolver);
         }
@@ -365,7 +384,12 @@ impl Symbiotic {
             trace.push(at, resolver)?;
         }
         let effective = effective.unwrap_or(now);
-        Ok(Ev::SetResolver { slasher: slasher_address, subnetwork, resolver, effective_at: effective })
+        Ok(Ev::SetResolver {
+            slasher: slasher_address,
+            subnetwork,
+            resolver,
+            effective_at: effective,
+        })
     }
 }
 

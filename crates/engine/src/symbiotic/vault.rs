@@ -40,7 +40,12 @@ impl At {
 
 /// `assets·(S+1)/(A+1)`.
 pub fn to_shares(assets: U256, shares: U256, stake: U256, rounding: Rounding) -> Result<U256> {
-    Ok(math::mul_div(assets, math::add(shares, U256::ONE)?, math::add(stake, U256::ONE)?, rounding)?)
+    Ok(math::mul_div(
+        assets,
+        math::add(shares, U256::ONE)?,
+        math::add(stake, U256::ONE)?,
+        rounding,
+    )?)
 }
 
 /// `shares·(A+1)/(S+1)`.

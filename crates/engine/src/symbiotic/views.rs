@@ -294,7 +294,9 @@ pub mod opt_int {
     }
 
     /// Deserializes a number, a decimal string, or null.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<u64>, D::Error> {
         #[derive(Deserialize)]
         struct Wrapped(#[serde(with = "crate::serde_ext::int")] u64);
         Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|w| w.0))
@@ -447,11 +449,12 @@ impl Symbiotic {
             }
             V::LatestSlashedCaptureTimestamp(a) => {
                 let vault = self.resolve(a.target)?.1;
-                json!(vault.slasher.as_ref().map_or(0, |s| s
-                    .latest_slashed_capture_timestamp
-                    .get(&(a.subnetwork, a.operator))
-                    .copied()
-                    .unwrap_or(0)))
+                json!(vault.slasher.as_ref().map_or(0, |s| {
+                    s.latest_slashed_capture_timestamp
+                        .get(&(a.subnetwork, a.operator))
+                        .copied()
+                        .unwrap_or(0)
+                }))
             }
             V::SlashRequests(a) => {
                 let vault = self.resolve(a.target)?.1;
@@ -460,10 +463,9 @@ impl Symbiotic {
             }
             V::Resolver(a) => {
                 let vault = self.resolve(a.target)?.1;
-                let resolver = vault
-                    .slasher
-                    .as_ref()
-                    .map_or(Address::ZERO, |s| s.resolver(a.subnetwork, at(Some(a.timestamp.unwrap_or(now)))));
+                let resolver = vault.slasher.as_ref().map_or(Address::ZERO, |s| {
+                    s.resolver(a.subnetwork, at(Some(a.timestamp.unwrap_or(now))))
+                });
                 Value::String(resolver.to_checksum(None))
             }
             V::IsOptedInVault(a) => Value::Bool(opted(&self.vault_opt_ins, a, now)),

@@ -6,3 +6,4 @@ mod eigenpods;
 mod model;
 mod rewards;
 mod state_machine;
+mod symbiotic_karak;
