@@ -112,9 +112,10 @@ pub enum KarakError {
     /// Native-vault: the sender has no node.
     #[error("{0} has no native node")]
     NotNodeOwner(Address),
-    /// Native-vault: the owner already has a node.
+    /// Native-vault: the owner already has a node, so its deterministic address is taken
+    /// (LibClone's `DeploymentFailed`; `NodeAlreadyExists` is declared but never used).
     #[error("the owner already has a node")]
-    NodeAlreadyExists,
+    DeploymentFailed,
     /// Native-vault: the validator is already credited.
     #[error("validator {0} is already active")]
     ValidatorAlreadyActive(u64),

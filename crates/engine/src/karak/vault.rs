@@ -257,7 +257,7 @@ impl Karak {
     pub(super) fn create_node(&mut self, owner: Address, vault: Address) -> Result<Ev> {
         let native = self.native(vault)?;
         if native.nodes.contains_key(&owner) {
-            return Err(E::NodeAlreadyExists);
+            return Err(E::DeploymentFailed);
         }
         let node_address = derived_address("rampart.karak.node", &format!("{vault}:{owner}"));
         let native = self.vault_mut(vault)?.native.as_mut().expect("checked above");
