@@ -26,6 +26,7 @@ pub mod eigenlayer;
 pub mod exposure;
 pub mod karak;
 pub mod ledger;
+pub mod lrt;
 pub mod math;
 pub mod serde_ext;
 pub mod symbiotic;

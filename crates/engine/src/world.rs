@@ -23,6 +23,7 @@ use crate::{
         Params,
     },
     exposure::WorldView,
+    lrt::{LrtCall, LrtError, LrtEvent, LrtView, Lrts},
     karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     ledger::{Ledger, LedgerError},
     serde_ext,
@@ -55,6 +56,8 @@ pub enum Action {
     Symbiotic(SymbioticCall),
     /// Karak's Core and vaults.
     Karak(KarakCall),
+    /// Liquid restaking tokens.
+    Lrt(LrtCall),
 }
 
 /// Calls of the `token` protocol: the shared ledger.
@@ -115,6 +118,8 @@ pub enum View {
     Symbiotic(SymbioticView),
     /// Karak's view functions.
     Karak(KarakView),
+    /// LRT views.
+    Lrt(LrtView),
     /// Views across protocols (`world.exposure`).
     World(WorldView),
 }
@@ -156,6 +161,8 @@ pub enum Event {
     Symbiotic(SymbioticEvent),
     /// From Karak.
     Karak(KarakEvent),
+    /// From an LRT.
+    Lrt(LrtEvent),
 }
 
 /// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
@@ -208,6 +215,9 @@ pub enum Rejection {
     /// Karak reverted.
     #[error(transparent)]
     Karak(#[from] KarakError),
+    /// An LRT refused.
+    #[error(transparent)]
+    Lrt(#[from] LrtError),
     /// Only the world's admin may do this.
     #[error("only the admin may call {0}")]
     OnlyAdmin(&'static str),
@@ -223,6 +233,7 @@ impl Rejection {
             Self::Beacon(inner) => inner.name(),
             Self::Symbiotic(inner) => inner.name(),
             Self::Karak(inner) => inner.name(),
+            Self::Lrt(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
     }
@@ -234,7 +245,8 @@ impl Rejection {
 pub struct ParseError(pub String);
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 6] = ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak"];
+pub const PROTOCOLS: [&str; 7] =
+    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak", "lrt"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -267,6 +279,7 @@ impl Action {
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
+            "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -283,6 +296,7 @@ impl Action {
             Self::Beacon(call) => format!("beacon.{}", <&str>::from(call)),
             Self::Symbiotic(call) => format!("symbiotic.{}", call.name()),
             Self::Karak(call) => format!("karak.{}", call.name()),
+            Self::Lrt(call) => format!("lrt.{}", <&str>::from(call)),
         }
     }
 
@@ -295,6 +309,7 @@ impl Action {
             Self::Beacon(call) => serde_json::to_value(call),
             Self::Symbiotic(call) => serde_json::to_value(call),
             Self::Karak(call) => serde_json::to_value(call),
+            Self::Lrt(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
         full.get("args").cloned().unwrap_or(Value::Null)
@@ -331,6 +346,7 @@ impl View {
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
+            "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
             "world" => parse_module(protocol, function, args).map(Self::World),
             other => Err(ParseError(format!(
                 "unknown protocol {other:?}; known: {}",
@@ -362,6 +378,9 @@ pub struct World {
     /// Karak.
     #[serde(default)]
     pub karak: Karak,
+    /// Liquid restaking tokens.
+    #[serde(default)]
+    pub lrts: Lrts,
 }
 
 impl Default for World {
@@ -396,6 +415,7 @@ impl World {
             beacon: BeaconChain::default(),
             symbiotic: Symbiotic::default(),
             karak: Karak::default(),
+            lrts: Lrts::default(),
         }
     }
 
@@ -456,6 +476,7 @@ impl World {
                     .map(Event::Karak)
                     .collect())
             }
+            Action::Lrt(lrt_call) => self.apply_lrt(call.sender, lrt_call),
         }
     }
 
@@ -514,6 +535,8 @@ impl World {
             View::Beacon(beacon_view) => Ok(self.beacon.view(self.clock.block, beacon_view)?),
             View::Symbiotic(view) => Ok(self.symbiotic.view(self.clock.timestamp(), view)?),
             View::Karak(view) => Ok(self.karak.view(&self.ledger, view)?),
+            View::Lrt(LrtView::CompareStrategies(args)) => self.compare_strategies(args),
+            View::Lrt(view) => Ok(self.lrts.view(&self.ledger, &self.lrt_env(), view)?),
             View::World(WorldView::Exposure { account }) => {
                 let exposures =
                     self.exposure(*account).map_err(crate::eigenlayer::EigenLayerError::from)?;
@@ -584,6 +607,7 @@ impl World {
         self.babylon.check_invariants(&self.ledger)?;
         self.symbiotic.check_invariants(&self.ledger)?;
         self.karak.check_invariants(&self.ledger)?;
+        self.lrts.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }
 }

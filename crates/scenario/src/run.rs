@@ -644,6 +644,8 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "RequestedSlashing" => Some(event["root"].clone()),
             "StartedRedeem" | "StartedWithdrawal" => Some(event["withdrawal_key"].clone()),
             "NodeCreated" => Some(event["node"].clone()),
+            "LrtCreated" => Some(event["lrt"].clone()),
+            "WithdrawalRequested" => Some(event["request_id"].clone()),
             "AVSRewardsSubmissionCreated"
             | "UniqueStakeRewardsSubmissionCreated"
             | "TotalStakeRewardsSubmissionCreated" => {

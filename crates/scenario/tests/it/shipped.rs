@@ -80,3 +80,8 @@ fn karak_scenarios_pass() {
 fn cross_protocol_scenarios_pass() {
     run_all("scenarios/cross_protocol", 1);
 }
+
+#[test]
+fn lrt_scenarios_pass() {
+    run_all("scenarios/lrt", 1);
+}

@@ -1,0 +1,575 @@
+//! Liquid restaking tokens: one share-token model over a NAV, with presets that follow Renzo
+//! (ezETH), ether.fi (eETH and its wrapper weETH), Kelp (rsETH) and Puffer (pufETH).
+//!
+//! An LRT is a pool contract (which holds the buffer and escrowed shares) with a share token in
+//! the shared ledger, so its tokens move, and can be restaked again, anywhere. Deposits mint at
+//! the rate before the deposit; a queued withdrawal escrows its shares and pays
+//! `min(value at the request, value at the claim)`; instant redemption pays at once from the
+//! buffer, less a fee, within a daily cap. The rate moves by the preset's regime: a live NAV read
+//! from the world (Renzo, Puffer), oracle reports capped per report (ether.fi), or a stored price
+//! behind a circuit breaker that pauses (Kelp). The protocol fee on rewards is skimmed before
+//! rewards reach NAV (Renzo) or minted as shares to the treasury (ether.fi, Kelp).
+//!
+//! The LRT restakes through operator delegators, each an EigenLayer staker of its own delegated
+//! to one operator: its manager adds them with weights, `restake` moves the buffer above its
+//! target into them (LSTs into strategies, ETH into validators of their EigenPods), and
+//! `execute` makes any other EigenLayer, beacon-chain or token call as the pool or a delegator
+//! (queue withdrawals, verify credentials, exit validators). NAV reads their positions at their
+//! withdrawable value, so a slash of any operator the LRT uses lowers NAV by exactly the slashed
+//! value, for every holder, pending withdrawers included.
+
+pub mod calls;
+pub mod errors;
+pub mod events;
+pub mod exit;
+pub mod invariants;
+pub mod nav;
+pub mod state;
+pub mod views;
+mod world_ops;
+
+use alloy_primitives::{Address, U256};
+use serde::{Deserialize, Serialize};
+
+pub use self::{
+    calls::LrtCall,
+    errors::LrtError,
+    events::LrtEvent,
+    nav::NavBreakdown,
+    state::{FeeStyle, Lrt, LrtParams, Lrts, OperatorDelegator, Preset, RateState, WithdrawalRequest},
+    views::LrtView,
+};
+use crate::{
+    accounts::{NATIVE_ETH, derived_address, named_address},
+    beacon::BeaconChain,
+    eigenlayer::EigenLayer,
+    ledger::Ledger,
+    math::{self, Rounding, WAD},
+    serde_ext,
+};
+
+type Result<T, E = LrtError> = std::result::Result<T, E>;
+type E = LrtError;
+type Ev = LrtEvent;
+
+/// Basis points in 100%.
+pub const BPS: u64 = 10_000;
+const DAY: u64 = 86_400;
+
+/// A `U256` that serializes as a decimal string (for map values).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Amount(#[serde(with = "serde_ext::amount")] pub U256);
+
+/// What an LRT call sees of the world.
+#[derive(Debug, Clone, Copy)]
+pub struct LrtEnv<'a> {
+    /// `block.timestamp`.
+    pub now: u64,
+    /// `block.number`.
+    pub block: u64,
+    /// The world's admin (creates LRTs).
+    pub admin: Address,
+    /// EigenLayer, whose positions NAV reads.
+    pub eigenlayer: &'a EigenLayer,
+    /// The beacon chain, for ETH on its way to validators.
+    pub beacon: &'a BeaconChain,
+}
+
+impl Preset {
+    /// The protocol's rules.
+    pub fn params(self) -> LrtParams {
+        let ether = |n: u64| U256::from(n) * WAD;
+        let base = LrtParams {
+            protocol_fee_bps: 1_000,
+            fee_style: FeeStyle::Mint,
+            cooldown_seconds: 7 * DAY,
+            instant_fee_bps: None,
+            instant_daily_cap: U256::ZERO,
+            deposit_cap: U256::ZERO,
+            max_positive_rebase_bps: 0,
+            max_negative_rebase_bps: 0,
+            price_change_limit_bps: 0,
+            buffer_target_bps: 1_000,
+        };
+        match self {
+            // Rewards skimmed by the DepositQueue; 7-day cooldown; instant withdrawals from the
+            // buffer at a fee (the contract's fee slides from min to max with the drawdown; this
+            // uses one rate).
+            Self::Renzo => LrtParams {
+                fee_style: FeeStyle::Skim,
+                instant_fee_bps: Some(25),
+                ..base
+            },
+            // EtherFiAdmin's per-report caps (+25 / −3 bps); fee shares minted at rebase;
+            // finalization about daily; EtherFiRedemptionManager: 30 bps, 2,000 ETH a day.
+            Self::EtherFi => LrtParams {
+                cooldown_seconds: DAY,
+                instant_fee_bps: Some(30),
+                instant_daily_cap: ether(2_000),
+                max_positive_rebase_bps: 25,
+                max_negative_rebase_bps: 3,
+                ..base
+            },
+            // LRTOracle: a 1% price limit, fee shares on each rise; 8-day withdrawal delay
+            // (57,600 blocks); 0.2% instant exit.
+            Self::Kelp => LrtParams {
+                cooldown_seconds: 8 * DAY,
+                instant_fee_bps: Some(20),
+                price_change_limit_bps: 100,
+                ..base
+            },
+            // PufferVault: no reward fee on NAV (revenue comes from validator tickets); 1% exit
+            // fee kept by the vault; the V2 daily withdrawal limit of 100 ETH; ~14-day queue.
+            Self::Puffer => LrtParams {
+                protocol_fee_bps: 0,
+                fee_style: FeeStyle::None,
+                cooldown_seconds: 14 * DAY,
+                instant_fee_bps: Some(100),
+                instant_daily_cap: ether(100),
+                ..base
+            },
+        }
+    }
+
+    /// The token's default symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Renzo => "ezETH",
+            Self::EtherFi => "eETH",
+            Self::Kelp => "rsETH",
+            Self::Puffer => "pufETH",
+        }
+    }
+
+    /// The preset's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Renzo => "Renzo",
+            Self::EtherFi => "ether.fi",
+            Self::Kelp => "Kelp",
+            Self::Puffer => "Puffer",
+        }
+    }
+}
+
+/// The pool contract of the LRT whose token is `symbol`.
+pub fn pool_address(symbol: &str) -> Address {
+    derived_address("rampart.lrt", symbol)
+}
+
+/// The `index`th operator delegator of `pool`.
+pub fn delegator_address(pool: Address, index: usize) -> Address {
+    derived_address("rampart.lrt.delegator", &format!("{pool}:{index}"))
+}
+
+impl Lrts {
+    /// The LRT at `pool`.
+    pub fn lrt(&self, pool: Address) -> Result<&Lrt> {
+        self.instances.get(&pool).ok_or(E::UnknownLrt(pool))
+    }
+
+    fn lrt_mut(&mut self, pool: Address) -> Result<&mut Lrt> {
+        self.instances.get_mut(&pool).ok_or(E::UnknownLrt(pool))
+    }
+
+    /// The NAV the LRT prices its shares by (its regime's), and the share supply.
+    pub fn accounted(&self, pool: Address, ledger: &Ledger, env: &LrtEnv<'_>) -> Result<(U256, U256)> {
+        let lrt = self.lrt(pool)?;
+        let supply = ledger.token(lrt.token)?.total_supply;
+        let nav = match lrt.rate {
+            RateState::Live => lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total,
+            RateState::Reported { nav, .. } => nav,
+            RateState::Stored { price, .. } => math::mul_div(price, supply, WAD, Rounding::Floor)?,
+        };
+        Ok((nav, supply))
+    }
+
+    /// The value of `shares` at the accounted rate (rounded down).
+    pub fn shares_value(&self, pool: Address, ledger: &Ledger, env: &LrtEnv<'_>, shares: U256) -> Result<U256> {
+        let lrt = self.lrt(pool)?;
+        if let RateState::Stored { price, .. } = lrt.rate {
+            return Ok(math::mul_div(shares, price, WAD, Rounding::Floor)?);
+        }
+        let (nav, supply) = self.accounted(pool, ledger, env)?;
+        if supply.is_zero() {
+            return Ok(U256::ZERO);
+        }
+        Ok(math::mul_div(shares, nav, supply, Rounding::Floor)?)
+    }
+
+    /// Wei of ETH per 1e18 shares.
+    pub fn rate(&self, pool: Address, ledger: &Ledger, env: &LrtEnv<'_>) -> Result<U256> {
+        let (_, supply) = self.accounted(pool, ledger, env)?;
+        if supply.is_zero() {
+            return Ok(WAD);
+        }
+        self.shares_value(pool, ledger, env, WAD)
+    }
+
+    /// Applies a call that touches only the LRTs and the ledger (the manager's calls through
+    /// EigenLayer are the world's: [`crate::World::apply`]).
+    pub fn apply(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        call: &LrtCall,
+    ) -> Result<Vec<Ev>> {
+        use LrtCall as C;
+        let one = |event| Ok(vec![event]);
+        match call {
+            C::Create(a) => one(self.create(ledger, env, sender, a)?),
+            C::Deposit(a) => one(self.deposit(ledger, env, sender, a)?),
+            C::RequestWithdrawal(a) => one(self.request_withdrawal(ledger, env, sender, a)?),
+            C::ClaimWithdrawal(a) => one(self.claim_withdrawal(ledger, env, sender, a)?),
+            C::InstantRedeem(a) => one(self.instant_redeem(ledger, env, sender, a)?),
+            C::ReceiveRewards(a) => one(self.receive_rewards(ledger, sender, a.target, a.amount)?),
+            C::Report(a) => one(self.report(ledger, env, sender, a.target)?),
+            C::UpdatePrice(a) => one(self.update_price(ledger, env, sender, a)?),
+            C::SetAssetPrice(a) => {
+                let lrt = self.manager(a.target, sender, "set_asset_price")?;
+                if a.price.is_zero() || a.asset == NATIVE_ETH {
+                    return Err(E::InvalidPrice);
+                }
+                lrt.prices.insert(a.asset, Amount(a.price));
+                one(Ev::AssetPriceSet { lrt: a.target, asset: a.asset, price: a.price })
+            }
+            C::SetPaused(a) => {
+                self.manager(a.target, sender, "set_paused")?.paused = a.paused;
+                one(Ev::Paused { lrt: a.target, paused: a.paused })
+            }
+            C::Wrap(a) | C::Unwrap(a) => one(self.wrap(ledger, sender, a, matches!(call, C::Unwrap(_)))?),
+            C::AddDelegator(_) | C::Restake(_) | C::Execute(_) => {
+                unreachable!("the world applies the manager's calls through other protocols")
+            }
+        }
+    }
+
+    /// The LRT at `pool`, if `sender` is its manager.
+    pub(crate) fn manager(&mut self, pool: Address, sender: Address, function: &'static str) -> Result<&mut Lrt> {
+        let lrt = self.lrt_mut(pool)?;
+        if sender != lrt.admin {
+            return Err(E::NotManager(function));
+        }
+        Ok(lrt)
+    }
+
+    fn create(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Create) -> Result<Ev> {
+        if sender != env.admin {
+            return Err(E::NotManager("create"));
+        }
+        let symbol = a.symbol.clone().unwrap_or_else(|| a.preset.symbol().to_owned());
+        let params = a.params.clone().unwrap_or_else(|| a.preset.params());
+        if params.protocol_fee_bps > BPS || params.instant_fee_bps.is_some_and(|f| f > BPS) {
+            return Err(E::InvalidParams("fees are at most 10000 bps".into()));
+        }
+        let pool = pool_address(&symbol);
+        if self.instances.contains_key(&pool) {
+            return Err(E::InvalidParams(format!("{symbol} exists")));
+        }
+        let wrapper_symbol = format!("we{symbol}");
+        if a.preset == Preset::EtherFi {
+            // Check both symbols before registering either, so a failure changes nothing.
+            let taken = |s: &str| ledger.tokens().any(|(_, t)| t.symbol.eq_ignore_ascii_case(s));
+            if taken(&wrapper_symbol) {
+                return Err(E::InvalidParams(format!("{wrapper_symbol} exists")));
+            }
+        }
+        let token = ledger.register_token(&symbol, 18)?;
+        let wrapper = if a.preset == Preset::EtherFi {
+            Some(ledger.register_token(&wrapper_symbol, 18)?)
+        } else {
+            None
+        };
+        let rate = match a.preset {
+            Preset::Renzo | Preset::Puffer => RateState::Live,
+            Preset::EtherFi => RateState::Reported { nav: U256::ZERO, last_report: env.now },
+            Preset::Kelp => RateState::Stored { price: WAD, high_water: WAD },
+        };
+        let prices = a.assets.iter().map(|asset| (*asset, Amount(WAD))).collect();
+        let treasury = a.treasury.unwrap_or_else(|| named_address(&format!("{symbol}-treasury")));
+        self.instances.insert(
+            pool,
+            Lrt {
+                preset: a.preset,
+                symbol,
+                token,
+                wrapper,
+                admin: a.admin.unwrap_or(sender),
+                treasury,
+                params,
+                prices,
+                delegators: Vec::new(),
+                rate,
+                withdrawals: Default::default(),
+                next_withdrawal_id: 0,
+                instant_window: (0, Amount::default()),
+                paused: false,
+                validators_staked: 0,
+            },
+        );
+        Ok(Ev::LrtCreated { lrt: pool, token, preset: a.preset })
+    }
+
+    fn deposit(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Deposit) -> Result<Ev> {
+        let lrt = self.lrt(a.target)?;
+        if lrt.paused {
+            return Err(E::Paused);
+        }
+        if a.asset != NATIVE_ETH && !lrt.prices.contains_key(&a.asset) {
+            return Err(E::UnsupportedAsset(a.asset));
+        }
+        if a.amount.is_zero() {
+            return Err(E::InvalidZeroInput);
+        }
+        let value = lrt.value(a.asset, a.amount)?;
+        let (nav, supply) = self.accounted(a.target, ledger, env)?;
+        if !lrt.params.deposit_cap.is_zero() && math::add(nav, value)? > lrt.params.deposit_cap {
+            return Err(E::MaxTVLReached);
+        }
+        let shares = match lrt.rate {
+            RateState::Stored { price, .. } => math::mul_div(value, WAD, price, Rounding::Floor)?,
+            _ if supply.is_zero() => value,
+            _ => math::mul_div(value, supply, nav, Rounding::Floor)?,
+        };
+        if shares.is_zero() || shares < a.min_shares_out {
+            return Err(E::MinimumAmountToReceiveNotMet { minted: shares, minimum: a.min_shares_out });
+        }
+        let token = lrt.token;
+        ledger.check_transfer(a.asset, sender, a.amount)?;
+        ledger.mint(token, sender, shares)?;
+        ledger.transfer(a.asset, sender, a.target, a.amount)?;
+        if let RateState::Reported { nav, .. } = &mut self.lrt_mut(a.target)?.rate {
+            *nav = math::add(*nav, value)?;
+        }
+        Ok(Ev::Deposited { lrt: a.target, depositor: sender, asset: a.asset, amount: a.amount, value, shares })
+    }
+
+    fn request_withdrawal(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Shares) -> Result<Ev> {
+        let lrt = self.lrt(a.target)?;
+        if lrt.paused {
+            return Err(E::Paused);
+        }
+        if a.shares.is_zero() {
+            return Err(E::InvalidZeroInput);
+        }
+        let owed = self.shares_value(a.target, ledger, env, a.shares)?;
+        let token = lrt.token;
+        let cooldown = lrt.params.cooldown_seconds;
+        ledger.transfer(token, sender, a.target, a.shares)?;
+        let lrt = self.lrt_mut(a.target)?;
+        let request_id = lrt.next_withdrawal_id;
+        lrt.next_withdrawal_id += 1;
+        lrt.withdrawals.insert(
+            request_id,
+            WithdrawalRequest { owner: sender, shares: a.shares, owed, requested_at: env.now },
+        );
+        Ok(Ev::WithdrawalRequested {
+            lrt: a.target,
+            request_id,
+            owner: sender,
+            shares: a.shares,
+            owed,
+            claimable_at: env.now + cooldown,
+        })
+    }
+
+    fn claim_withdrawal(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::RequestId) -> Result<Ev> {
+        let lrt = self.lrt(a.target)?;
+        if lrt.paused {
+            return Err(E::Paused);
+        }
+        let request = lrt.withdrawals.get(&a.request_id).cloned().ok_or(E::WithdrawalNotFound(a.request_id))?;
+        if request.owner != sender {
+            return Err(E::NotOwner(a.request_id));
+        }
+        let ready = request.requested_at + lrt.params.cooldown_seconds;
+        if env.now < ready {
+            return Err(E::EarlyClaim(ready));
+        }
+        let value_now = self.shares_value(a.target, ledger, env, request.shares)?;
+        let paid = request.owed.min(value_now);
+        let available = ledger.balance_of(NATIVE_ETH, a.target);
+        if available < paid {
+            return Err(E::InsufficientLiquidity { needed: paid, available });
+        }
+        let token = lrt.token;
+        ledger.burn(token, a.target, request.shares)?;
+        ledger.transfer(NATIVE_ETH, a.target, sender, paid)?;
+        let lrt = self.lrt_mut(a.target)?;
+        lrt.withdrawals.remove(&a.request_id);
+        if let RateState::Reported { nav, .. } = &mut lrt.rate {
+            *nav = nav.saturating_sub(paid);
+        }
+        Ok(Ev::WithdrawalClaimed {
+            lrt: a.target,
+            request_id: a.request_id,
+            owner: sender,
+            owed: request.owed,
+            value_now,
+            paid,
+        })
+    }
+
+    fn instant_redeem(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Shares) -> Result<Ev> {
+        let lrt = self.lrt(a.target)?;
+        let Some(fee_bps) = lrt.params.instant_fee_bps else {
+            return Err(E::NotSupported { function: "instant_redeem", preset: lrt.preset.name() });
+        };
+        if lrt.paused {
+            return Err(E::Paused);
+        }
+        if a.shares.is_zero() {
+            return Err(E::InvalidZeroInput);
+        }
+        let value = self.shares_value(a.target, ledger, env, a.shares)?;
+        let fee = math::mul_div(value, U256::from(fee_bps), U256::from(BPS), Rounding::Ceil)?;
+        let paid = math::sub(value, fee)?;
+        let day = env.now / DAY;
+        let used = if lrt.instant_window.0 == day { lrt.instant_window.1.0 } else { U256::ZERO };
+        let cap = lrt.params.instant_daily_cap;
+        if !cap.is_zero() && math::add(used, paid)? > cap {
+            return Err(E::DailyLimitExceeded { cap, used });
+        }
+        let available = ledger.balance_of(NATIVE_ETH, a.target);
+        if available < paid {
+            return Err(E::InsufficientLiquidity { needed: paid, available });
+        }
+        let token = lrt.token;
+        ledger.burn(token, sender, a.shares)?;
+        ledger.transfer(NATIVE_ETH, a.target, sender, paid)?;
+        let lrt = self.lrt_mut(a.target)?;
+        lrt.instant_window = (day, Amount(math::add(used, paid)?));
+        if let RateState::Reported { nav, .. } = &mut lrt.rate {
+            *nav = nav.saturating_sub(paid);
+        }
+        Ok(Ev::InstantRedeemed { lrt: a.target, owner: sender, shares: a.shares, fee, paid })
+    }
+
+    fn receive_rewards(&mut self, ledger: &mut Ledger, sender: Address, pool: Address, amount: U256) -> Result<Ev> {
+        let lrt = self.lrt(pool)?;
+        let fee = if lrt.params.fee_style == FeeStyle::Skim {
+            math::mul_div(amount, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?
+        } else {
+            U256::ZERO
+        };
+        ledger.check_transfer(NATIVE_ETH, sender, amount)?;
+        ledger.transfer(NATIVE_ETH, sender, lrt.treasury, fee)?;
+        ledger.transfer(NATIVE_ETH, sender, pool, amount - fee)?;
+        Ok(Ev::RewardsReceived { lrt: pool, amount, fee })
+    }
+
+    /// An oracle report (reported regime): recognises the change of the live NAV since the last
+    /// report, capped at `+max_positive_rebase_bps` / `−max_negative_rebase_bps` of NAV, and
+    /// mints the protocol fee on a rise as shares at the post-rebase rate.
+    fn report(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, pool: Address) -> Result<Ev> {
+        let lrt = self.lrt(pool)?;
+        if sender != lrt.admin {
+            return Err(E::NotManager("report"));
+        }
+        let RateState::Reported { nav: stored, .. } = lrt.rate else {
+            return Err(E::NotSupported { function: "report", preset: lrt.preset.name() });
+        };
+        let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let bps = |b: u64| math::mul_div(stored, U256::from(b), U256::from(BPS), Rounding::Floor);
+        let (up, change) = if live >= stored { (true, live - stored) } else { (false, stored - live) };
+        let recognised = change.min(if up { bps(lrt.params.max_positive_rebase_bps)? } else { bps(lrt.params.max_negative_rebase_bps)? });
+        let new_nav = if up { math::add(stored, recognised)? } else { math::sub(stored, recognised)? };
+        let supply = ledger.token(lrt.token)?.total_supply;
+        let mut fee_shares = U256::ZERO;
+        if up && lrt.params.fee_style == FeeStyle::Mint && !supply.is_zero() {
+            let fee = math::mul_div(recognised, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?;
+            // Shares worth `fee` at the rate the holders' net gain leaves.
+            let holders_nav = math::sub(new_nav, fee)?;
+            if !holders_nav.is_zero() {
+                fee_shares = math::mul_div(fee, supply, holders_nav, Rounding::Floor)?;
+            }
+        }
+        let (token, treasury) = (lrt.token, lrt.treasury);
+        ledger.mint(token, treasury, fee_shares)?;
+        self.lrt_mut(pool)?.rate = RateState::Reported { nav: new_nav, last_report: env.now };
+        let signed = |v: U256| i128::try_from(v).map_err(|_| math::MathError::Overflow);
+        let unrecognised = signed(change - recognised)?;
+        Ok(Ev::Rebased {
+            lrt: pool,
+            accrued: if up { signed(recognised)? } else { -signed(recognised)? },
+            fee_shares,
+            nav: new_nav,
+            unrecognised: if up { unrecognised } else { -unrecognised },
+        })
+    }
+
+    /// `updateRSETHPrice` (stored regime): a rise pays the fee in shares and is refused beyond
+    /// the limit unless the manager forces it; a drop beyond the limit below the high-water mark
+    /// pauses the LRT instead of repricing it.
+    fn update_price(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::UpdatePrice) -> Result<Ev> {
+        let pool = a.target;
+        let lrt = self.lrt(pool)?;
+        let RateState::Stored { price: old, high_water } = lrt.rate else {
+            return Err(E::NotSupported { function: "update_price", preset: lrt.preset.name() });
+        };
+        if lrt.paused {
+            return Err(E::Paused);
+        }
+        let supply = ledger.token(lrt.token)?.total_supply;
+        if supply.is_zero() {
+            return Err(E::InvalidZeroInput);
+        }
+        let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let observed = math::mul_div(live, WAD, supply, Rounding::Floor)?;
+        let limit = U256::from(lrt.params.price_change_limit_bps);
+        let beyond = |from: U256, to: U256| -> Result<bool> {
+            let moved = if to > from { to - from } else { from - to };
+            Ok(math::mul(moved, U256::from(BPS))? > math::mul(from, limit)?)
+        };
+        if observed < old {
+            if beyond(high_water, observed)? {
+                self.lrt_mut(pool)?.paused = true;
+                return Ok(Ev::CircuitBreakerTripped { lrt: pool, stored_price: old, observed_price: observed });
+            }
+            self.lrt_mut(pool)?.rate = RateState::Stored { price: observed, high_water };
+            return Ok(Ev::PriceUpdated { lrt: pool, old_price: old, new_price: observed, fee_shares: U256::ZERO });
+        }
+        if beyond(old, observed)? && !(a.force && sender == lrt.admin) {
+            return Err(E::PriceAboveLimit);
+        }
+        let mut new = observed;
+        let mut fee_shares = U256::ZERO;
+        if lrt.params.fee_style == FeeStyle::Mint {
+            let at_old = math::mul_div(supply, old, WAD, Rounding::Ceil)?;
+            let gain = live.saturating_sub(at_old);
+            let fee = math::mul_div(gain, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?;
+            new = math::mul_div(math::sub(live, fee)?, WAD, supply, Rounding::Floor)?;
+            if !new.is_zero() {
+                fee_shares = math::mul_div(fee, WAD, new, Rounding::Floor)?;
+            }
+        }
+        let (token, treasury) = (lrt.token, lrt.treasury);
+        ledger.mint(token, treasury, fee_shares)?;
+        self.lrt_mut(pool)?.rate = RateState::Stored { price: new, high_water: high_water.max(new) };
+        Ok(Ev::PriceUpdated { lrt: pool, old_price: old, new_price: new, fee_shares })
+    }
+
+    /// weETH: wraps eETH shares one to one (the wrapper's amount is the share count).
+    fn wrap(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Shares, unwrap: bool) -> Result<Ev> {
+        let lrt = self.lrt(a.target)?;
+        let Some(wrapper) = lrt.wrapper else {
+            return Err(E::NotSupported { function: "wrap", preset: lrt.preset.name() });
+        };
+        if a.shares.is_zero() {
+            return Err(E::InvalidZeroInput);
+        }
+        let escrow = wrapper;
+        if unwrap {
+            ledger.check_transfer(lrt.token, escrow, a.shares)?;
+            ledger.burn(wrapper, sender, a.shares)?;
+            ledger.transfer(lrt.token, escrow, sender, a.shares)?;
+        } else {
+            ledger.check_transfer(lrt.token, sender, a.shares)?;
+            ledger.mint(wrapper, sender, a.shares)?;
+            ledger.transfer(lrt.token, sender, escrow, a.shares)?;
+        }
+        Ok(Ev::Wrapped { lrt: a.target, owner: sender, shares: a.shares, unwrap })
+    }
+}

@@ -1,0 +1,173 @@
+//! Liquid restaking tokens' state: one share token over a NAV per LRT, with the rules of the
+//! protocol its preset follows.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, U256};
+use serde::{Deserialize, Serialize};
+
+use crate::serde_ext;
+
+/// Every LRT of the world, by the address of its contract (the deposit pool / vault).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lrts {
+    /// The LRTs.
+    pub instances: BTreeMap<Address, Lrt>,
+}
+
+/// Which protocol an LRT behaves like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// Renzo ezETH: live NAV; 10% of rewards skimmed before they reach NAV; 7-day cooldown.
+    Renzo,
+    /// ether.fi eETH (and its wrapper weETH): NAV moves by oracle reports, each capped at
+    /// +25 bps / −3 bps; 10% of rewards minted as shares to the treasury; 30 bps instant exit
+    /// within a 2,000 ETH daily bucket.
+    EtherFi,
+    /// Kelp rsETH: a stored price updated on demand; a rise above the limit is refused, a drop
+    /// below it pauses the protocol; 10% of each rise minted as fee shares; 8-day delay.
+    Kelp,
+    /// Puffer pufETH: an ERC-4626 vault with a live NAV; 1% instant exit fee that stays with
+    /// holders, within 100 ETH a day; 14-day queue.
+    Puffer,
+}
+
+/// How protocol fees are taken from rewards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeStyle {
+    /// Taken from rewards as they arrive, before they count in NAV (Renzo).
+    Skim,
+    /// Paid by minting shares to the treasury when rewards are recognised (ether.fi, Kelp).
+    Mint,
+    /// None on rewards.
+    None,
+}
+
+/// How the rate moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "regime", rename_all = "snake_case")]
+pub enum RateState {
+    /// NAV is computed from the world at every call.
+    Live,
+    /// NAV is what oracle reports recognised, moved by deposits and payouts in between.
+    Reported {
+        /// The accounted NAV (wei).
+        #[serde(with = "serde_ext::amount")]
+        nav: U256,
+        /// When the last report was made.
+        last_report: u64,
+    },
+    /// A stored price (wei of ETH per 1e18 shares), updated on demand.
+    Stored {
+        /// The price.
+        #[serde(with = "serde_ext::amount")]
+        price: U256,
+        /// The highest price ever stored (the circuit breaker's reference).
+        #[serde(with = "serde_ext::amount")]
+        high_water: U256,
+    },
+}
+
+/// An LRT's tunable rules (each preset sets them; creation may override).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LrtParams {
+    /// Share of rewards the protocol takes, in bps.
+    pub protocol_fee_bps: u64,
+    /// How it takes it.
+    pub fee_style: FeeStyle,
+    /// Seconds between a withdrawal request and its claim.
+    pub cooldown_seconds: u64,
+    /// Instant redemption's fee in bps; none if the protocol has no instant exit.
+    #[serde(default)]
+    pub instant_fee_bps: Option<u64>,
+    /// Instant redemptions allowed per UTC day, in wei (zero: no cap).
+    #[serde(default, with = "serde_ext::amount")]
+    pub instant_daily_cap: U256,
+    /// The most NAV may reach through deposits, in wei (zero: no cap).
+    #[serde(default, with = "serde_ext::amount")]
+    pub deposit_cap: U256,
+    /// Largest rise one oracle report may recognise, in bps of NAV (reported regime).
+    #[serde(default)]
+    pub max_positive_rebase_bps: u64,
+    /// Largest fall one oracle report may recognise, in bps of NAV (reported regime).
+    #[serde(default)]
+    pub max_negative_rebase_bps: u64,
+    /// Largest price move an update may make, in bps (stored regime).
+    #[serde(default)]
+    pub price_change_limit_bps: u64,
+    /// Share of NAV the manager keeps liquid in the buffer when restaking, in bps.
+    #[serde(default)]
+    pub buffer_target_bps: u64,
+}
+
+/// A contract through which the LRT restakes with one operator (Renzo's OperatorDelegator,
+/// Kelp's NodeDelegator): an EigenLayer staker of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorDelegator {
+    /// Its address (the EigenLayer staker, the owner of its EigenPod).
+    #[serde(with = "serde_ext::account")]
+    pub address: Address,
+    /// The operator it delegates to.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// Its share of restaked funds, in bps of the total weight.
+    pub weight_bps: u64,
+}
+
+/// A queued withdrawal: escrowed shares and the value they had at the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalRequest {
+    /// Who asked.
+    #[serde(with = "serde_ext::account")]
+    pub owner: Address,
+    /// Escrowed shares.
+    #[serde(with = "serde_ext::amount")]
+    pub shares: U256,
+    /// Their value at the request (the most the claim pays).
+    #[serde(with = "serde_ext::amount")]
+    pub owed: U256,
+    /// When it was requested.
+    pub requested_at: u64,
+}
+
+/// One liquid restaking token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lrt {
+    /// The protocol it behaves like.
+    pub preset: Preset,
+    /// Its token's symbol.
+    pub symbol: String,
+    /// The share token in the shared ledger.
+    #[serde(with = "serde_ext::token")]
+    pub token: Address,
+    /// The non-rebasing wrapper (weETH), if any.
+    #[serde(with = "serde_ext::account_opt")]
+    pub wrapper: Option<Address>,
+    /// The manager: restakes, reports, sets prices, pauses.
+    #[serde(with = "serde_ext::account")]
+    pub admin: Address,
+    /// Where fees go.
+    #[serde(with = "serde_ext::account")]
+    pub treasury: Address,
+    /// The rules.
+    pub params: LrtParams,
+    /// Accepted deposit assets and their oracle prices (wei of ETH per 1e18 units).
+    pub prices: BTreeMap<Address, super::Amount>,
+    /// Where it restakes.
+    pub delegators: Vec<OperatorDelegator>,
+    /// How the rate moves.
+    pub rate: RateState,
+    /// Pending withdrawals by id.
+    pub withdrawals: BTreeMap<u64, WithdrawalRequest>,
+    /// The next withdrawal id.
+    pub next_withdrawal_id: u64,
+    /// The UTC day and the amount redeemed instantly in it.
+    pub instant_window: (u64, super::Amount),
+    /// Paused by the manager or a circuit breaker.
+    pub paused: bool,
+    /// Validators staked through `restake` so far (names their keys).
+    pub validators_staked: u64,
+}

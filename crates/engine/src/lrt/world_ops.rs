@@ -1,0 +1,268 @@
+//! The LRT manager's calls through other protocols: adding operator delegators, restaking the
+//! buffer by weight, executing EigenLayer, beacon-chain and token calls as the pool or a
+//! delegator; and the comparison of the brief's three strategies. These need the whole world,
+//! so they are methods of [`World`]; each is atomic (a failure restores the world).
+
+use alloy_primitives::{Address, U256};
+use serde_json::{Value, json};
+
+use super::{BPS, LrtCall, LrtError, LrtEvent, OperatorDelegator, calls, delegator_address, views::Compare};
+use crate::{
+    Action, Call, Event, Rejection, World,
+    accounts::NATIVE_ETH,
+    beacon::MIN_ACTIVATION_BALANCE,
+    math::{self, GWEI, Rounding},
+};
+
+/// 32 ETH in wei.
+fn validator_deposit() -> U256 {
+    U256::from(MIN_ACTIVATION_BALANCE) * GWEI
+}
+
+impl World {
+    /// What an LRT call sees of the world.
+    pub fn lrt_env(&self) -> super::LrtEnv<'_> {
+        super::LrtEnv {
+            now: self.clock.timestamp(),
+            block: self.clock.block,
+            admin: self.admin,
+            eigenlayer: &self.eigenlayer,
+            beacon: &self.beacon,
+        }
+    }
+
+    /// Applies an LRT call.
+    pub(crate) fn apply_lrt(&mut self, sender: Address, call: &LrtCall) -> Result<Vec<Event>, Rejection> {
+        match call {
+            LrtCall::Execute(a) => self.lrt_execute(sender, a),
+            LrtCall::AddDelegator(a) => self.atomically(|world| world.lrt_add_delegator(sender, a)),
+            LrtCall::Restake(a) => self.atomically(|world| world.lrt_restake(sender, a.target)),
+            other => {
+                let env = super::LrtEnv {
+                    now: self.clock.timestamp(),
+                    block: self.clock.block,
+                    admin: self.admin,
+                    eigenlayer: &self.eigenlayer,
+                    beacon: &self.beacon,
+                };
+                let events = self.lrts.apply(&mut self.ledger, &env, sender, other)?;
+                Ok(events.into_iter().map(Event::Lrt).collect())
+            }
+        }
+    }
+
+    fn atomically(
+        &mut self,
+        body: impl FnOnce(&mut World) -> Result<Vec<Event>, Rejection>,
+    ) -> Result<Vec<Event>, Rejection> {
+        let saved = self.clone();
+        body(self).inspect_err(|_| *self = saved)
+    }
+
+    fn lrt_actor(&self, sender: Address, pool: Address, delegator: Option<usize>) -> Result<Address, Rejection> {
+        let lrt = self.lrts.lrt(pool)?;
+        if sender != lrt.admin {
+            return Err(LrtError::NotManager("execute").into());
+        }
+        match delegator {
+            None => Ok(pool),
+            Some(i) => lrt
+                .delegators
+                .get(i)
+                .map(|d| d.address)
+                .ok_or_else(|| LrtError::InvalidParams(format!("no operator delegator {i}")).into()),
+        }
+    }
+
+    fn lrt_inner(&mut self, actor: Address, name: &str, args: Value) -> Result<Vec<Event>, Rejection> {
+        let action = Action::parse(name, args)
+            .map_err(|e| Rejection::from(LrtError::ForbiddenCall(e.to_string())))?;
+        if matches!(action, Action::Lrt(_)) {
+            return Err(LrtError::ForbiddenCall(name.to_owned()).into());
+        }
+        self.apply(&Call { sender: actor, action })
+    }
+
+    fn lrt_execute(&mut self, sender: Address, a: &calls::Execute) -> Result<Vec<Event>, Rejection> {
+        let actor = self.lrt_actor(sender, a.target, a.delegator)?;
+        self.lrt_inner(actor, &a.call, a.args.clone())
+    }
+
+    fn lrt_add_delegator(&mut self, sender: Address, a: &calls::AddDelegator) -> Result<Vec<Event>, Rejection> {
+        let lrt = self.lrts.lrt(a.target)?;
+        if sender != lrt.admin {
+            return Err(LrtError::NotManager("add_delegator").into());
+        }
+        let weights: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum::<u64>() + a.weight_bps;
+        if weights > BPS || a.weight_bps == 0 {
+            return Err(LrtError::InvalidWeights.into());
+        }
+        let address = delegator_address(a.target, lrt.delegators.len());
+        let mut events =
+            self.lrt_inner(address, "eigenlayer.delegate_to", json!({ "operator": a.operator.to_string() }))?;
+        let lrt = self.lrts.instances.get_mut(&a.target).expect("checked above");
+        lrt.delegators.push(OperatorDelegator { address, operator: a.operator, weight_bps: a.weight_bps });
+        events.push(Event::Lrt(LrtEvent::DelegatorAdded {
+            lrt: a.target,
+            delegator: address,
+            operator: a.operator,
+            weight_bps: a.weight_bps,
+        }));
+        Ok(events)
+    }
+
+    /// Moves what the buffer holds above its target (and above what pending withdrawals are
+    /// owed) into the operator delegators by weight: LSTs into their EigenLayer strategies,
+    /// ETH into 32-ETH validators of the delegators' EigenPods.
+    fn lrt_restake(&mut self, sender: Address, pool: Address) -> Result<Vec<Event>, Rejection> {
+        let env = self.lrt_env();
+        let lrt = self.lrts.lrt(pool)?.clone();
+        if sender != lrt.admin {
+            return Err(LrtError::NotManager("restake").into());
+        }
+        if lrt.delegators.is_empty() {
+            return Err(LrtError::InvalidParams("no operator delegators to restake through".into()).into());
+        }
+        let nav = lrt.live_nav(pool, &self.ledger, env.eigenlayer, env.beacon, env.block)?;
+        let target = math::mul_div(nav.total, U256::from(lrt.params.buffer_target_bps), U256::from(BPS), Rounding::Ceil)
+            .map_err(LrtError::from)?;
+        let owed: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
+        let keep = target.max(owed);
+        let total_weight: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum();
+        let mut events = Vec::new();
+        // LSTs: all of them, split by weight (the buffer target is kept in ETH).
+        for (&asset, _) in &lrt.prices {
+            let balance = self.ledger.balance_of(asset, pool);
+            let Some(strategy) = self
+                .eigenlayer
+                .strategies
+                .iter()
+                .find(|(_, s)| s.token == asset)
+                .map(|(address, _)| *address)
+            else {
+                continue;
+            };
+            let mut left = balance;
+            for (i, delegator) in lrt.delegators.iter().enumerate() {
+                let share = if i + 1 == lrt.delegators.len() {
+                    left
+                } else {
+                    balance * U256::from(delegator.weight_bps) / U256::from(total_weight)
+                };
+                left -= share;
+                if share.is_zero() {
+                    continue;
+                }
+                let token = asset.to_string();
+                events.extend(self.lrt_inner(pool, "token.transfer", json!({ "to": delegator.address.to_string(), "token": token, "amount": share.to_string() }))?);
+                events.extend(self.lrt_inner(delegator.address, "eigenlayer.deposit_into_strategy", json!({ "strategy": strategy.to_string(), "token": token, "amount": share.to_string() }))?);
+            }
+        }
+        // ETH: whole validators, each to the delegator furthest below its weight (D'Hondt).
+        let eth = self.ledger.balance_of(NATIVE_ETH, pool);
+        let spare = eth.saturating_sub(keep);
+        let count = usize::try_from(spare / validator_deposit()).unwrap_or(usize::MAX).min(10_000);
+        let mut assigned = vec![0u64; lrt.delegators.len()];
+        for _ in 0..count {
+            let pick = (0..lrt.delegators.len())
+                .max_by_key(|&i| (u128::from(lrt.delegators[i].weight_bps) * 1_000_000) / u128::from(assigned[i] + 1))
+                .expect("delegators exist");
+            assigned[pick] += 1;
+            let delegator = lrt.delegators[pick].address;
+            let lrt_state = self.lrts.instances.get_mut(&pool).expect("checked above");
+            let n = lrt_state.validators_staked;
+            lrt_state.validators_staked += 1;
+            let key = format!("{}-validator-{n}", lrt.symbol);
+            events.extend(self.lrt_inner(pool, "token.transfer", json!({ "to": delegator.to_string(), "token": "ETH", "amount": validator_deposit().to_string() }))?);
+            events.extend(self.lrt_inner(delegator, "eigenlayer.stake", json!({ "pubkey": key }))?);
+        }
+        Ok(events)
+    }
+
+    /// The brief's three strategies for one staker and one amount: holding the LRT, restaking
+    /// directly with an operator, and a hybrid of both. Yields are the assumed gross yield less
+    /// each route's fees; exit times and exposures are read from the world.
+    pub fn compare_strategies(&self, a: &Compare) -> Result<Value, Rejection> {
+        let env = self.lrt_env();
+        let lrt = self.lrts.lrt(a.target)?;
+        let gross = a.gross_apr_bps;
+        let fee = lrt.params.protocol_fee_bps;
+        let lrt_apr = gross * (BPS - fee) / BPS;
+        let (nav, supply) = self.lrts.accounted(a.target, &self.ledger, &env)?;
+        let shares = if supply.is_zero() || nav.is_zero() {
+            a.amount
+        } else {
+            math::mul_div(a.amount, supply, nav, Rounding::Floor).map_err(LrtError::from)?
+        };
+        let routes = self.lrts.exit_routes(a.target, &self.ledger, &env, shares)?;
+        let fastest = routes.iter().filter(|r| r.available && r.route != "direct_restaking").min_by_key(|r| r.seconds);
+        let direct = routes.iter().find(|r| r.route == "direct_restaking").expect("always offered");
+        // Exposure: the LRT's delegators' slashable positions, scaled to this holder's share of
+        // NAV; the direct operator's allocations applied to the amount.
+        let mut lrt_exposure = Vec::new();
+        let live = lrt.live_nav(a.target, &self.ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        for delegator in &lrt.delegators {
+            for e in self.exposure(delegator.address).map_err(LrtError::from)? {
+                let scaled = if live.is_zero() {
+                    U256::ZERO
+                } else {
+                    math::mul_div(e.slashable, a.amount, live, Rounding::Floor).map_err(LrtError::from)?
+                };
+                lrt_exposure.push(json!({ "operator": e.operator.to_checksum(None), "service": e.service.to_checksum(None), "service_id": e.service_id, "slashable": scaled.to_string() }));
+            }
+        }
+        let mut direct_exposure = Vec::new();
+        let now = self.clock.block;
+        if let Some(record) = self.eigenlayer.operators.get(&a.operator) {
+            let strategy = crate::accounts::BEACON_CHAIN_ETH_STRATEGY;
+            let max = record.max_magnitude(strategy);
+            for (set, info) in &self.eigenlayer.operator_sets {
+                if max == 0 || !info.strategies.contains(&strategy) || !record.is_slashable_by(*set, now) {
+                    continue;
+                }
+                let m = self.eigenlayer.get_allocation(now, a.operator, *set, strategy).current_magnitude;
+                if m == 0 {
+                    continue;
+                }
+                let slashable = math::mul_div(a.amount, U256::from(m), U256::from(max), Rounding::Floor).map_err(LrtError::from)?;
+                direct_exposure.push(json!({ "operator": a.operator.to_checksum(None), "service": set.avs.to_checksum(None), "service_id": set.id, "slashable": slashable.to_string() }));
+            }
+        }
+        let part = |v: U256, bps: u64| v * U256::from(bps) / U256::from(BPS);
+        let lrt_part = part(a.amount, a.lrt_share_bps);
+        let hybrid_apr = (lrt_apr * a.lrt_share_bps + gross * (BPS - a.lrt_share_bps)) / BPS;
+        let lrt_seconds = fastest.map_or(direct.seconds, |r| r.seconds);
+        Ok(json!([
+            {
+                "strategy": "lrt",
+                "net_apr_bps": lrt_apr,
+                "protocol_fee_bps": fee,
+                "fastest_exit": fastest.map(|r| r.route.clone()),
+                "fastest_exit_seconds": lrt_seconds,
+                "fastest_exit_cost": fastest.map_or(U256::ZERO, |r| r.cost).to_string(),
+                "queued_exit_seconds": routes.iter().find(|r| r.route == "queued").map(|r| r.seconds),
+                "exposure": lrt_exposure,
+                "liquid_token": true,
+            },
+            {
+                "strategy": "direct",
+                "net_apr_bps": gross,
+                "protocol_fee_bps": 0,
+                "fastest_exit": "direct_restaking",
+                "fastest_exit_seconds": direct.seconds,
+                "fastest_exit_cost": "0",
+                "exposure": direct_exposure,
+                "liquid_token": false,
+            },
+            {
+                "strategy": "hybrid",
+                "lrt_share_bps": a.lrt_share_bps,
+                "in_lrt": lrt_part.to_string(),
+                "direct": (a.amount - lrt_part).to_string(),
+                "net_apr_bps": hybrid_apr,
+                "fastest_exit_seconds_for_the_lrt_part": lrt_seconds,
+                "exit_seconds_for_the_direct_part": direct.seconds,
+            },
+        ]))
+    }
+}
