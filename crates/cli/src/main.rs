@@ -2,6 +2,7 @@
 
 mod beacon;
 mod bench;
+mod lrt;
 mod node;
 mod plots;
 mod risk;
@@ -43,6 +44,8 @@ enum Command {
     /// How secure is a restaking network: certificates, the exact attack search, cascades,
     /// concentration (from a network file, a scenario or a saved world).
     Risk(risk::RiskArgs),
+    /// Liquid restaking tokens: every way out of a position, and LRT vs direct vs hybrid.
+    Lrt(lrt::LrtArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Events(args) => node::events(&args),
         Command::Load(args) => node::load(&args),
         Command::Risk(args) => risk::risk(&args),
+        Command::Lrt(args) => lrt::lrt(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -23,9 +23,9 @@ use crate::{
         Params,
     },
     exposure::WorldView,
-    lrt::{LrtCall, LrtError, LrtEvent, LrtView, Lrts},
     karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     ledger::{Ledger, LedgerError},
+    lrt::{LrtCall, LrtError, LrtEvent, LrtView, Lrts},
     serde_ext,
     symbiotic::{Symbiotic, SymbioticCall, SymbioticError, SymbioticEvent, SymbioticView},
 };

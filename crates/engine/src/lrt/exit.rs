@@ -47,7 +47,8 @@ pub fn beacon_exit_seconds(beacon: &BeaconChain, block: u64, wei: U256) -> Vec<(
     let gwei = u64::try_from(wei / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX);
     let mut queue = beacon.exit_queue;
     let exit_epoch = queue.compute_exit_epoch_and_update_churn(gwei, epoch, total);
-    let sweep_blocks = (beacon.validators.len() as u64).div_ceil(MAX_WITHDRAWALS_PER_PAYLOAD as u64);
+    let sweep_blocks =
+        (beacon.validators.len() as u64).div_ceil(MAX_WITHDRAWALS_PER_PAYLOAD as u64);
     vec![
         ("beacon exit queue".into(), (exit_epoch - epoch) * SECONDS_PER_EPOCH),
         ("withdrawability delay".into(), MIN_VALIDATOR_WITHDRAWABILITY_DELAY * SECONDS_PER_EPOCH),
@@ -80,7 +81,8 @@ impl Lrts {
             let fee = math::mul_div(value, U256::from(fee_bps), U256::from(BPS), Rounding::Ceil)?;
             let paid = value - fee;
             let day = env.now / 86_400;
-            let used = if lrt.instant_window.0 == day { lrt.instant_window.1.0 } else { U256::ZERO };
+            let used =
+                if lrt.instant_window.0 == day { lrt.instant_window.1.0 } else { U256::ZERO };
             let cap = lrt.params.instant_daily_cap;
             let why_not = if lrt.paused {
                 Some("the LRT is paused".to_owned())
@@ -112,13 +114,23 @@ impl Lrts {
             if !native.is_zero() {
                 let beacon = beacon_exit_seconds(env.beacon, env.block, native);
                 let through_beacon = total(&beacon);
-                parts.push(("EigenLayer withdrawal delay (in parallel)".into(), el_delay.max(through_beacon)));
-                parts.extend(beacon.into_iter().map(|(name, s)| (format!("{name} (part of the above)"), s)));
+                parts.push((
+                    "EigenLayer withdrawal delay (in parallel)".into(),
+                    el_delay.max(through_beacon),
+                ));
+                parts.extend(
+                    beacon.into_iter().map(|(name, s)| (format!("{name} (part of the above)"), s)),
+                );
             } else if !from_lsts.is_zero() {
                 parts.push(("EigenLayer withdrawal delay".into(), el_delay));
             }
         }
-        let seconds = parts.iter().filter(|(n, _)| !n.ends_with("(part of the above)")).map(|(_, s)| *s).max().unwrap_or(0);
+        let seconds = parts
+            .iter()
+            .filter(|(n, _)| !n.ends_with("(part of the above)"))
+            .map(|(_, s)| *s)
+            .max()
+            .unwrap_or(0);
         routes.push(ExitRoute {
             route: "queued".into(),
             available: !lrt.paused,

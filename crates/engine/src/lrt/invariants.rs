@@ -12,7 +12,10 @@ impl Lrts {
         for (pool, lrt) in &self.instances {
             let escrowed: U256 = lrt.withdrawals.values().map(|w| w.shares).sum();
             if ledger.balance_of(lrt.token, *pool) < escrowed {
-                return Err(format!("{}: escrow holds fewer shares than pending requests", lrt.symbol));
+                return Err(format!(
+                    "{}: escrow holds fewer shares than pending requests",
+                    lrt.symbol
+                ));
             }
             if let Some(wrapper) = lrt.wrapper {
                 let wrapped = ledger.token(wrapper).map_err(|e| e.to_string())?.total_supply;
@@ -23,7 +26,10 @@ impl Lrts {
             if let RateState::Stored { price, high_water } = lrt.rate
                 && (price.is_zero() || price > high_water)
             {
-                return Err(format!("{}: stored price {price} is zero or above its high-water mark", lrt.symbol));
+                return Err(format!(
+                    "{}: stored price {price} is zero or above its high-water mark",
+                    lrt.symbol
+                ));
             }
             if lrt.withdrawals.keys().any(|id| *id >= lrt.next_withdrawal_id) {
                 return Err(format!("{}: a request id from the future", lrt.symbol));

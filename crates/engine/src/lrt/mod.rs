@@ -36,7 +36,9 @@ pub use self::{
     errors::LrtError,
     events::LrtEvent,
     nav::NavBreakdown,
-    state::{FeeStyle, Lrt, LrtParams, Lrts, OperatorDelegator, Preset, RateState, WithdrawalRequest},
+    state::{
+        FeeStyle, Lrt, LrtParams, Lrts, OperatorDelegator, Preset, RateState, WithdrawalRequest,
+    },
     views::LrtView,
 };
 use crate::{
@@ -96,11 +98,9 @@ impl Preset {
             // Rewards skimmed by the DepositQueue; 7-day cooldown; instant withdrawals from the
             // buffer at a fee (the contract's fee slides from min to max with the drawdown; this
             // uses one rate).
-            Self::Renzo => LrtParams {
-                fee_style: FeeStyle::Skim,
-                instant_fee_bps: Some(25),
-                ..base
-            },
+            Self::Renzo => {
+                LrtParams { fee_style: FeeStyle::Skim, instant_fee_bps: Some(25), ..base }
+            }
             // EtherFiAdmin's per-report caps (+25 / −3 bps); fee shares minted at rebase;
             // finalization about daily; EtherFiRedemptionManager: 30 bps, 2,000 ETH a day.
             Self::EtherFi => LrtParams {
@@ -174,11 +174,18 @@ impl Lrts {
     }
 
     /// The NAV the LRT prices its shares by (its regime's), and the share supply.
-    pub fn accounted(&self, pool: Address, ledger: &Ledger, env: &LrtEnv<'_>) -> Result<(U256, U256)> {
+    pub fn accounted(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+    ) -> Result<(U256, U256)> {
         let lrt = self.lrt(pool)?;
         let supply = ledger.token(lrt.token)?.total_supply;
         let nav = match lrt.rate {
-            RateState::Live => lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total,
+            RateState::Live => {
+                lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total
+            }
             RateState::Reported { nav, .. } => nav,
             RateState::Stored { price, .. } => math::mul_div(price, supply, WAD, Rounding::Floor)?,
         };
@@ -186,7 +193,13 @@ impl Lrts {
     }
 
     /// The value of `shares` at the accounted rate (rounded down).
-    pub fn shares_value(&self, pool: Address, ledger: &Ledger, env: &LrtEnv<'_>, shares: U256) -> Result<U256> {
+    pub fn shares_value(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+        shares: U256,
+    ) -> Result<U256> {
         let lrt = self.lrt(pool)?;
         if let RateState::Stored { price, .. } = lrt.rate {
             return Ok(math::mul_div(shares, price, WAD, Rounding::Floor)?);
@@ -239,7 +252,9 @@ impl Lrts {
                 self.manager(a.target, sender, "set_paused")?.paused = a.paused;
                 one(Ev::Paused { lrt: a.target, paused: a.paused })
             }
-            C::Wrap(a) | C::Unwrap(a) => one(self.wrap(ledger, sender, a, matches!(call, C::Unwrap(_)))?),
+            C::Wrap(a) | C::Unwrap(a) => {
+                one(self.wrap(ledger, sender, a, matches!(call, C::Unwrap(_)))?)
+            }
             C::AddDelegator(_) | C::Restake(_) | C::Execute(_) => {
                 unreachable!("the world applies the manager's calls through other protocols")
             }
@@ -247,7 +262,12 @@ impl Lrts {
     }
 
     /// The LRT at `pool`, if `sender` is its manager.
-    pub(crate) fn manager(&mut self, pool: Address, sender: Address, function: &'static str) -> Result<&mut Lrt> {
+    pub(crate) fn manager(
+        &mut self,
+        pool: Address,
+        sender: Address,
+        function: &'static str,
+    ) -> Result<&mut Lrt> {
         let lrt = self.lrt_mut(pool)?;
         if sender != lrt.admin {
             return Err(E::NotManager(function));
@@ -255,7 +275,13 @@ impl Lrts {
         Ok(lrt)
     }
 
-    fn create(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Create) -> Result<Ev> {
+    fn create(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::Create,
+    ) -> Result<Ev> {
         if sender != env.admin {
             return Err(E::NotManager("create"));
         }
@@ -312,7 +338,13 @@ impl Lrts {
         Ok(Ev::LrtCreated { lrt: pool, token, preset: a.preset })
     }
 
-    fn deposit(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Deposit) -> Result<Ev> {
+    fn deposit(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::Deposit,
+    ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         if lrt.paused {
             return Err(E::Paused);
@@ -334,7 +366,10 @@ impl Lrts {
             _ => math::mul_div(value, supply, nav, Rounding::Floor)?,
         };
         if shares.is_zero() || shares < a.min_shares_out {
-            return Err(E::MinimumAmountToReceiveNotMet { minted: shares, minimum: a.min_shares_out });
+            return Err(E::MinimumAmountToReceiveNotMet {
+                minted: shares,
+                minimum: a.min_shares_out,
+            });
         }
         let token = lrt.token;
         ledger.check_transfer(a.asset, sender, a.amount)?;
@@ -343,10 +378,23 @@ impl Lrts {
         if let RateState::Reported { nav, .. } = &mut self.lrt_mut(a.target)?.rate {
             *nav = math::add(*nav, value)?;
         }
-        Ok(Ev::Deposited { lrt: a.target, depositor: sender, asset: a.asset, amount: a.amount, value, shares })
+        Ok(Ev::Deposited {
+            lrt: a.target,
+            depositor: sender,
+            asset: a.asset,
+            amount: a.amount,
+            value,
+            shares,
+        })
     }
 
-    fn request_withdrawal(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Shares) -> Result<Ev> {
+    fn request_withdrawal(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::Shares,
+    ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         if lrt.paused {
             return Err(E::Paused);
@@ -375,12 +423,22 @@ impl Lrts {
         })
     }
 
-    fn claim_withdrawal(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::RequestId) -> Result<Ev> {
+    fn claim_withdrawal(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::RequestId,
+    ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         if lrt.paused {
             return Err(E::Paused);
         }
-        let request = lrt.withdrawals.get(&a.request_id).cloned().ok_or(E::WithdrawalNotFound(a.request_id))?;
+        let request = lrt
+            .withdrawals
+            .get(&a.request_id)
+            .cloned()
+            .ok_or(E::WithdrawalNotFound(a.request_id))?;
         if request.owner != sender {
             return Err(E::NotOwner(a.request_id));
         }
@@ -412,7 +470,13 @@ impl Lrts {
         })
     }
 
-    fn instant_redeem(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::Shares) -> Result<Ev> {
+    fn instant_redeem(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::Shares,
+    ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         let Some(fee_bps) = lrt.params.instant_fee_bps else {
             return Err(E::NotSupported { function: "instant_redeem", preset: lrt.preset.name() });
@@ -447,10 +511,21 @@ impl Lrts {
         Ok(Ev::InstantRedeemed { lrt: a.target, owner: sender, shares: a.shares, fee, paid })
     }
 
-    fn receive_rewards(&mut self, ledger: &mut Ledger, sender: Address, pool: Address, amount: U256) -> Result<Ev> {
+    fn receive_rewards(
+        &mut self,
+        ledger: &mut Ledger,
+        sender: Address,
+        pool: Address,
+        amount: U256,
+    ) -> Result<Ev> {
         let lrt = self.lrt(pool)?;
         let fee = if lrt.params.fee_style == FeeStyle::Skim {
-            math::mul_div(amount, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?
+            math::mul_div(
+                amount,
+                U256::from(lrt.params.protocol_fee_bps),
+                U256::from(BPS),
+                Rounding::Floor,
+            )?
         } else {
             U256::ZERO
         };
@@ -463,7 +538,13 @@ impl Lrts {
     /// An oracle report (reported regime): recognises the change of the live NAV since the last
     /// report, capped at `+max_positive_rebase_bps` / `−max_negative_rebase_bps` of NAV, and
     /// mints the protocol fee on a rise as shares at the post-rebase rate.
-    fn report(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, pool: Address) -> Result<Ev> {
+    fn report(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        pool: Address,
+    ) -> Result<Ev> {
         let lrt = self.lrt(pool)?;
         if sender != lrt.admin {
             return Err(E::NotManager("report"));
@@ -473,13 +554,24 @@ impl Lrts {
         };
         let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
         let bps = |b: u64| math::mul_div(stored, U256::from(b), U256::from(BPS), Rounding::Floor);
-        let (up, change) = if live >= stored { (true, live - stored) } else { (false, stored - live) };
-        let recognised = change.min(if up { bps(lrt.params.max_positive_rebase_bps)? } else { bps(lrt.params.max_negative_rebase_bps)? });
-        let new_nav = if up { math::add(stored, recognised)? } else { math::sub(stored, recognised)? };
+        let (up, change) =
+            if live >= stored { (true, live - stored) } else { (false, stored - live) };
+        let recognised = change.min(if up {
+            bps(lrt.params.max_positive_rebase_bps)?
+        } else {
+            bps(lrt.params.max_negative_rebase_bps)?
+        });
+        let new_nav =
+            if up { math::add(stored, recognised)? } else { math::sub(stored, recognised)? };
         let supply = ledger.token(lrt.token)?.total_supply;
         let mut fee_shares = U256::ZERO;
         if up && lrt.params.fee_style == FeeStyle::Mint && !supply.is_zero() {
-            let fee = math::mul_div(recognised, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?;
+            let fee = math::mul_div(
+                recognised,
+                U256::from(lrt.params.protocol_fee_bps),
+                U256::from(BPS),
+                Rounding::Floor,
+            )?;
             // Shares worth `fee` at the rate the holders' net gain leaves.
             let holders_nav = math::sub(new_nav, fee)?;
             if !holders_nav.is_zero() {
@@ -503,7 +595,13 @@ impl Lrts {
     /// `updateRSETHPrice` (stored regime): a rise pays the fee in shares and is refused beyond
     /// the limit unless the manager forces it; a drop beyond the limit below the high-water mark
     /// pauses the LRT instead of repricing it.
-    fn update_price(&mut self, ledger: &mut Ledger, env: &LrtEnv<'_>, sender: Address, a: &calls::UpdatePrice) -> Result<Ev> {
+    fn update_price(
+        &mut self,
+        ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
+        sender: Address,
+        a: &calls::UpdatePrice,
+    ) -> Result<Ev> {
         let pool = a.target;
         let lrt = self.lrt(pool)?;
         let RateState::Stored { price: old, high_water } = lrt.rate else {
@@ -526,10 +624,19 @@ impl Lrts {
         if observed < old {
             if beyond(high_water, observed)? {
                 self.lrt_mut(pool)?.paused = true;
-                return Ok(Ev::CircuitBreakerTripped { lrt: pool, stored_price: old, observed_price: observed });
+                return Ok(Ev::CircuitBreakerTripped {
+                    lrt: pool,
+                    stored_price: old,
+                    observed_price: observed,
+                });
             }
             self.lrt_mut(pool)?.rate = RateState::Stored { price: observed, high_water };
-            return Ok(Ev::PriceUpdated { lrt: pool, old_price: old, new_price: observed, fee_shares: U256::ZERO });
+            return Ok(Ev::PriceUpdated {
+                lrt: pool,
+                old_price: old,
+                new_price: observed,
+                fee_shares: U256::ZERO,
+            });
         }
         if beyond(old, observed)? && !(a.force && sender == lrt.admin) {
             return Err(E::PriceAboveLimit);
@@ -539,7 +646,12 @@ impl Lrts {
         if lrt.params.fee_style == FeeStyle::Mint {
             let at_old = math::mul_div(supply, old, WAD, Rounding::Ceil)?;
             let gain = live.saturating_sub(at_old);
-            let fee = math::mul_div(gain, U256::from(lrt.params.protocol_fee_bps), U256::from(BPS), Rounding::Floor)?;
+            let fee = math::mul_div(
+                gain,
+                U256::from(lrt.params.protocol_fee_bps),
+                U256::from(BPS),
+                Rounding::Floor,
+            )?;
             new = math::mul_div(math::sub(live, fee)?, WAD, supply, Rounding::Floor)?;
             if !new.is_zero() {
                 fee_shares = math::mul_div(fee, WAD, new, Rounding::Floor)?;
@@ -547,12 +659,19 @@ impl Lrts {
         }
         let (token, treasury) = (lrt.token, lrt.treasury);
         ledger.mint(token, treasury, fee_shares)?;
-        self.lrt_mut(pool)?.rate = RateState::Stored { price: new, high_water: high_water.max(new) };
+        self.lrt_mut(pool)?.rate =
+            RateState::Stored { price: new, high_water: high_water.max(new) };
         Ok(Ev::PriceUpdated { lrt: pool, old_price: old, new_price: new, fee_shares })
     }
 
     /// weETH: wraps eETH shares one to one (the wrapper's amount is the share count).
-    fn wrap(&mut self, ledger: &mut Ledger, sender: Address, a: &calls::Shares, unwrap: bool) -> Result<Ev> {
+    fn wrap(
+        &mut self,
+        ledger: &mut Ledger,
+        sender: Address,
+        a: &calls::Shares,
+        unwrap: bool,
+    ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         let Some(wrapper) = lrt.wrapper else {
             return Err(E::NotSupported { function: "wrap", preset: lrt.preset.name() });

@@ -99,7 +99,8 @@ impl Lrt {
             let od = delegator.address;
             nav.delegators_idle = math::add(nav.delegators_idle, self.holdings(ledger, od)?.0)?;
             if let Some(staker) = el.stakers.get(&od) {
-                let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
+                let strategies: Vec<Address> =
+                    staker.positions.iter().map(|p| p.strategy).collect();
                 let (withdrawable, _) = el
                     .get_withdrawable_shares(od, &strategies)
                     .map_err(|_| math::MathError::Overflow)?;
@@ -108,7 +109,8 @@ impl Lrt {
                     nav.restaked = math::add(nav.restaked, value)?;
                 }
                 for root in &staker.queued_withdrawals {
-                    let Ok((withdrawal, shares)) = el.shares_by_withdrawal_root(block, *root) else {
+                    let Ok((withdrawal, shares)) = el.shares_by_withdrawal_root(block, *root)
+                    else {
                         continue;
                     };
                     for (strategy, shares) in withdrawal.strategies.iter().zip(shares) {
@@ -120,7 +122,8 @@ impl Lrt {
             let credentials = pod_address(od);
             let proven = el.pods.get(&od);
             for validator in &beacon.validators {
-                let unproven = proven.is_none_or(|pod| !pod.validators.contains_key(&validator.pubkey));
+                let unproven =
+                    proven.is_none_or(|pod| !pod.validators.contains_key(&validator.pubkey));
                 if validator.credentials.address == credentials && unproven {
                     let wei = math::mul(U256::from(validator.balance), GWEI)?;
                     nav.in_flight = math::add(nav.in_flight, wei)?;

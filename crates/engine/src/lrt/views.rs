@@ -5,7 +5,7 @@ use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{LrtEnv, Lrts, Result, RateState};
+use super::{LrtEnv, Lrts, RateState, Result};
 use crate::{ledger::Ledger, serde_ext};
 
 /// An LRT view.

@@ -6,7 +6,9 @@
 use alloy_primitives::{Address, U256};
 use serde_json::{Value, json};
 
-use super::{BPS, LrtCall, LrtError, LrtEvent, OperatorDelegator, calls, delegator_address, views::Compare};
+use super::{
+    BPS, LrtCall, LrtError, LrtEvent, OperatorDelegator, calls, delegator_address, views::Compare,
+};
 use crate::{
     Action, Call, Event, Rejection, World,
     accounts::NATIVE_ETH,
@@ -32,7 +34,11 @@ impl World {
     }
 
     /// Applies an LRT call.
-    pub(crate) fn apply_lrt(&mut self, sender: Address, call: &LrtCall) -> Result<Vec<Event>, Rejection> {
+    pub(crate) fn apply_lrt(
+        &mut self,
+        sender: Address,
+        call: &LrtCall,
+    ) -> Result<Vec<Event>, Rejection> {
         match call {
             LrtCall::Execute(a) => self.lrt_execute(sender, a),
             LrtCall::AddDelegator(a) => self.atomically(|world| world.lrt_add_delegator(sender, a)),
@@ -59,22 +65,30 @@ impl World {
         body(self).inspect_err(|_| *self = saved)
     }
 
-    fn lrt_actor(&self, sender: Address, pool: Address, delegator: Option<usize>) -> Result<Address, Rejection> {
+    fn lrt_actor(
+        &self,
+        sender: Address,
+        pool: Address,
+        delegator: Option<usize>,
+    ) -> Result<Address, Rejection> {
         let lrt = self.lrts.lrt(pool)?;
         if sender != lrt.admin {
             return Err(LrtError::NotManager("execute").into());
         }
         match delegator {
             None => Ok(pool),
-            Some(i) => lrt
-                .delegators
-                .get(i)
-                .map(|d| d.address)
-                .ok_or_else(|| LrtError::InvalidParams(format!("no operator delegator {i}")).into()),
+            Some(i) => lrt.delegators.get(i).map(|d| d.address).ok_or_else(|| {
+                LrtError::InvalidParams(format!("no operator delegator {i}")).into()
+            }),
         }
     }
 
-    fn lrt_inner(&mut self, actor: Address, name: &str, args: Value) -> Result<Vec<Event>, Rejection> {
+    fn lrt_inner(
+        &mut self,
+        actor: Address,
+        name: &str,
+        args: Value,
+    ) -> Result<Vec<Event>, Rejection> {
         let action = Action::parse(name, args)
             .map_err(|e| Rejection::from(LrtError::ForbiddenCall(e.to_string())))?;
         if matches!(action, Action::Lrt(_)) {
@@ -83,12 +97,20 @@ impl World {
         self.apply(&Call { sender: actor, action })
     }
 
-    fn lrt_execute(&mut self, sender: Address, a: &calls::Execute) -> Result<Vec<Event>, Rejection> {
+    fn lrt_execute(
+        &mut self,
+        sender: Address,
+        a: &calls::Execute,
+    ) -> Result<Vec<Event>, Rejection> {
         let actor = self.lrt_actor(sender, a.target, a.delegator)?;
         self.lrt_inner(actor, &a.call, a.args.clone())
     }
 
-    fn lrt_add_delegator(&mut self, sender: Address, a: &calls::AddDelegator) -> Result<Vec<Event>, Rejection> {
+    fn lrt_add_delegator(
+        &mut self,
+        sender: Address,
+        a: &calls::AddDelegator,
+    ) -> Result<Vec<Event>, Rejection> {
         let lrt = self.lrts.lrt(a.target)?;
         if sender != lrt.admin {
             return Err(LrtError::NotManager("add_delegator").into());
@@ -98,10 +120,17 @@ impl World {
             return Err(LrtError::InvalidWeights.into());
         }
         let address = delegator_address(a.target, lrt.delegators.len());
-        let mut events =
-            self.lrt_inner(address, "eigenlayer.delegate_to", json!({ "operator": a.operator.to_string() }))?;
+        let mut events = self.lrt_inner(
+            address,
+            "eigenlayer.delegate_to",
+            json!({ "operator": a.operator.to_string() }),
+        )?;
         let lrt = self.lrts.instances.get_mut(&a.target).expect("checked above");
-        lrt.delegators.push(OperatorDelegator { address, operator: a.operator, weight_bps: a.weight_bps });
+        lrt.delegators.push(OperatorDelegator {
+            address,
+            operator: a.operator,
+            weight_bps: a.weight_bps,
+        });
         events.push(Event::Lrt(LrtEvent::DelegatorAdded {
             lrt: a.target,
             delegator: address,
@@ -121,17 +150,25 @@ impl World {
             return Err(LrtError::NotManager("restake").into());
         }
         if lrt.delegators.is_empty() {
-            return Err(LrtError::InvalidParams("no operator delegators to restake through".into()).into());
+            return Err(LrtError::InvalidParams(
+                "no operator delegators to restake through".into(),
+            )
+            .into());
         }
         let nav = lrt.live_nav(pool, &self.ledger, env.eigenlayer, env.beacon, env.block)?;
-        let target = math::mul_div(nav.total, U256::from(lrt.params.buffer_target_bps), U256::from(BPS), Rounding::Ceil)
-            .map_err(LrtError::from)?;
+        let target = math::mul_div(
+            nav.total,
+            U256::from(lrt.params.buffer_target_bps),
+            U256::from(BPS),
+            Rounding::Ceil,
+        )
+        .map_err(LrtError::from)?;
         let owed: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
         let keep = target.max(owed);
         let total_weight: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum();
         let mut events = Vec::new();
         // LSTs: all of them, split by weight (the buffer target is kept in ETH).
-        for (&asset, _) in &lrt.prices {
+        for &asset in lrt.prices.keys() {
             let balance = self.ledger.balance_of(asset, pool);
             let Some(strategy) = self
                 .eigenlayer
@@ -165,7 +202,10 @@ impl World {
         let mut assigned = vec![0u64; lrt.delegators.len()];
         for _ in 0..count {
             let pick = (0..lrt.delegators.len())
-                .max_by_key(|&i| (u128::from(lrt.delegators[i].weight_bps) * 1_000_000) / u128::from(assigned[i] + 1))
+                .max_by_key(|&i| {
+                    (u128::from(lrt.delegators[i].weight_bps) * 1_000_000)
+                        / u128::from(assigned[i] + 1)
+                })
                 .expect("delegators exist");
             assigned[pick] += 1;
             let delegator = lrt.delegators[pick].address;
@@ -174,7 +214,11 @@ impl World {
             lrt_state.validators_staked += 1;
             let key = format!("{}-validator-{n}", lrt.symbol);
             events.extend(self.lrt_inner(pool, "token.transfer", json!({ "to": delegator.to_string(), "token": "ETH", "amount": validator_deposit().to_string() }))?);
-            events.extend(self.lrt_inner(delegator, "eigenlayer.stake", json!({ "pubkey": key }))?);
+            events.extend(self.lrt_inner(
+                delegator,
+                "eigenlayer.stake",
+                json!({ "pubkey": key }),
+            )?);
         }
         Ok(events)
     }
@@ -195,18 +239,23 @@ impl World {
             math::mul_div(a.amount, supply, nav, Rounding::Floor).map_err(LrtError::from)?
         };
         let routes = self.lrts.exit_routes(a.target, &self.ledger, &env, shares)?;
-        let fastest = routes.iter().filter(|r| r.available && r.route != "direct_restaking").min_by_key(|r| r.seconds);
+        let fastest = routes
+            .iter()
+            .filter(|r| r.available && r.route != "direct_restaking")
+            .min_by_key(|r| r.seconds);
         let direct = routes.iter().find(|r| r.route == "direct_restaking").expect("always offered");
         // Exposure: the LRT's delegators' slashable positions, scaled to this holder's share of
         // NAV; the direct operator's allocations applied to the amount.
         let mut lrt_exposure = Vec::new();
-        let live = lrt.live_nav(a.target, &self.ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let live =
+            lrt.live_nav(a.target, &self.ledger, env.eigenlayer, env.beacon, env.block)?.total;
         for delegator in &lrt.delegators {
             for e in self.exposure(delegator.address).map_err(LrtError::from)? {
                 let scaled = if live.is_zero() {
                     U256::ZERO
                 } else {
-                    math::mul_div(e.slashable, a.amount, live, Rounding::Floor).map_err(LrtError::from)?
+                    math::mul_div(e.slashable, a.amount, live, Rounding::Floor)
+                        .map_err(LrtError::from)?
                 };
                 lrt_exposure.push(json!({ "operator": e.operator.to_checksum(None), "service": e.service.to_checksum(None), "service_id": e.service_id, "slashable": scaled.to_string() }));
             }
@@ -217,14 +266,22 @@ impl World {
             let strategy = crate::accounts::BEACON_CHAIN_ETH_STRATEGY;
             let max = record.max_magnitude(strategy);
             for (set, info) in &self.eigenlayer.operator_sets {
-                if max == 0 || !info.strategies.contains(&strategy) || !record.is_slashable_by(*set, now) {
+                if max == 0
+                    || !info.strategies.contains(&strategy)
+                    || !record.is_slashable_by(*set, now)
+                {
                     continue;
                 }
-                let m = self.eigenlayer.get_allocation(now, a.operator, *set, strategy).current_magnitude;
+                let m = self
+                    .eigenlayer
+                    .get_allocation(now, a.operator, *set, strategy)
+                    .current_magnitude;
                 if m == 0 {
                     continue;
                 }
-                let slashable = math::mul_div(a.amount, U256::from(m), U256::from(max), Rounding::Floor).map_err(LrtError::from)?;
+                let slashable =
+                    math::mul_div(a.amount, U256::from(m), U256::from(max), Rounding::Floor)
+                        .map_err(LrtError::from)?;
                 direct_exposure.push(json!({ "operator": a.operator.to_checksum(None), "service": set.avs.to_checksum(None), "service_id": set.id, "slashable": slashable.to_string() }));
             }
         }

@@ -3,6 +3,7 @@
 mod babylon;
 mod beacon;
 mod eigenpods;
+mod lrt;
 mod model;
 mod rewards;
 mod state_machine;
