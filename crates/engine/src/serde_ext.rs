@@ -295,6 +295,31 @@ pub mod signed {
     }
 }
 
+/// An optional amount: absent or null is `None`, otherwise as [`amount`].
+pub mod amount_opt {
+    use super::*;
+
+    /// Serializes as a decimal string or null.
+    pub fn serialize<S: Serializer>(
+        value: &Option<U256>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => serializer.collect_str(v),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Deserializes what [`amount`] accepts, or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<U256>, D::Error> {
+        Option::<Scalar>::deserialize(deserializer)?
+            .map(|s| scalar_to_amount(s).map_err(D::Error::custom))
+            .transpose()
+    }
+}
+
 /// An optional account: absent or null is `None`, otherwise as [`account`].
 pub mod account_opt {
     use super::*;

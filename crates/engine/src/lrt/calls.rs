@@ -15,7 +15,7 @@ use crate::serde_ext;
 pub enum LrtCall {
     Create(Box<Create>),
     Deposit(Deposit),
-    RequestWithdrawal(Shares),
+    RequestWithdrawal(Request),
     ClaimWithdrawal(RequestId),
     InstantRedeem(Shares),
     ReceiveRewards(Amount),
@@ -23,8 +23,8 @@ pub enum LrtCall {
     UpdatePrice(UpdatePrice),
     SetAssetPrice(SetAssetPrice),
     SetPaused(SetPaused),
-    Wrap(Shares),
-    Unwrap(Shares),
+    Wrap(Amount),
+    Unwrap(Amount),
     AddDelegator(AddDelegator),
     Restake(Target),
     Execute(Box<Execute>),
@@ -87,7 +87,22 @@ pub struct Shares {
     pub shares: U256,
 }
 
-/// A withdrawal request.
+/// A withdrawal request: of `shares` (LRT tokens), or for ether.fi of an eETH `amount`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The LRT.
+    #[serde(with = "serde_ext::account")]
+    pub target: Address,
+    /// Shares to escrow.
+    #[serde(default, with = "serde_ext::amount_opt")]
+    pub shares: Option<U256>,
+    /// ether.fi: the eETH amount asked for (`requestWithdraw(recipient, amount)`).
+    #[serde(default, with = "serde_ext::amount_opt")]
+    pub amount: Option<U256>,
+}
+
+/// A withdrawal request's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestId {

@@ -58,6 +58,21 @@ pub enum LrtError {
         /// In the buffer (not reserved).
         available: U256,
     },
+    /// A deposit that would mint no shares.
+    #[error("the deposit mints no shares")]
+    InvalidTokenAmount,
+    /// Renzo: the instant exit would draw the buffer below its allowed floor.
+    #[error("the instant exit would draw the buffer below its allowed floor")]
+    BelowAllowedLimit,
+    /// ether.fi: the pool would fall below its low watermark.
+    #[error("the instant exit would take the pool below its low watermark")]
+    ExceededRedeemable,
+    /// ether.fi: the bucket does not hold enough.
+    #[error("the rate limit's bucket holds {available} wei")]
+    RateLimitExceeded {
+        /// In the bucket.
+        available: U256,
+    },
     /// Instant redemption beyond the day's cap.
     #[error("instant redemptions are capped at {cap} wei a day; {used} are used")]
     DailyLimitExceeded {

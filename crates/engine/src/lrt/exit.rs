@@ -5,7 +5,7 @@
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
 
-use super::{BPS, LrtEnv, Lrts, Result};
+use super::{LrtEnv, Lrts, Result};
 use crate::{
     accounts::NATIVE_ETH,
     beacon::{
@@ -14,7 +14,6 @@ use crate::{
     },
     clock::SECONDS_PER_BLOCK,
     ledger::Ledger,
-    math::{self, Rounding},
     serde_ext,
 };
 
@@ -39,21 +38,59 @@ pub struct ExitRoute {
     pub parts: Vec<(String, u64)>,
 }
 
-/// How long an exit of `wei` of native ETH takes through the beacon chain now: the exit queue,
-/// the withdrawability delay and one withdrawal sweep.
-pub fn beacon_exit_seconds(beacon: &BeaconChain, block: u64, wei: U256) -> Vec<(String, u64)> {
+/// How long an exit of `wei` of native ETH takes through the beacon chain now, behind
+/// `ahead_wei` of exits the same owner must make first: the wait until its validators may
+/// exit (`eligible_epoch`: activated for `SHARD_COMMITTEE_PERIOD` epochs), the exit queue, the
+/// withdrawability delay and one withdrawal sweep.
+pub fn beacon_exit_seconds(
+    beacon: &BeaconChain,
+    block: u64,
+    ahead_wei: U256,
+    wei: U256,
+    eligible_epoch: u64,
+) -> Vec<(String, u64)> {
     let epoch = block / crate::beacon::SLOTS_PER_EPOCH;
     let total = beacon.total_active_balance(epoch);
-    let gwei = u64::try_from(wei / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX);
+    let gwei = |w: U256| u64::try_from(w / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX);
+    let start = epoch.max(eligible_epoch);
     let mut queue = beacon.exit_queue;
-    let exit_epoch = queue.compute_exit_epoch_and_update_churn(gwei, epoch, total);
+    if !ahead_wei.is_zero() {
+        queue.compute_exit_epoch_and_update_churn(gwei(ahead_wei), start, total);
+    }
+    let exit_epoch = queue.compute_exit_epoch_and_update_churn(gwei(wei), start, total);
     let sweep_blocks =
-        (beacon.validators.len() as u64).div_ceil(MAX_WITHDRAWALS_PER_PAYLOAD as u64);
+        (beacon.validators.len().max(1) as u64).div_ceil(MAX_WITHDRAWALS_PER_PAYLOAD as u64);
     vec![
-        ("beacon exit queue".into(), (exit_epoch - epoch) * SECONDS_PER_EPOCH),
+        ("until the validators may exit".into(), (start - epoch) * SECONDS_PER_EPOCH),
+        ("beacon exit queue".into(), (exit_epoch - start) * SECONDS_PER_EPOCH),
         ("withdrawability delay".into(), MIN_VALIDATOR_WITHDRAWABILITY_DELAY * SECONDS_PER_EPOCH),
         ("withdrawal sweep".into(), sweep_blocks * SECONDS_PER_BLOCK),
     ]
+}
+
+/// The earliest epoch the LRT's validators (those its delegators' pods are credentials of) may
+/// exit: activated `SHARD_COMMITTEE_PERIOD` epochs before; one still waiting to be activated
+/// counts from the end of the entry queue.
+fn eligible_exit_epoch(lrt: &super::Lrt, env: &LrtEnv<'_>) -> u64 {
+    use crate::{
+        beacon::{SHARD_COMMITTEE_PERIOD, churn, state::FAR_FUTURE_EPOCH},
+        eigenlayer::pods::pod_address,
+    };
+    let epoch = env.block / crate::beacon::SLOTS_PER_EPOCH;
+    let pods: Vec<Address> = lrt.delegators.iter().map(|d| pod_address(d.address)).collect();
+    let pending: u64 = env.beacon.pending_deposits.iter().map(|d| d.amount).sum();
+    let total = env.beacon.total_active_balance(epoch);
+    let entry = churn::entry_wait_epochs(pending, 0, total) + churn::ACTIVATION_EXIT_DELAY_EPOCHS;
+    let mut earliest = u64::MAX;
+    for v in env.beacon.validators.iter().filter(|v| pods.contains(&v.credentials.address)) {
+        let active_from =
+            if v.activation_epoch == FAR_FUTURE_EPOCH { epoch + entry } else { v.activation_epoch };
+        earliest = earliest.min(active_from + SHARD_COMMITTEE_PERIOD);
+    }
+    if env.beacon.pending_deposits.iter().any(|d| pods.contains(&d.credentials.address)) {
+        earliest = earliest.min(epoch + entry + SHARD_COMMITTEE_PERIOD);
+    }
+    if earliest == u64::MAX { epoch } else { earliest }
 }
 
 fn total(parts: &[(String, u64)]) -> u64 {
@@ -77,29 +114,24 @@ impl Lrts {
         let el_delay = env.eigenlayer.params.min_withdrawal_delay_blocks * SECONDS_PER_BLOCK;
         let mut routes = Vec::new();
 
-        if let Some(fee_bps) = lrt.params.instant_fee_bps {
-            let fee = math::mul_div(value, U256::from(fee_bps), U256::from(BPS), Rounding::Ceil)?;
-            let paid = value - fee;
-            let day = env.now / 86_400;
-            let used =
-                if lrt.instant_window.0 == day { lrt.instant_window.1.0 } else { U256::ZERO };
-            let cap = lrt.params.instant_daily_cap;
-            let why_not = if lrt.paused {
-                Some("the LRT is paused".to_owned())
-            } else if paid > liquid {
-                Some(format!("the buffer holds {liquid} wei of ETH"))
-            } else if !cap.is_zero() && used + paid > cap {
-                Some(format!("today's instant cap has {} wei left", cap.saturating_sub(used)))
-            } else {
-                None
+        if let Some(rules) = lrt.params.instant.clone() {
+            let quote = self.instant_quote(pool, ledger, env, shares, &rules);
+            let why_not = match (&quote, lrt.paused) {
+                (_, true) => Some("the LRT is paused".to_owned()),
+                (Err(e), _) => Some(e.to_string()),
+                (Ok(q), _) => self
+                    .limit_after(pool, env.now, &rules.limit, q.paid)
+                    .err()
+                    .map(|e| e.to_string()),
             };
+            let quote = quote.unwrap_or_default();
             routes.push(ExitRoute {
                 route: "instant".into(),
                 available: why_not.is_none(),
                 why_not,
                 seconds: 0,
-                receive: paid,
-                cost: fee,
+                receive: quote.paid,
+                cost: quote.fee,
                 parts: Vec::new(),
             });
         }
@@ -112,7 +144,10 @@ impl Lrts {
             let from_lsts = shortfall.min(nav.restaked.saturating_sub(native_restaked(lrt, env)));
             let native = shortfall - from_lsts;
             if !native.is_zero() {
-                let beacon = beacon_exit_seconds(env.beacon, env.block, native);
+                // Requests already queued are served first.
+                let ahead = reserved.saturating_sub(liquid);
+                let eligible = eligible_exit_epoch(lrt, env);
+                let beacon = beacon_exit_seconds(env.beacon, env.block, ahead, native, eligible);
                 let through_beacon = total(&beacon);
                 parts.push((
                     "EigenLayer withdrawal delay (in parallel)".into(),
@@ -143,7 +178,9 @@ impl Lrts {
 
         // The same value restaked directly as native ETH: EigenLayer's delay alongside the
         // validator's exit through the beacon chain.
-        let beacon = beacon_exit_seconds(env.beacon, env.block, value);
+        // (A validator already active for 256 epochs: the exit can start now.)
+        let epoch = env.block / crate::beacon::SLOTS_PER_EPOCH;
+        let beacon = beacon_exit_seconds(env.beacon, env.block, U256::ZERO, value, epoch);
         let through_beacon = total(&beacon);
         let mut parts = vec![("EigenLayer withdrawal delay".to_owned(), el_delay)];
         parts.extend(beacon);

@@ -37,7 +37,8 @@ pub use self::{
     events::LrtEvent,
     nav::NavBreakdown,
     state::{
-        FeeStyle, Lrt, LrtParams, Lrts, OperatorDelegator, Preset, RateState, WithdrawalRequest,
+        FeeStyle, InstantExit, InstantLimit, Lrt, LrtParams, Lrts, OperatorDelegator, Preset,
+        RateState, WithdrawalRequest,
     },
     views::LrtView,
 };
@@ -57,6 +58,23 @@ type Ev = LrtEvent;
 /// Basis points in 100%.
 pub const BPS: u64 = 10_000;
 const DAY: u64 = 86_400;
+
+/// What an instant redemption pays and charges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstantQuote {
+    /// ETH to the redeemer.
+    #[serde(with = "serde_ext::amount")]
+    pub paid: U256,
+    /// The whole fee, in ETH.
+    #[serde(with = "serde_ext::amount")]
+    pub fee: U256,
+    /// The fee's part paid to the treasury in ETH.
+    #[serde(with = "serde_ext::amount")]
+    pub treasury_eth: U256,
+    /// The fee's part moved to the treasury as shares (ether.fi).
+    #[serde(with = "serde_ext::amount")]
+    pub treasury_shares: U256,
+}
 
 /// A `U256` that serializes as a decimal string (for map values).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -86,47 +104,65 @@ impl Preset {
             protocol_fee_bps: 1_000,
             fee_style: FeeStyle::Mint,
             cooldown_seconds: 7 * DAY,
-            instant_fee_bps: None,
-            instant_daily_cap: U256::ZERO,
+            instant: None,
             deposit_cap: U256::ZERO,
             max_positive_rebase_bps: 0,
             max_negative_rebase_bps: 0,
             price_change_limit_bps: 0,
             buffer_target_bps: 1_000,
         };
+        let flat = |fee_bps| InstantExit {
+            fee_bps,
+            max_fee_bps: fee_bps,
+            buffer_target: U256::ZERO,
+            allowed_drawdown_bps: 0,
+            treasury_fee_bps: 0,
+            low_watermark_bps: 0,
+            limit: InstantLimit::None,
+        };
         match self {
-            // Rewards skimmed by the DepositQueue; 7-day cooldown; instant withdrawals from the
-            // buffer at a fee (the contract's fee slides from min to max with the drawdown; this
-            // uses one rate).
-            Self::Renzo => {
-                LrtParams { fee_style: FeeStyle::Skim, instant_fee_bps: Some(25), ..base }
-            }
+            // DepositQueue skims 10% of incoming rewards; 7-day cooldown; InstantWithdrawer's
+            // fee slides from 10 to 100 bps as the buffer nears its drawdown floor (flat 10 bps
+            // until a buffer target is set) and goes to the fee address.
+            Self::Renzo => LrtParams {
+                fee_style: FeeStyle::Skim,
+                instant: Some(InstantExit { max_fee_bps: 100, ..flat(10) }),
+                ..base
+            },
             // EtherFiAdmin's per-report caps (+25 / −3 bps); fee shares minted at rebase;
-            // finalization about daily; EtherFiRedemptionManager: 30 bps, 2,000 ETH a day.
+            // finalization about daily; EtherFiRedemptionManager: 30 bps, a tenth of it to the
+            // treasury, a 1% low watermark and a 2,000 ETH bucket refilled over a day.
             Self::EtherFi => LrtParams {
                 cooldown_seconds: DAY,
-                instant_fee_bps: Some(30),
-                instant_daily_cap: ether(2_000),
+                instant: Some(InstantExit {
+                    treasury_fee_bps: 1_000,
+                    low_watermark_bps: 100,
+                    limit: InstantLimit::Bucket {
+                        capacity: ether(2_000),
+                        // 23,148 units of 1e12 wei a second: 2,000 ETH a day.
+                        refill_per_second: U256::from(23_148u64) * U256::from(10u64.pow(12)),
+                    },
+                    ..flat(30)
+                }),
                 max_positive_rebase_bps: 25,
                 max_negative_rebase_bps: 3,
                 ..base
             },
-            // LRTOracle: a 1% price limit, fee shares on each rise; 8-day withdrawal delay
-            // (57,600 blocks); 0.2% instant exit.
-            Self::Kelp => LrtParams {
-                cooldown_seconds: 8 * DAY,
-                instant_fee_bps: Some(20),
-                price_change_limit_bps: 100,
-                ..base
-            },
-            // PufferVault: no reward fee on NAV (revenue comes from validator tickets); 1% exit
-            // fee kept by the vault; the V2 daily withdrawal limit of 100 ETH; ~14-day queue.
+            // LRTOracle: a 1% price limit against the high-water mark, fee shares on each rise;
+            // 8-day withdrawal delay (57,600 blocks); no instant exit in the contracts.
+            Self::Kelp => {
+                LrtParams { cooldown_seconds: 8 * DAY, price_change_limit_bps: 100, ..base }
+            }
+            // PufferVault: no reward fee on NAV (revenue comes from validator tickets); a 1% exit
+            // fee kept by the vault; V2's daily withdrawal limit of 100 ETH; ~14-day queue.
             Self::Puffer => LrtParams {
                 protocol_fee_bps: 0,
                 fee_style: FeeStyle::None,
                 cooldown_seconds: 14 * DAY,
-                instant_fee_bps: Some(100),
-                instant_daily_cap: ether(100),
+                instant: Some(InstantExit {
+                    limit: InstantLimit::DailyWindow { cap: ether(100) },
+                    ..flat(100)
+                }),
                 ..base
             },
         }
@@ -192,7 +228,8 @@ impl Lrts {
         Ok((nav, supply))
     }
 
-    /// The value of `shares` at the accounted rate (rounded down).
+    /// The value of `shares` at the accounted rate (rounded down): `shares · NAV / S`, with
+    /// ERC-4626's virtual share and asset for Puffer, at the stored price for Kelp.
     pub fn shares_value(
         &self,
         pool: Address,
@@ -205,10 +242,76 @@ impl Lrts {
             return Ok(math::mul_div(shares, price, WAD, Rounding::Floor)?);
         }
         let (nav, supply) = self.accounted(pool, ledger, env)?;
+        if lrt.preset == Preset::Puffer {
+            let one = U256::ONE;
+            return Ok(math::mul_div(
+                shares,
+                math::add(nav, one)?,
+                math::add(supply, one)?,
+                Rounding::Floor,
+            )?);
+        }
         if supply.is_zero() {
             return Ok(U256::ZERO);
         }
         Ok(math::mul_div(shares, nav, supply, Rounding::Floor)?)
+    }
+
+    /// The shares `value` of ETH buys (rounded down): 1:1 into an empty LRT (Renzo, ether.fi),
+    /// ERC-4626's virtual offset for Puffer, the stored price for Kelp.
+    pub fn shares_for(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+        value: U256,
+    ) -> Result<U256> {
+        let lrt = self.lrt(pool)?;
+        if let RateState::Stored { price, .. } = lrt.rate {
+            return Ok(math::mul_div(value, WAD, price, Rounding::Floor)?);
+        }
+        let (nav, supply) = self.accounted(pool, ledger, env)?;
+        if lrt.preset == Preset::Puffer {
+            let one = U256::ONE;
+            return Ok(math::mul_div(
+                value,
+                math::add(supply, one)?,
+                math::add(nav, one)?,
+                Rounding::Floor,
+            )?);
+        }
+        if supply.is_zero() || nav.is_zero() {
+            return Ok(value);
+        }
+        Ok(math::mul_div(value, supply, nav, Rounding::Floor)?)
+    }
+
+    /// What a queued withdrawal of `shares` is worth now, as the protocol values it at
+    /// settlement: Puffer multiplies by the per-share rate `convertToAssets(1e18)`; ether.fi by
+    /// the rate rounded up (`amountPerShareCeil`), its finalization rate; the others by NAV.
+    pub fn settlement_value(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+        shares: U256,
+    ) -> Result<U256> {
+        let lrt = self.lrt(pool)?;
+        match lrt.preset {
+            Preset::Puffer => {
+                let rate = self.shares_value(pool, ledger, env, WAD)?;
+                Ok(math::mul_div(shares, rate, WAD, Rounding::Floor)?)
+            }
+            Preset::EtherFi => {
+                let (nav, supply) = self.accounted(pool, ledger, env)?;
+                if supply.is_zero() {
+                    return Ok(U256::ZERO);
+                }
+                let rate = math::mul_div(WAD, nav, supply, Rounding::Ceil)?;
+                Ok(math::mul_div(shares, rate, WAD, Rounding::Floor)?)
+            }
+            Preset::Renzo | Preset::Kelp => self.shares_value(pool, ledger, env, shares),
+        }
     }
 
     /// Wei of ETH per 1e18 shares.
@@ -253,7 +356,7 @@ impl Lrts {
                 one(Ev::Paused { lrt: a.target, paused: a.paused })
             }
             C::Wrap(a) | C::Unwrap(a) => {
-                one(self.wrap(ledger, sender, a, matches!(call, C::Unwrap(_)))?)
+                one(self.wrap(ledger, env, sender, a, matches!(call, C::Unwrap(_)))?)
             }
             C::AddDelegator(_) | C::Restake(_) | C::Execute(_) => {
                 unreachable!("the world applies the manager's calls through other protocols")
@@ -287,14 +390,23 @@ impl Lrts {
         }
         let symbol = a.symbol.clone().unwrap_or_else(|| a.preset.symbol().to_owned());
         let params = a.params.clone().unwrap_or_else(|| a.preset.params());
-        if params.protocol_fee_bps > BPS || params.instant_fee_bps.is_some_and(|f| f > BPS) {
+        let instant_fees_fit = params.instant.as_ref().is_none_or(|i| {
+            i.fee_bps.max(i.max_fee_bps) <= BPS
+                && i.treasury_fee_bps <= BPS
+                && i.low_watermark_bps <= BPS
+        });
+        if params.protocol_fee_bps > BPS || !instant_fees_fit {
             return Err(E::InvalidParams("fees are at most 10000 bps".into()));
         }
         let pool = pool_address(&symbol);
         if self.instances.contains_key(&pool) {
             return Err(E::InvalidParams(format!("{symbol} exists")));
         }
-        let wrapper_symbol = format!("we{symbol}");
+        // eETH's wrapper is weETH; another symbol's is w<symbol>.
+        let wrapper_symbol = match symbol.strip_prefix('e') {
+            Some(rest) if rest.starts_with("ETH") => format!("we{rest}"),
+            _ => format!("w{symbol}"),
+        };
         if a.preset == Preset::EtherFi {
             // Check both symbols before registering either, so a failure changes nothing.
             let taken = |s: &str| ledger.tokens().any(|(_, t)| t.symbol.eq_ignore_ascii_case(s));
@@ -330,7 +442,7 @@ impl Lrts {
                 rate,
                 withdrawals: Default::default(),
                 next_withdrawal_id: 0,
-                instant_window: (0, Amount::default()),
+                instant_usage: (0, Amount::default()),
                 paused: false,
                 validators_staked: 0,
             },
@@ -360,12 +472,12 @@ impl Lrts {
         if !lrt.params.deposit_cap.is_zero() && math::add(nav, value)? > lrt.params.deposit_cap {
             return Err(E::MaxTVLReached);
         }
-        let shares = match lrt.rate {
-            RateState::Stored { price, .. } => math::mul_div(value, WAD, price, Rounding::Floor)?,
-            _ if supply.is_zero() => value,
-            _ => math::mul_div(value, supply, nav, Rounding::Floor)?,
-        };
-        if shares.is_zero() || shares < a.min_shares_out {
+        let _ = supply;
+        let shares = self.shares_for(a.target, ledger, env, value)?;
+        if shares.is_zero() {
+            return Err(E::InvalidTokenAmount);
+        }
+        if shares < a.min_shares_out {
             return Err(E::MinimumAmountToReceiveNotMet {
                 minted: shares,
                 minimum: a.min_shares_out,
@@ -393,31 +505,59 @@ impl Lrts {
         ledger: &mut Ledger,
         env: &LrtEnv<'_>,
         sender: Address,
-        a: &calls::Shares,
+        a: &calls::Request,
     ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         if lrt.paused {
             return Err(E::Paused);
         }
-        if a.shares.is_zero() {
+        let (shares, owed) = match (a.shares, a.amount) {
+            (Some(shares), None) => {
+                // What the protocol records at the request: Puffer its per-share rate times
+                // the shares; the others the shares' value.
+                let owed = if lrt.preset == Preset::Puffer {
+                    self.settlement_value(a.target, ledger, env, shares)?
+                } else {
+                    self.shares_value(a.target, ledger, env, shares)?
+                };
+                (shares, owed)
+            }
+            (None, Some(amount)) if lrt.preset == Preset::EtherFi => {
+                // `requestWithdraw(recipient, amount)`: the amount is owed, its shares escrowed.
+                let (nav, supply) = self.accounted(a.target, ledger, env)?;
+                let shares = if nav.is_zero() {
+                    U256::ZERO
+                } else {
+                    math::mul_div(amount, supply, nav, Rounding::Floor)?
+                };
+                (shares, amount)
+            }
+            (None, Some(_)) => {
+                return Err(E::NotSupported {
+                    function: "request_withdrawal by amount",
+                    preset: lrt.preset.name(),
+                });
+            }
+            _ => return Err(E::InvalidParams("give either shares or amount".into())),
+        };
+        if shares.is_zero() || owed.is_zero() {
             return Err(E::InvalidZeroInput);
         }
-        let owed = self.shares_value(a.target, ledger, env, a.shares)?;
         let token = lrt.token;
         let cooldown = lrt.params.cooldown_seconds;
-        ledger.transfer(token, sender, a.target, a.shares)?;
+        ledger.transfer(token, sender, a.target, shares)?;
         let lrt = self.lrt_mut(a.target)?;
         let request_id = lrt.next_withdrawal_id;
         lrt.next_withdrawal_id += 1;
         lrt.withdrawals.insert(
             request_id,
-            WithdrawalRequest { owner: sender, shares: a.shares, owed, requested_at: env.now },
+            WithdrawalRequest { owner: sender, shares, owed, requested_at: env.now },
         );
         Ok(Ev::WithdrawalRequested {
             lrt: a.target,
             request_id,
             owner: sender,
-            shares: a.shares,
+            shares,
             owed,
             claimable_at: env.now + cooldown,
         })
@@ -446,7 +586,7 @@ impl Lrts {
         if env.now < ready {
             return Err(E::EarlyClaim(ready));
         }
-        let value_now = self.shares_value(a.target, ledger, env, request.shares)?;
+        let value_now = self.settlement_value(a.target, ledger, env, request.shares)?;
         let paid = request.owed.min(value_now);
         let available = ledger.balance_of(NATIVE_ETH, a.target);
         if available < paid {
@@ -478,7 +618,7 @@ impl Lrts {
         a: &calls::Shares,
     ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
-        let Some(fee_bps) = lrt.params.instant_fee_bps else {
+        let Some(rules) = lrt.params.instant.clone() else {
             return Err(E::NotSupported { function: "instant_redeem", preset: lrt.preset.name() });
         };
         if lrt.paused {
@@ -487,28 +627,162 @@ impl Lrts {
         if a.shares.is_zero() {
             return Err(E::InvalidZeroInput);
         }
-        let value = self.shares_value(a.target, ledger, env, a.shares)?;
-        let fee = math::mul_div(value, U256::from(fee_bps), U256::from(BPS), Rounding::Ceil)?;
-        let paid = math::sub(value, fee)?;
-        let day = env.now / DAY;
-        let used = if lrt.instant_window.0 == day { lrt.instant_window.1.0 } else { U256::ZERO };
-        let cap = lrt.params.instant_daily_cap;
-        if !cap.is_zero() && math::add(used, paid)? > cap {
-            return Err(E::DailyLimitExceeded { cap, used });
-        }
-        let available = ledger.balance_of(NATIVE_ETH, a.target);
-        if available < paid {
-            return Err(E::InsufficientLiquidity { needed: paid, available });
-        }
-        let token = lrt.token;
-        ledger.burn(token, sender, a.shares)?;
-        ledger.transfer(NATIVE_ETH, a.target, sender, paid)?;
+        let quote = self.instant_quote(a.target, ledger, env, a.shares, &rules)?;
+        let lrt = self.lrt(a.target)?;
+        let (token, treasury) = (lrt.token, lrt.treasury);
+        let usage = self.limit_after(a.target, env.now, &rules.limit, quote.paid)?;
+        ledger.check_transfer(token, sender, a.shares)?;
+        ledger.transfer(token, sender, treasury, quote.treasury_shares)?;
+        ledger.burn(token, sender, a.shares - quote.treasury_shares)?;
+        ledger.transfer(NATIVE_ETH, a.target, sender, quote.paid)?;
+        ledger.transfer(NATIVE_ETH, a.target, treasury, quote.treasury_eth)?;
         let lrt = self.lrt_mut(a.target)?;
-        lrt.instant_window = (day, Amount(math::add(used, paid)?));
+        lrt.instant_usage = usage;
         if let RateState::Reported { nav, .. } = &mut lrt.rate {
-            *nav = nav.saturating_sub(paid);
+            *nav = nav.saturating_sub(quote.paid + quote.treasury_eth);
         }
-        Ok(Ev::InstantRedeemed { lrt: a.target, owner: sender, shares: a.shares, fee, paid })
+        Ok(Ev::InstantRedeemed {
+            lrt: a.target,
+            owner: sender,
+            shares: a.shares,
+            fee: quote.fee,
+            paid: quote.paid,
+        })
+    }
+
+    /// What an instant redemption of `shares` pays now, by the preset's contract:
+    /// - Renzo (`InstantWithdrawer`): the value less a fee sliding from the minimum to the
+    ///   maximum as the buffer nears its drawdown floor, paid to the treasury; the buffer may
+    ///   not fall below the floor;
+    /// - ether.fi (`EtherFiRedemptionManager`): the value of the shares less the fee, the fee's
+    ///   treasury share moved as shares and the rest burned; the pool keeps its low watermark;
+    /// - Puffer (`PufferVault.redeem`): the value less the exit fee (kept by holders) and the
+    ///   treasury's fee, each rounded up.
+    ///
+    /// It pays only from ETH not owed to queued requests, and within the limit.
+    pub fn instant_quote(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+        shares: U256,
+        rules: &InstantExit,
+    ) -> Result<InstantQuote> {
+        let lrt = self.lrt(pool)?;
+        let bps =
+            |v: U256, b: u64, rounding| math::mul_div(v, U256::from(b), U256::from(BPS), rounding);
+        let reserved: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
+        let available = ledger.balance_of(NATIVE_ETH, pool).saturating_sub(reserved);
+        let mut quote = InstantQuote::default();
+        match lrt.preset {
+            Preset::Renzo => {
+                let value = self.shares_value(pool, ledger, env, shares)?;
+                if value > available {
+                    return Err(E::InsufficientLiquidity { needed: value, available });
+                }
+                let mut fee_bps = rules.fee_bps;
+                if !rules.buffer_target.is_zero() {
+                    let floor =
+                        bps(rules.buffer_target, rules.allowed_drawdown_bps, Rounding::Floor)?;
+                    let after = available - value;
+                    if after < floor {
+                        return Err(E::BelowAllowedLimit);
+                    }
+                    let span = math::sub(rules.buffer_target, floor)?;
+                    let remaining =
+                        math::mul_div(after - floor, U256::from(BPS), span, Rounding::Floor)?;
+                    if remaining <= U256::from(BPS) {
+                        let slide = math::mul_div(
+                            U256::from(rules.max_fee_bps.saturating_sub(rules.fee_bps)),
+                            U256::from(BPS) - remaining,
+                            U256::from(BPS),
+                            Rounding::Floor,
+                        )?;
+                        fee_bps += u64::try_from(slide).unwrap_or(u64::MAX);
+                    }
+                }
+                quote.fee = bps(value, fee_bps, Rounding::Floor)?;
+                quote.paid = value - quote.fee;
+                quote.treasury_eth = quote.fee;
+            }
+            Preset::EtherFi => {
+                let (nav, supply) = self.accounted(pool, ledger, env)?;
+                let kept = bps(shares, BPS - rules.fee_bps, Rounding::Floor)?;
+                let to_user = self.shares_value(pool, ledger, env, kept)?;
+                let watermark = bps(nav, rules.low_watermark_bps, Rounding::Floor)?;
+                if available < watermark || available - watermark < to_user {
+                    return Err(E::ExceededRedeemable);
+                }
+                let burned_for_user = if nav.is_zero() {
+                    shares
+                } else {
+                    math::mul_div(to_user, supply, nav, Rounding::Ceil)?.min(shares)
+                };
+                let fee_shares = shares - burned_for_user;
+                quote.treasury_shares = bps(fee_shares, rules.treasury_fee_bps, Rounding::Floor)?;
+                quote.fee = self.shares_value(pool, ledger, env, fee_shares)?;
+                quote.paid = to_user;
+            }
+            Preset::Puffer => {
+                let gross = self.shares_value(pool, ledger, env, shares)?;
+                let kept = bps(gross, rules.fee_bps, Rounding::Ceil)?;
+                quote.treasury_eth = bps(gross, rules.treasury_fee_bps, Rounding::Ceil)?;
+                quote.fee = kept + quote.treasury_eth;
+                quote.paid = math::sub(gross, quote.fee)?;
+                if quote.paid + quote.treasury_eth > available {
+                    return Err(E::InsufficientLiquidity {
+                        needed: quote.paid + quote.treasury_eth,
+                        available,
+                    });
+                }
+            }
+            Preset::Kelp => {
+                return Err(E::NotSupported {
+                    function: "instant_redeem",
+                    preset: lrt.preset.name(),
+                });
+            }
+        }
+        Ok(quote)
+    }
+
+    /// The limit's state after `paid` leaves instantly at `now`, or why it cannot.
+    pub(crate) fn limit_after(
+        &self,
+        pool: Address,
+        now: u64,
+        limit: &InstantLimit,
+        paid: U256,
+    ) -> Result<(u64, Amount)> {
+        let (at, value) = self.lrt(pool)?.instant_usage;
+        match limit {
+            InstantLimit::None => Ok((at, value)),
+            InstantLimit::DailyWindow { cap } => {
+                let day = now / DAY;
+                let used = if at == day { value.0 } else { U256::ZERO };
+                let total = math::add(used, paid)?;
+                if total > *cap {
+                    return Err(E::DailyLimitExceeded { cap: *cap, used });
+                }
+                Ok((day, Amount(total)))
+            }
+            InstantLimit::Bucket { capacity, refill_per_second } => {
+                // A bucket that was never used starts full.
+                let level = if at == 0 && value.0.is_zero() {
+                    *capacity
+                } else {
+                    let refill = math::mul(*refill_per_second, U256::from(now.saturating_sub(at)))?;
+                    math::add(value.0, refill)?.min(*capacity)
+                };
+                // The bucket counts in units of 1e12 wei, rounded up.
+                let unit = U256::from(10u64.pow(12));
+                let cost = math::mul(paid.div_ceil(unit), unit)?;
+                if cost > level {
+                    return Err(E::RateLimitExceeded { available: level });
+                }
+                Ok((now, Amount(level - cost)))
+            }
+        }
     }
 
     fn receive_rewards(
@@ -638,7 +912,10 @@ impl Lrts {
                 fee_shares: U256::ZERO,
             });
         }
-        if beyond(old, observed)? && !(a.force && sender == lrt.admin) {
+        if observed > high_water
+            && beyond(high_water, observed)?
+            && !(a.force && sender == lrt.admin)
+        {
             return Err(E::PriceAboveLimit);
         }
         let mut new = observed;
@@ -668,27 +945,41 @@ impl Lrts {
     fn wrap(
         &mut self,
         ledger: &mut Ledger,
+        env: &LrtEnv<'_>,
         sender: Address,
-        a: &calls::Shares,
+        a: &calls::Amount,
         unwrap: bool,
     ) -> Result<Ev> {
         let lrt = self.lrt(a.target)?;
         let Some(wrapper) = lrt.wrapper else {
             return Err(E::NotSupported { function: "wrap", preset: lrt.preset.name() });
         };
-        if a.shares.is_zero() {
+        if a.amount.is_zero() {
             return Err(E::InvalidZeroInput);
         }
-        let escrow = wrapper;
-        if unwrap {
-            ledger.check_transfer(lrt.token, escrow, a.shares)?;
-            ledger.burn(wrapper, sender, a.shares)?;
-            ledger.transfer(lrt.token, escrow, sender, a.shares)?;
+        let token = lrt.token;
+        // The wrapper holds the eETH shares it issued weETH for, one for one.
+        let shares = if unwrap {
+            ledger.check_transfer(wrapper, sender, a.amount)?;
+            ledger.burn(wrapper, sender, a.amount)?;
+            ledger.transfer(token, wrapper, sender, a.amount)?;
+            a.amount
         } else {
-            ledger.check_transfer(lrt.token, sender, a.shares)?;
-            ledger.mint(wrapper, sender, a.shares)?;
-            ledger.transfer(lrt.token, sender, escrow, a.shares)?;
-        }
-        Ok(Ev::Wrapped { lrt: a.target, owner: sender, shares: a.shares, unwrap })
+            // `wrap(eETH amount)`: the shares that amount is (`sharesForAmount`, rounded down).
+            let (nav, supply) = self.accounted(a.target, ledger, env)?;
+            let shares = if nav.is_zero() {
+                U256::ZERO
+            } else {
+                math::mul_div(a.amount, supply, nav, Rounding::Floor)?
+            };
+            if shares.is_zero() {
+                return Err(E::InvalidZeroInput);
+            }
+            ledger.check_transfer(token, sender, shares)?;
+            ledger.mint(wrapper, sender, shares)?;
+            ledger.transfer(token, sender, wrapper, shares)?;
+            shares
+        };
+        Ok(Ev::Wrapped { lrt: a.target, owner: sender, shares, unwrap })
     }
 }

@@ -80,12 +80,9 @@ pub struct LrtParams {
     pub fee_style: FeeStyle,
     /// Seconds between a withdrawal request and its claim.
     pub cooldown_seconds: u64,
-    /// Instant redemption's fee in bps; none if the protocol has no instant exit.
+    /// Instant redemption; none if the protocol has no instant exit.
     #[serde(default)]
-    pub instant_fee_bps: Option<u64>,
-    /// Instant redemptions allowed per UTC day, in wei (zero: no cap).
-    #[serde(default, with = "serde_ext::amount")]
-    pub instant_daily_cap: U256,
+    pub instant: Option<InstantExit>,
     /// The most NAV may reach through deposits, in wei (zero: no cap).
     #[serde(default, with = "serde_ext::amount")]
     pub deposit_cap: U256,
@@ -101,6 +98,57 @@ pub struct LrtParams {
     /// Share of NAV the manager keeps liquid in the buffer when restaking, in bps.
     #[serde(default)]
     pub buffer_target_bps: u64,
+}
+
+/// Instant redemption's rules. Each preset uses the fields its contract has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstantExit {
+    /// The fee in bps: Renzo's minimum, ether.fi's exit fee, Puffer's exit fee (kept by holders).
+    pub fee_bps: u64,
+    /// Renzo: the fee at the drawdown floor; it slides from `fee_bps` as the buffer empties.
+    #[serde(default)]
+    pub max_fee_bps: u64,
+    /// Renzo: the buffer target the slide is measured against, in wei (zero: a flat fee).
+    #[serde(default, with = "serde_ext::amount")]
+    pub buffer_target: U256,
+    /// Renzo: how far below its target the buffer may be drawn, in bps of the target.
+    #[serde(default)]
+    pub allowed_drawdown_bps: u64,
+    /// ether.fi: the fee's share paid to the treasury (as shares), in bps; Puffer: the treasury's
+    /// own exit fee, in bps of the redemption.
+    #[serde(default)]
+    pub treasury_fee_bps: u64,
+    /// ether.fi: ETH kept in the pool as a share of NAV (the low watermark), in bps.
+    #[serde(default)]
+    pub low_watermark_bps: u64,
+    /// How much may leave instantly over time.
+    #[serde(default)]
+    pub limit: InstantLimit,
+}
+
+/// The limit on instant redemptions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InstantLimit {
+    /// None but the buffer.
+    #[default]
+    None,
+    /// A cap per UTC day (Puffer V2's `dailyWithdrawalLimit`).
+    DailyWindow {
+        /// Wei a day.
+        #[serde(with = "serde_ext::amount")]
+        cap: U256,
+    },
+    /// A token bucket (ether.fi's BucketLimiter): `capacity`, refilled continuously.
+    Bucket {
+        /// Wei the bucket holds when full.
+        #[serde(with = "serde_ext::amount")]
+        capacity: U256,
+        /// Wei added a second.
+        #[serde(with = "serde_ext::amount")]
+        refill_per_second: U256,
+    },
 }
 
 /// A contract through which the LRT restakes with one operator (Renzo's OperatorDelegator,
@@ -164,8 +212,9 @@ pub struct Lrt {
     pub withdrawals: BTreeMap<u64, WithdrawalRequest>,
     /// The next withdrawal id.
     pub next_withdrawal_id: u64,
-    /// The UTC day and the amount redeemed instantly in it.
-    pub instant_window: (u64, super::Amount),
+    /// The instant limit's state: (UTC day, wei used that day) for a daily window; (last
+    /// update, wei available) for a bucket.
+    pub instant_usage: (u64, super::Amount),
     /// Paused by the manager or a circuit breaker.
     pub paused: bool,
     /// Validators staked through `restake` so far (names their keys).

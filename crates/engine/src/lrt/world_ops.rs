@@ -223,6 +223,21 @@ impl World {
         Ok(events)
     }
 
+    /// How long `value` of native ETH restaked directly takes to exit now.
+    fn direct_exit_seconds(&self, value: U256) -> u64 {
+        let epoch = self.clock.block / crate::beacon::SLOTS_PER_EPOCH;
+        let parts = super::exit::beacon_exit_seconds(
+            &self.beacon,
+            self.clock.block,
+            U256::ZERO,
+            value,
+            epoch,
+        );
+        let el_delay =
+            self.eigenlayer.params.min_withdrawal_delay_blocks * crate::clock::SECONDS_PER_BLOCK;
+        el_delay.max(parts.iter().map(|(_, s)| s).sum())
+    }
+
     /// The brief's three strategies for one staker and one amount: holding the LRT, restaking
     /// directly with an operator, and a hybrid of both. Yields are the assumed gross yield less
     /// each route's fees; exit times and exposures are read from the world.
@@ -289,6 +304,19 @@ impl World {
         let lrt_part = part(a.amount, a.lrt_share_bps);
         let hybrid_apr = (lrt_apr * a.lrt_share_bps + gross * (BPS - a.lrt_share_bps)) / BPS;
         let lrt_seconds = fastest.map_or(direct.seconds, |r| r.seconds);
+        // The hybrid's two halves exit on their own: the LRT part by its fastest route, the
+        // direct part through EigenLayer and the beacon chain.
+        let part_shares = if supply.is_zero() || nav.is_zero() {
+            lrt_part
+        } else {
+            math::mul_div(lrt_part, supply, nav, Rounding::Floor).map_err(LrtError::from)?
+        };
+        let part_routes = self.lrts.exit_routes(a.target, &self.ledger, &env, part_shares)?;
+        let part_fastest = part_routes
+            .iter()
+            .filter(|r| r.available && r.route != "direct_restaking")
+            .min_by_key(|r| r.seconds);
+        let direct_part_seconds = self.direct_exit_seconds(a.amount - lrt_part);
         Ok(json!([
             {
                 "strategy": "lrt",
@@ -317,8 +345,9 @@ impl World {
                 "in_lrt": lrt_part.to_string(),
                 "direct": (a.amount - lrt_part).to_string(),
                 "net_apr_bps": hybrid_apr,
-                "fastest_exit_seconds_for_the_lrt_part": lrt_seconds,
-                "exit_seconds_for_the_direct_part": direct.seconds,
+                "fastest_exit_for_the_lrt_part": part_fastest.map(|r| r.route.clone()),
+                "fastest_exit_seconds_for_the_lrt_part": part_fastest.map_or(direct_part_seconds, |r| r.seconds),
+                "exit_seconds_for_the_direct_part": direct_part_seconds,
             },
         ]))
     }

@@ -11,7 +11,7 @@ use rampart_engine::{
     Action, Call, World,
     accounts::{NATIVE_ETH, named_address, token_address},
     eigenlayer::Params,
-    lrt::{LrtCall, LrtEvent, RateState, pool_address},
+    lrt::{LrtCall, LrtEvent, Preset, RateState, pool_address},
     world::Event,
 };
 use serde_json::{Value, json};
@@ -175,11 +175,18 @@ fn to_call(op: &Op, world: &World) -> Option<Call> {
         Op::Restake { lrt } => {
             call("admin", "lrt.restake", json!({ "target": lrt_of(lrt).1.to_string() }))
         }
-        Op::Wrap { holder: h, percent } => call(
-            holder(h),
-            "lrt.wrap",
-            json!({ "target": pool_address("eETH").to_string(), "shares": shares_of(holder(h), 1, percent).to_string() }),
-        ),
+        Op::Wrap { holder: h, percent } => {
+            // Wrap by eETH amount: a share of the holder's eETH balance.
+            let env = world.lrt_env();
+            let shares = shares_of(holder(h), 1, percent);
+            let pool = pool_address("eETH");
+            let amount = world.lrts.shares_value(pool, &world.ledger, &env, shares).ok()?;
+            call(
+                holder(h),
+                "lrt.wrap",
+                json!({ "target": pool.to_string(), "amount": amount.to_string() }),
+            )
+        }
         Op::Advance { .. } => return None,
     })
 }
@@ -194,6 +201,11 @@ fn rates(world: &World) -> Vec<(U256, U256)> {
             let pool = pool_address(symbol);
             match world.lrts.instances[&pool].rate {
                 RateState::Stored { price, .. } => (price, U256::from(10u64.pow(18))),
+                // ERC-4626 with a virtual share and asset: the rate is (NAV + 1) / (S + 1).
+                _ if world.lrts.instances[&pool].preset == Preset::Puffer => {
+                    let (nav, supply) = world.lrts.accounted(pool, &world.ledger, &env).unwrap();
+                    (nav + U256::from(1u8), supply + U256::from(1u8))
+                }
                 _ => world.lrts.accounted(pool, &world.ledger, &env).unwrap(),
             }
         })
@@ -245,14 +257,19 @@ fn run(ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
                     for (i, ((nav0, s0), (nav1, s1))) in
                         rates_before.iter().zip(rates(&world)).enumerate()
                     {
-                        if s0.is_zero() {
+                        if s0.is_zero() || (PRESETS[i].1 == "pufETH" && *s0 == U256::from(1u8)) {
                             continue; // No holders yet: the first mint is 1:1, whatever NAV holds.
                         }
                         // Holders' rate never falls through others' flows. Restaking converts
                         // tokens to strategy shares, and EigenLayer's own floors (share price,
                         // deposit scaling factor, slashing factor) may lose dust on the way.
-                        let dust_wei =
-                            if matches!(op, Op::Restake { .. }) { 1_000_000u64 } else { 0 };
+                        let dust_wei = match op {
+                            Op::Restake { .. } => 1_000_000u64,
+                            // ether.fi pays claims at the rate rounded up (amountPerShareCeil),
+                            // which can cost holders a few wei, as on chain.
+                            Op::Claim { .. } if PRESETS[i].1 == "eETH" => 10,
+                            _ => 0,
+                        };
                         let dust = U256::from(dust_wei) * *s0;
                         prop_assert!(
                             nav1 * *s0 + dust >= *nav0 * s1,
@@ -265,11 +282,15 @@ fn run(ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
                             s1
                         );
                     }
-                    prop_assert_eq!(
-                        treasury_shares(&world),
-                        fees_before.clone(),
-                        "fee shares outside a recognition"
-                    );
+                    // (ether.fi's instant exit pays the treasury part of its fee in shares.)
+                    if !matches!(op, Op::Instant { .. }) {
+                        let fees = treasury_shares(&world);
+                        prop_assert_eq!(
+                            fees,
+                            fees_before.clone(),
+                            "fee shares outside a recognition"
+                        );
+                    }
                 }
                 if matches!(op, Op::Slash { .. }) {
                     slashes += 1;
