@@ -1,7 +1,11 @@
-//! The security graph of a Rampart world: each EigenLayer operator set is a service, each
-//! operator an operator, and what a set can slash from an operator is its unique stake there,
-//! `shares · allocated magnitude / max magnitude` per strategy, in underlying tokens, at the
-//! price table's rate. An operator's stake is everything delegated to it.
+//! The security graph of a Rampart world: each EigenLayer operator set, Symbiotic subnetwork
+//! (`symbiotic:network#id`) and Karak DSS (`karak:dss`) is a service, each operator (one node
+//! across the three protocols) an operator. What a service can slash from an operator: for an
+//! operator set its unique stake, `shares · allocated magnitude / max magnitude` per strategy;
+//! for a subnetwork the stake its vaults' delegators show; for a DSS its maximum percentage of
+//! the staked vaults' assets; all in underlying tokens at the price table's rate. An operator's
+//! stake is everything delegated to it in EigenLayer, the most any subnetwork sees of each of
+//! its Symbiotic vaults, and the assets of its Karak vaults staked to some DSS.
 //!
 //! Profit from corruption and attack thresholds are not on chain: they come from an inputs file
 //! (`[[service]] name = "avs/1"`, as in network files), with `[prices]` per token symbol.
@@ -120,32 +124,90 @@ pub fn from_world(
         ));
         to_amount(&(wei * inputs.price(token) / integer(crate::number::UNIT)))
     };
-    let mut operator_ids: Vec<Address> = el.operators.keys().copied().collect();
-    operator_ids.sort_unstable();
-    let operators: Vec<Operator> = operator_ids
-        .iter()
-        .map(|&id| {
-            let record = &el.operators[&id];
-            let stake = record
-                .strategies
-                .iter()
-                .map(|(&strategy, entry)| value(strategy, entry.shares))
-                .sum();
-            Operator { name: name(id), stake }
-        })
-        .collect();
+    // Every protocol's operators are one set: an operator who runs in EigenLayer, Symbiotic and
+    // Karak is one node whose stake is the sum of what each protocol can slash.
+    let sym = &world.symbiotic;
+    let karak = &world.karak;
+    let token_value = |token: Address, wei: U256| -> Amount {
+        let wei = BigRational::from_integer(num_bigint::BigInt::from_bytes_be(
+            num_bigint::Sign::Plus,
+            &wei.to_be_bytes::<32>(),
+        ));
+        to_amount(&(wei * inputs.price(token) / integer(crate::number::UNIT)))
+    };
+    let mut stake_of: BTreeMap<Address, Amount> = BTreeMap::new();
+    for (&id, record) in &el.operators {
+        let stake = record.strategies.iter().map(|(&s, e)| value(s, e.shares)).sum();
+        stake_of.insert(id, stake);
+    }
+    // Symbiotic: per (subnetwork, operator), the stake each vault shows; an operator's capital
+    // in a vault is the most any subnetwork sees of it (restaking shares it across networks).
+    let mut symbiotic_links: BTreeMap<(String, Address), Amount> = BTreeMap::new();
+    for (&address, vault) in &sym.vaults {
+        if vault.slasher.is_none() {
+            continue;
+        }
+        let operators: Vec<Address> =
+            sym.vault_opt_ins.keys().filter(|(_, v)| *v == address).map(|(o, _)| *o).collect();
+        for &operator in &operators {
+            let mut most: Amount = 0;
+            for &subnetwork in vault.delegator.max_network_limit.keys() {
+                let at = rampart_engine::symbiotic::vault::At::Latest;
+                let stake = sym.stake(address, vault, subnetwork, operator, at).unwrap_or_default();
+                if stake.is_zero() {
+                    continue;
+                }
+                let amount = token_value(vault.collateral, stake);
+                most = most.max(amount);
+                let service =
+                    format!("symbiotic:{}#{}", name(subnetwork.network), subnetwork.identifier);
+                *symbiotic_links.entry((service, operator)).or_default() += amount;
+            }
+            *stake_of.entry(operator).or_default() += most;
+        }
+    }
+    // Karak: a vault staked to DSSs can lose each one's maximum percentage of its assets.
+    let mut karak_links: BTreeMap<(String, Address), Amount> = BTreeMap::new();
+    for (&address, vault) in &karak.vaults {
+        let dss = karak.dss_of_vault(address);
+        if dss.is_empty() {
+            continue;
+        }
+        let assets = karak.total_assets(&world.ledger, address).unwrap_or_default();
+        let amount = token_value(vault.asset, assets);
+        *stake_of.entry(vault.operator).or_default() += amount;
+        for service in dss {
+            let max = karak
+                .dss_max_slashable_percentage_wad
+                .get(&service)
+                .map(|p| p.0)
+                .unwrap_or_default();
+            let slashable = assets * max / rampart_engine::karak::state::HUNDRED_PERCENT_WAD;
+            *karak_links
+                .entry((format!("karak:{}", name(service)), vault.operator))
+                .or_default() += token_value(vault.asset, slashable);
+        }
+    }
+    let operator_ids: Vec<Address> = stake_of.keys().copied().collect();
+    let operators: Vec<Operator> =
+        operator_ids.iter().map(|&id| Operator { name: name(id), stake: stake_of[&id] }).collect();
     let mut services = Vec::new();
     let mut links = Vec::new();
-    for (set, info) in &el.operator_sets {
-        let service_name = format!("{}/{}", name(set.avs), set.id);
+    let add_service = |services: &mut Vec<Service>, service_name: String| -> usize {
+        if let Some(i) = services.iter().position(|s: &Service| s.name == service_name) {
+            return i;
+        }
         let (profit, alpha) =
             inputs.services.get(&service_name).cloned().unwrap_or((0, default_threshold()));
-        let index = services.len();
         services.push(Service {
             name: service_name,
             profit_from_corruption: profit,
             attack_threshold: alpha,
         });
+        services.len() - 1
+    };
+    for (set, info) in &el.operator_sets {
+        let index = add_service(&mut services, format!("{}/{}", name(set.avs), set.id));
         for member in &info.members {
             let Ok(v) = operator_ids.binary_search(member) else { continue };
             let record = &el.operators[member];
@@ -161,6 +223,11 @@ pub fn from_world(
             }
             links.push((index, v, slashable.min(operators[v].stake)));
         }
+    }
+    for ((service_name, operator), amount) in symbiotic_links.into_iter().chain(karak_links) {
+        let index = add_service(&mut services, service_name);
+        let v = operator_ids.binary_search(&operator).expect("every linked operator has stake");
+        links.push((index, v, amount.min(operators[v].stake)));
     }
     for name in inputs.services.keys() {
         if !services.iter().any(|s| &s.name == name) {
