@@ -12,6 +12,8 @@
 //!   `stake · slashable balance / total stake`. Delay: the veto period of a veto slasher.
 //! - Karak: each DSS a vault is staked to can take up to its maximum percentage of the account's
 //!   assets in the vault (queued redemptions included), after the 2-day veto window.
+//! - LRTs: an LRT is exposed through its operator delegators' positions; a holder of its token,
+//!   pro rata to the value held (the position is then the LRT).
 
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
@@ -74,7 +76,42 @@ impl World {
         self.eigenlayer_exposure(account, &mut out)?;
         self.symbiotic_exposure(account, &mut out)?;
         self.karak_exposure(account, &mut out)?;
+        self.lrt_exposure(account, &mut out)?;
         Ok(out)
+    }
+
+    /// An LRT is exposed through its operator delegators; its holders, pro rata to the value
+    /// of the tokens they hold (weETH included).
+    fn lrt_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+        let env = self.lrt_env();
+        for (&pool, lrt) in &self.lrts.instances {
+            let mut held = self.ledger.balance_of(lrt.token, account);
+            if let Some(wrapper) = lrt.wrapper {
+                held = math::add(held, self.ledger.balance_of(wrapper, account))?;
+            }
+            let (nav, supply) = self.lrts.accounted(pool, &self.ledger, &env).map_err(|_| MathError::Overflow)?;
+            let (numerator, denominator, role) = if account == pool {
+                (U256::ONE, U256::ONE, "lrt")
+            } else if !held.is_zero() && !supply.is_zero() {
+                let value = self.lrts.shares_value(pool, &self.ledger, &env, held).map_err(|_| MathError::Overflow)?;
+                (value, nav.max(U256::ONE), "lrt holder")
+            } else {
+                continue;
+            };
+            for delegator in &lrt.delegators {
+                let mut inner = Vec::new();
+                self.eigenlayer_exposure(delegator.address, &mut inner)?;
+                self.symbiotic_exposure(delegator.address, &mut inner)?;
+                self.karak_exposure(delegator.address, &mut inner)?;
+                for mut e in inner {
+                    e.slashable = math::mul_div(e.slashable, numerator, denominator, Rounding::Floor)?;
+                    e.position = pool;
+                    e.role = role.into();
+                    out.push(e);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn eigenlayer_exposure(
