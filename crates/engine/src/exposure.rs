@@ -89,11 +89,15 @@ impl World {
             if let Some(wrapper) = lrt.wrapper {
                 held = math::add(held, self.ledger.balance_of(wrapper, account))?;
             }
-            let (nav, supply) = self.lrts.accounted(pool, &self.ledger, &env).map_err(|_| MathError::Overflow)?;
+            let (nav, supply) =
+                self.lrts.accounted(pool, &self.ledger, &env).map_err(|_| MathError::Overflow)?;
             let (numerator, denominator, role) = if account == pool {
                 (U256::ONE, U256::ONE, "lrt")
             } else if !held.is_zero() && !supply.is_zero() {
-                let value = self.lrts.shares_value(pool, &self.ledger, &env, held).map_err(|_| MathError::Overflow)?;
+                let value = self
+                    .lrts
+                    .shares_value(pool, &self.ledger, &env, held)
+                    .map_err(|_| MathError::Overflow)?;
                 (value, nav.max(U256::ONE), "lrt holder")
             } else {
                 continue;
@@ -104,7 +108,8 @@ impl World {
                 self.symbiotic_exposure(delegator.address, &mut inner)?;
                 self.karak_exposure(delegator.address, &mut inner)?;
                 for mut e in inner {
-                    e.slashable = math::mul_div(e.slashable, numerator, denominator, Rounding::Floor)?;
+                    e.slashable =
+                        math::mul_div(e.slashable, numerator, denominator, Rounding::Floor)?;
                     e.position = pool;
                     e.role = role.into();
                     out.push(e);

@@ -344,6 +344,7 @@ impl BeaconChain {
                 };
                 validator.effective_balance = (deposit.amount - deposit.amount % GWEI_PER_ETH)
                     .min(validator.max_effective_balance());
+                self.by_credentials.entry(validator.credentials.address).or_default().push(index);
                 self.validators.push(validator);
                 self.index_of.insert(deposit.pubkey, index);
                 index
@@ -631,6 +632,13 @@ impl BeaconChain {
             return Err(format!(
                 "the deposit contract holds {contract} wei but balances and deposits add up to {held} gwei"
             ));
+        }
+        let indexed: usize = self.by_credentials.values().map(Vec::len).sum();
+        let misfiled = self.by_credentials.iter().any(|(address, indices)| {
+            indices.iter().any(|&i| self.validators[i].credentials.address != *address)
+        });
+        if indexed != self.validators.len() || misfiled {
+            return Err("the index of validators by credentials is out of step".into());
         }
         Ok(())
     }

@@ -89,6 +89,10 @@ pub struct BeaconChain {
     /// Index by key.
     #[serde(with = "serde_ext::pairs")]
     pub index_of: BTreeMap<B256, usize>,
+    /// Validator indices by the address their withdrawal credentials name, so that an EigenPod
+    /// or an LRT finds its validators without scanning the whole set.
+    #[serde(default)]
+    pub by_credentials: BTreeMap<Address, Vec<usize>>,
     /// `pending_deposits`.
     pub pending_deposits: VecDeque<PendingDeposit>,
     /// `deposit_balance_to_consume`.

@@ -82,7 +82,8 @@ fn eligible_exit_epoch(lrt: &super::Lrt, env: &LrtEnv<'_>) -> u64 {
     let total = env.beacon.total_active_balance(epoch);
     let entry = churn::entry_wait_epochs(pending, 0, total) + churn::ACTIVATION_EXIT_DELAY_EPOCHS;
     let mut earliest = u64::MAX;
-    for v in env.beacon.validators.iter().filter(|v| pods.contains(&v.credentials.address)) {
+    let ours = pods.iter().filter_map(|pod| env.beacon.by_credentials.get(pod)).flatten();
+    for v in ours.map(|&i| &env.beacon.validators[i]) {
         let active_from =
             if v.activation_epoch == FAR_FUTURE_EPOCH { epoch + entry } else { v.activation_epoch };
         earliest = earliest.min(active_from + SHARD_COMMITTEE_PERIOD);

@@ -121,10 +121,12 @@ impl Lrt {
             }
             let credentials = pod_address(od);
             let proven = el.pods.get(&od);
-            for validator in &beacon.validators {
+            let indices =
+                beacon.by_credentials.get(&credentials).map(Vec::as_slice).unwrap_or_default();
+            for validator in indices.iter().map(|&i| &beacon.validators[i]) {
                 let unproven =
                     proven.is_none_or(|pod| !pod.validators.contains_key(&validator.pubkey));
-                if validator.credentials.address == credentials && unproven {
+                if unproven {
                     let wei = math::mul(U256::from(validator.balance), GWEI)?;
                     nav.in_flight = math::add(nav.in_flight, wei)?;
                 }
