@@ -68,20 +68,20 @@ fn eigenlayer_worked_examples_reproduce() {
 
 #[test]
 fn symbiotic_scenarios_pass() {
-    run_all("scenarios/symbiotic", 1);
+    run_all("scenarios/symbiotic", 7);
 }
 
 #[test]
 fn karak_scenarios_pass() {
-    run_all("scenarios/karak", 1);
+    run_all("scenarios/karak", 5);
 }
 
 #[test]
 fn cross_protocol_scenarios_pass() {
-    run_all("scenarios/cross_protocol", 1);
+    run_all("scenarios/cross_protocol", 2);
 }
 
 #[test]
 fn lrt_scenarios_pass() {
-    run_all("scenarios/lrt", 1);
+    run_all("scenarios/lrt", 8);
 }
