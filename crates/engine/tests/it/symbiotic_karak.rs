@@ -334,9 +334,13 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
 #[derive(Debug, Clone)]
 enum KarakOp {
     Deposit { staker: u8, vault: u8, amount: u32 },
+    Mint { staker: u8, vault: u8, shares: u32 },
+    Transfer { from: u8, to: u8, vault: u8, percent: u8 },
     StartRedeem { staker: u8, vault: u8, percent: u8 },
     FinishRedeem { index: u8 },
     Stake { vault: u8, dss: u8, to_stake: bool },
+    Unregister { dss: u8 },
+    Register { dss: u8 },
     FinalizeStake { vault: u8 },
     RequestSlash { dss: u8, percents: (u8, u8), both: bool },
     FinalizeSlash { index: u8 },
@@ -347,10 +351,14 @@ enum KarakOp {
 fn karak_op() -> impl Strategy<Value = KarakOp> {
     prop_oneof![
         4 => (any::<u8>(), any::<u8>(), 1..200_000u32).prop_map(|(staker, vault, amount)| KarakOp::Deposit { staker, vault, amount }),
+        1 => (any::<u8>(), any::<u8>(), 1..200_000u32).prop_map(|(staker, vault, shares)| KarakOp::Mint { staker, vault, shares }),
+        1 => (any::<u8>(), any::<u8>(), any::<u8>(), 1..=100u8).prop_map(|(from, to, vault, percent)| KarakOp::Transfer { from, to, vault, percent }),
         2 => (any::<u8>(), any::<u8>(), 1..=100u8).prop_map(|(staker, vault, percent)| KarakOp::StartRedeem { staker, vault, percent }),
         2 => any::<u8>().prop_map(|index| KarakOp::FinishRedeem { index }),
         2 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(vault, dss, to_stake)| KarakOp::Stake { vault, dss, to_stake }),
         2 => any::<u8>().prop_map(|vault| KarakOp::FinalizeStake { vault }),
+        1 => any::<u8>().prop_map(|dss| KarakOp::Unregister { dss }),
+        2 => any::<u8>().prop_map(|dss| KarakOp::Register { dss }),
         3 => (any::<u8>(), (1..=60u8, 1..=60u8), any::<bool>()).prop_map(|(dss, percents, both)| KarakOp::RequestSlash { dss, percents, both }),
         2 => any::<u8>().prop_map(|index| KarakOp::FinalizeSlash { index }),
         1 => any::<u8>().prop_map(|index| KarakOp::Cancel { index }),
@@ -416,6 +424,27 @@ fn karak_call(op: &KarakOp, world: &World, vaults: &[Address]) -> Option<Call> {
             "karak.vault.deposit",
             json!({ "target": vault(v).to_string(), "assets": amount.to_string(), "to": staker(s) }),
         ),
+        KarakOp::Mint { staker: s, vault: v, shares } => call(
+            staker(s),
+            "karak.vault.mint",
+            json!({ "target": vault(v).to_string(), "shares": shares.to_string(), "to": staker(s) }),
+        ),
+        KarakOp::Transfer { from, to, vault: v, percent } => {
+            let shares = world.karak.vaults[&vault(v)].balance_of(named_address(staker(from)))
+                * U256::from(percent)
+                / U256::from(100);
+            call(
+                staker(from),
+                "karak.vault.transfer",
+                json!({ "target": vault(v).to_string(), "to": staker(to), "amount": shares.to_string() }),
+            )
+        }
+        KarakOp::Unregister { dss: d } => {
+            call("op", "karak.core.unregister_operator_from_dss", json!({ "dss": dss(d) }))
+        }
+        KarakOp::Register { dss: d } => {
+            call("op", "karak.core.register_operator_to_dss", json!({ "dss": dss(d) }))
+        }
         KarakOp::StartRedeem { staker: s, vault: v, percent } => {
             let shares = world.karak.vaults[&vault(v)].balance_of(named_address(staker(s)))
                 * U256::from(percent)
@@ -502,25 +531,32 @@ fn karak_run(ops: &[KarakOp]) -> Result<usize, TestCaseError> {
                         _ => None,
                     };
                     for event in &events {
-                        let Event::Karak(KarakEvent::Slashed { vault, amount }) = event else {
-                            continue;
-                        };
-                        slashes += 1;
-                        let request = request.as_ref().expect("only finalization slashes");
-                        let max = before.karak.dss_max_slashable_percentage_wad[&request.dss].0;
-                        let assets = before.karak.total_assets(&before.ledger, *vault).unwrap();
-                        let cap = max * assets / U256::from(100u128 * 10u128.pow(18));
-                        prop_assert!(
-                            *amount <= cap,
-                            "a slash exceeded the DSS's maximum percentage"
-                        );
-                        // Escrowed shares stay in the supply, so they take their share of the loss.
-                        let v = &world.karak.vaults[vault];
-                        prop_assert_eq!(v.total_supply, before.karak.vaults[vault].total_supply);
-                        prop_assert_eq!(
-                            world.karak.total_assets(&world.ledger, *vault).unwrap(),
-                            assets - *amount
-                        );
+                        match event {
+                            Event::Karak(KarakEvent::Slashed { vault, amount }) => {
+                                slashes += 1;
+                                let request = request.as_ref().expect("only finalization slashes");
+                                check_karak_slash(&before, &world, request, *vault, *amount)?;
+                            }
+                            // A redemption is priced when it finishes, so escrowed shares bear
+                            // every slash finalized while they waited.
+                            Event::Karak(KarakEvent::FinishedRedeem {
+                                vault,
+                                shares,
+                                assets,
+                                ..
+                            }) => {
+                                let priced = before
+                                    .karak
+                                    .convert_to_assets(&before.ledger, *vault, *shares)
+                                    .unwrap();
+                                prop_assert_eq!(
+                                    *assets,
+                                    priced,
+                                    "a redemption not priced at its finish"
+                                );
+                            }
+                            _ => {}
+                        }
                     }
                 }
             }
@@ -535,6 +571,31 @@ fn karak_run(ops: &[KarakOp]) -> Result<usize, TestCaseError> {
         prop_assert_eq!(total, U256::from(MINTED) * U256::from(3u8), "stETH leaked");
     }
     Ok(slashes)
+}
+
+/// A finalized slash takes exactly `⌊pct · totalAssets / 100e18⌋` of the vault's live assets
+/// (escrowed shares included, since they stay in the supply), within the DSS's maximum.
+fn check_karak_slash(
+    before: &World,
+    after: &World,
+    request: &rampart_engine::karak::QueuedSlashing,
+    vault: Address,
+    amount: U256,
+) -> Result<(), TestCaseError> {
+    let hundred = U256::from(100u128 * 10u128.pow(18));
+    let assets = before.karak.total_assets(&before.ledger, vault).unwrap();
+    let index = request.vaults.iter().position(|v| *v == vault).expect("a requested vault");
+    let percentage = request.slash_percentages_wad[index];
+    prop_assert_eq!(amount, percentage * assets / hundred, "the slash is not pct × live assets");
+    let max = before.karak.dss_max_slashable_percentage_wad[&request.dss].0;
+    prop_assert!(amount <= max * assets / hundred, "a slash exceeded the DSS's maximum percentage");
+    prop_assert_eq!(
+        after.karak.vaults[&vault].total_supply,
+        before.karak.vaults[&vault].total_supply,
+        "a slash burned shares"
+    );
+    prop_assert_eq!(after.karak.total_assets(&after.ledger, vault).unwrap(), assets - amount);
+    Ok(())
 }
 
 proptest! {
