@@ -27,6 +27,8 @@ pub enum LrtCall {
     Unwrap(Amount),
     AddDelegator(AddDelegator),
     Restake(Target),
+    Unwind(Unwind),
+    ProcessUnwind(Target),
     Execute(Box<Execute>),
 }
 
@@ -133,6 +135,20 @@ pub struct Target {
     /// The LRT.
     #[serde(with = "serde_ext::account")]
     pub target: Address,
+}
+
+/// `lrt.unwind`: the manager starts bringing restaked ETH back to the pool to pay queued
+/// withdrawals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unwind {
+    /// The LRT.
+    #[serde(with = "serde_ext::account")]
+    pub target: Address,
+    /// ETH to bring back (default: what queued requests are owed beyond the ETH the pool
+    /// holds and the ETH already on its way back).
+    #[serde(default, with = "serde_ext::amount_opt")]
+    pub amount: Option<U256>,
 }
 
 /// A stored-price update (anyone; the manager may `force` a rise above the limit).

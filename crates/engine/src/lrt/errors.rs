@@ -90,6 +90,9 @@ pub enum LrtError {
     /// Weights that do not fit.
     #[error("operator weights must sum to at most 10000 bps")]
     InvalidWeights,
+    /// An unwind with nothing to start or advance.
+    #[error("nothing to unwind: {0}")]
+    NothingToUnwind(&'static str),
     /// An inner call the manager may not make through the LRT.
     #[error("the LRT cannot call {0}")]
     ForbiddenCall(String),

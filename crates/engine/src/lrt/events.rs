@@ -139,4 +139,38 @@ pub enum LrtEvent {
         shares: U256,
         unwrap: bool,
     },
+    /// `lrt.unwind`: ETH the delegators held idle moved to the pool, and validators asked to
+    /// exit.
+    UnwindStarted {
+        #[serde(with = "serde_ext::account")]
+        lrt: Address,
+        /// What the unwind is for.
+        #[serde(with = "serde_ext::amount")]
+        needed: U256,
+        /// Idle ETH moved from the delegators to the pool.
+        #[serde(with = "serde_ext::amount")]
+        returned: U256,
+        /// Validators asked to exit.
+        validators_exited: u64,
+        /// Their balances.
+        #[serde(with = "serde_ext::amount")]
+        exiting: U256,
+        /// What no exit could cover.
+        #[serde(with = "serde_ext::amount")]
+        unmet: U256,
+    },
+    /// `lrt.process_unwind`: pods checkpointed, EigenLayer withdrawals queued and completed,
+    /// and ETH moved back to the pool.
+    UnwindProcessed {
+        #[serde(with = "serde_ext::account")]
+        lrt: Address,
+        checkpoints: u64,
+        /// beaconChainETH withdrawable shares queued for withdrawal.
+        #[serde(with = "serde_ext::amount")]
+        queued: U256,
+        withdrawals_completed: u64,
+        /// ETH moved from the delegators to the pool.
+        #[serde(with = "serde_ext::amount")]
+        returned: U256,
+    },
 }

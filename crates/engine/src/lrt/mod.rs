@@ -25,6 +25,7 @@ pub mod exit;
 pub mod invariants;
 pub mod nav;
 pub mod state;
+mod unwind;
 pub mod views;
 mod world_ops;
 
@@ -358,7 +359,11 @@ impl Lrts {
             C::Wrap(a) | C::Unwrap(a) => {
                 one(self.wrap(ledger, env, sender, a, matches!(call, C::Unwrap(_)))?)
             }
-            C::AddDelegator(_) | C::Restake(_) | C::Execute(_) => {
+            C::AddDelegator(_)
+            | C::Restake(_)
+            | C::Unwind(_)
+            | C::ProcessUnwind(_)
+            | C::Execute(_) => {
                 unreachable!("the world applies the manager's calls through other protocols")
             }
         }

@@ -43,6 +43,12 @@ impl World {
             LrtCall::Execute(a) => self.lrt_execute(sender, a),
             LrtCall::AddDelegator(a) => self.atomically(|world| world.lrt_add_delegator(sender, a)),
             LrtCall::Restake(a) => self.atomically(|world| world.lrt_restake(sender, a.target)),
+            LrtCall::Unwind(a) => {
+                self.atomically(|world| world.lrt_unwind(sender, a.target, a.amount))
+            }
+            LrtCall::ProcessUnwind(a) => {
+                self.atomically(|world| world.lrt_process_unwind(sender, a.target))
+            }
             other => {
                 let env = super::LrtEnv {
                     now: self.clock.timestamp(),
@@ -57,7 +63,7 @@ impl World {
         }
     }
 
-    fn atomically(
+    pub(super) fn atomically(
         &mut self,
         body: impl FnOnce(&mut World) -> Result<Vec<Event>, Rejection>,
     ) -> Result<Vec<Event>, Rejection> {
@@ -83,7 +89,7 @@ impl World {
         }
     }
 
-    fn lrt_inner(
+    pub(super) fn lrt_inner(
         &mut self,
         actor: Address,
         name: &str,

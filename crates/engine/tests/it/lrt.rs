@@ -344,3 +344,117 @@ fn the_generator_reaches_claims_and_slashes() {
     let (claims, slashes) = run(&ops).unwrap();
     assert!(claims > 0 && slashes > 0, "{claims} claims, {slashes} slashes");
 }
+
+fn events_of(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
+    world.apply(&call(sender, name, args)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn rejection(world: &mut World, sender: &str, name: &str, args: Value) -> String {
+    let before = world.state_hash();
+    let error = world.apply(&call(sender, name, args)).expect_err("must be rejected");
+    assert_eq!(world.state_hash(), before, "a rejected {name} changed the state");
+    error.name().to_owned()
+}
+
+/// The manager's unwind, with no amount given, exits just enough validators to pay the queue
+/// beyond the buffer; a second unwind finds nothing more to start; `process_unwind` carries the
+/// ETH back through a checkpoint and an EigenLayer withdrawal, and the claim is then paid in full.
+#[test]
+fn unwind_exits_what_the_queue_needs_and_pays_it() {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(10).unwrap();
+    must(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "alice", "token": "ETH", "amount": "320000000000000000000" }),
+    );
+    must(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    must(&mut world, "admin", "lrt.create", json!({ "preset": "renzo" }));
+    let pool = pool_address("ezETH").to_string();
+    must(
+        &mut world,
+        "admin",
+        "lrt.add_delegator",
+        json!({ "target": pool, "operator": "op", "weight_bps": 10000 }),
+    );
+    must(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": pool, "amount": "320000000000000000000" }),
+    );
+    assert_eq!(
+        rejection(&mut world, "alice", "lrt.unwind", json!({ "target": pool })),
+        "NotManager"
+    );
+    assert_eq!(
+        rejection(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
+        "NothingToUnwind",
+        "no request is queued yet"
+    );
+    // A 10% buffer (32 ETH) stays; 288 ETH become 9 validators.
+    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    // Past activation and the 256 epochs before a validator may exit.
+    world.advance_blocks(300 * 32).unwrap();
+    must(
+        &mut world,
+        "alice",
+        "lrt.request_withdrawal",
+        json!({ "target": pool, "shares": "100000000000000000000" }),
+    );
+    let owed = world.lrts.instances[&pool_address("ezETH")].withdrawals[&0].owed;
+    let held = world.ledger.balance_of(NATIVE_ETH, pool_address("ezETH"));
+    // The sweep has skimmed the validators' rewards into the pod: that ETH is on its way too.
+    let pod = rampart_engine::eigenlayer::pods::pod_address(
+        rampart_engine::lrt::delegator_address(pool_address("ezETH"), 0),
+    );
+    let skimmed = world.ledger.balance_of(NATIVE_ETH, pod);
+    assert!(skimmed > U256::ZERO);
+    let events = events_of(&mut world, "admin", "lrt.unwind", json!({ "target": pool }));
+    let started = events.iter().find_map(|e| match e {
+        Event::Lrt(LrtEvent::UnwindStarted { needed, validators_exited, unmet, .. }) => {
+            Some((*needed, *validators_exited, *unmet))
+        }
+        _ => None,
+    });
+    // 100 − 32 − the skimmed 8.4 ETH: two 32-ETH validators cover it, one does not.
+    assert_eq!(started, Some((owed - held - skimmed, 2, U256::ZERO)));
+    assert_eq!(
+        rejection(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
+        "NothingToUnwind",
+        "the exits already cover the queue"
+    );
+    // The skimmed ETH is ready at once: a checkpoint credits it and a withdrawal is queued.
+    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    assert_eq!(
+        rejection(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool })),
+        "NothingToUnwind",
+        "nothing more is ready in the same block"
+    );
+    // Renzo's 7-day cooldown outlasts the exit queue, the withdrawability delay and the sweep.
+    world.advance_blocks(7 * 7_200).unwrap();
+    let claim = json!({ "target": pool, "request_id": 0 });
+    assert_eq!(
+        rejection(&mut world, "alice", "lrt.claim_withdrawal", claim.clone()),
+        "InsufficientLiquidity"
+    );
+    let nav_before =
+        world.lrts.accounted(pool_address("ezETH"), &world.ledger, &world.lrt_env()).unwrap().0;
+    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    world.advance_blocks(51).unwrap();
+    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    // Moving ETH home changes NAV by the rewards the checkpoint credited, never down.
+    let nav_after =
+        world.lrts.accounted(pool_address("ezETH"), &world.ledger, &world.lrt_env()).unwrap().0;
+    assert!(nav_after >= nav_before, "unwinding lost value: {nav_before} -> {nav_after}");
+    let paid =
+        events_of(&mut world, "alice", "lrt.claim_withdrawal", claim).iter().find_map(
+            |e| match e {
+                Event::Lrt(LrtEvent::WithdrawalClaimed { paid, .. }) => Some(*paid),
+                _ => None,
+            },
+        );
+    assert_eq!(paid, Some(owed));
+    world.check_invariants().unwrap();
+}
