@@ -23,6 +23,7 @@ pub enum LrtCall {
     UpdatePrice(UpdatePrice),
     SetAssetPrice(SetAssetPrice),
     SetPaused(SetPaused),
+    SetDepositLimit(SetDepositLimit),
     Wrap(Amount),
     Unwrap(Amount),
     AddDelegator(AddDelegator),
@@ -149,6 +150,22 @@ pub struct Unwind {
     /// holds and the ETH already on its way back).
     #[serde(default, with = "serde_ext::amount_opt")]
     pub amount: Option<U256>,
+}
+
+/// `lrt.set_deposit_limit`: the manager caps how much of `asset` the LRT may hold (zero: no
+/// cap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetDepositLimit {
+    /// The LRT.
+    #[serde(with = "serde_ext::account")]
+    pub target: Address,
+    /// ETH or an accepted LST.
+    #[serde(with = "serde_ext::token")]
+    pub asset: Address,
+    /// The limit.
+    #[serde(with = "serde_ext::amount")]
+    pub limit: U256,
 }
 
 /// A stored-price update (anyone; the manager may `force` a rise above the limit).

@@ -90,6 +90,25 @@ pub enum LrtError {
     /// Weights that do not fit.
     #[error("operator weights must sum to at most 10000 bps")]
     InvalidWeights,
+    /// A deposit beyond the asset's limit.
+    #[error("the deposit would take {asset} beyond its limit of {limit}")]
+    MaxTokenTVLReached {
+        /// The asset.
+        asset: Address,
+        /// The limit.
+        limit: U256,
+    },
+    /// A deposit or withdrawal request outside the protocol's bounds (says which, and them).
+    #[error("{0}")]
+    AmountOutOfBounds(String),
+    /// More fee shares than a day allows.
+    #[error("price updates may mint {cap} fee shares a day; {used} are minted today")]
+    FeeMintLimitExceeded {
+        /// The daily cap.
+        cap: U256,
+        /// Minted today before this update.
+        used: U256,
+    },
     /// An unwind with nothing to start or advance.
     #[error("nothing to unwind: {0}")]
     NothingToUnwind(&'static str),

@@ -121,6 +121,14 @@ pub enum LrtEvent {
         #[serde(with = "serde_ext::amount")]
         price: U256,
     },
+    DepositLimitSet {
+        #[serde(with = "serde_ext::account")]
+        lrt: Address,
+        #[serde(with = "serde_ext::token")]
+        asset: Address,
+        #[serde(with = "serde_ext::amount")]
+        limit: U256,
+    },
     DelegatorAdded {
         #[serde(with = "serde_ext::account")]
         lrt: Address,

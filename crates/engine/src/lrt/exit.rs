@@ -121,7 +121,7 @@ impl Lrts {
                 (_, true) => Some("the LRT is paused".to_owned()),
                 (Err(e), _) => Some(e.to_string()),
                 (Ok(q), _) => self
-                    .limit_after(pool, env.now, &rules.limit, q.paid)
+                    .limit_after(pool, env.now, &rules.limit, q.limited)
                     .err()
                     .map(|e| e.to_string()),
             };

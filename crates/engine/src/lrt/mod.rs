@@ -75,6 +75,10 @@ pub struct InstantQuote {
     /// The fee's part moved to the treasury as shares (ether.fi).
     #[serde(with = "serde_ext::amount")]
     pub treasury_shares: U256,
+    /// What the instant limit counts: ether.fi the eETH redeemed, fee included; Puffer (V2's
+    /// daily limit) and Renzo the ETH paid out.
+    #[serde(with = "serde_ext::amount")]
+    pub limited: U256,
 }
 
 /// A `U256` that serializes as a decimal string (for map values).
@@ -109,7 +113,12 @@ impl Preset {
             deposit_cap: U256::ZERO,
             max_positive_rebase_bps: 0,
             max_negative_rebase_bps: 0,
+            max_rebase_apr_bps: 0,
             price_change_limit_bps: 0,
+            max_fee_mint_per_day: U256::ZERO,
+            min_deposit: U256::ZERO,
+            min_withdrawal: U256::ZERO,
+            max_withdrawal: U256::ZERO,
             buffer_target_bps: 1_000,
         };
         let flat = |fee_bps| InstantExit {
@@ -130,7 +139,8 @@ impl Preset {
                 instant: Some(InstantExit { max_fee_bps: 100, ..flat(10) }),
                 ..base
             },
-            // EtherFiAdmin's per-report caps (+25 / −3 bps); fee shares minted at rebase;
+            // EtherFiAdmin's per-report caps (+25 / −3 bps) and its APR band (at most the
+            // immutable 1,000 bps a year); fee shares minted at rebase;
             // finalization about daily; EtherFiRedemptionManager: 30 bps, a tenth of it to the
             // treasury, a 1% low watermark and a 2,000 ETH bucket refilled over a day.
             Self::EtherFi => LrtParams {
@@ -147,6 +157,7 @@ impl Preset {
                 }),
                 max_positive_rebase_bps: 25,
                 max_negative_rebase_bps: 3,
+                max_rebase_apr_bps: 1_000,
                 ..base
             },
             // LRTOracle: a 1% price limit against the high-water mark, fee shares on each rise;
@@ -155,11 +166,13 @@ impl Preset {
                 LrtParams { cooldown_seconds: 8 * DAY, price_change_limit_bps: 100, ..base }
             }
             // PufferVault: no reward fee on NAV (revenue comes from validator tickets); a 1% exit
-            // fee kept by the vault; V2's daily withdrawal limit of 100 ETH; ~14-day queue.
+            // fee kept by the vault; V2's daily withdrawal limit of 100 ETH; ~14-day queue whose
+            // requests are at least 0.01 pufETH.
             Self::Puffer => LrtParams {
                 protocol_fee_bps: 0,
                 fee_style: FeeStyle::None,
                 cooldown_seconds: 14 * DAY,
+                min_withdrawal: U256::from(10u64.pow(16)),
                 instant: Some(InstantExit {
                     limit: InstantLimit::DailyWindow { cap: ether(100) },
                     ..flat(100)
@@ -352,6 +365,14 @@ impl Lrts {
                 lrt.prices.insert(a.asset, Amount(a.price));
                 one(Ev::AssetPriceSet { lrt: a.target, asset: a.asset, price: a.price })
             }
+            C::SetDepositLimit(a) => {
+                let lrt = self.manager(a.target, sender, "set_deposit_limit")?;
+                if a.asset != NATIVE_ETH && !lrt.prices.contains_key(&a.asset) {
+                    return Err(E::UnsupportedAsset(a.asset));
+                }
+                lrt.deposit_limits.insert(a.asset, Amount(a.limit));
+                one(Ev::DepositLimitSet { lrt: a.target, asset: a.asset, limit: a.limit })
+            }
             C::SetPaused(a) => {
                 self.manager(a.target, sender, "set_paused")?.paused = a.paused;
                 one(Ev::Paused { lrt: a.target, paused: a.paused })
@@ -396,12 +417,23 @@ impl Lrts {
         let symbol = a.symbol.clone().unwrap_or_else(|| a.preset.symbol().to_owned());
         let params = a.params.clone().unwrap_or_else(|| a.preset.params());
         let instant_fees_fit = params.instant.as_ref().is_none_or(|i| {
-            i.fee_bps.max(i.max_fee_bps) <= BPS
-                && i.treasury_fee_bps <= BPS
+            i.fee_bps <= i.max_fee_bps.max(i.fee_bps)
+                && i.max_fee_bps <= BPS
+                && i.fee_bps + i.treasury_fee_bps <= BPS
                 && i.low_watermark_bps <= BPS
+                && i.allowed_drawdown_bps <= BPS
         });
         if params.protocol_fee_bps > BPS || !instant_fees_fit {
-            return Err(E::InvalidParams("fees are at most 10000 bps".into()));
+            return Err(E::InvalidParams(
+                "fees, the watermark and the drawdown are at most 10000 bps".into(),
+            ));
+        }
+        // Delays are seconds a timestamp moves by: keep them within what a u64 clock can add.
+        if params.cooldown_seconds > 100 * 365 * DAY {
+            return Err(E::InvalidParams("the cooldown is at most 100 years".into()));
+        }
+        if !params.max_withdrawal.is_zero() && params.min_withdrawal > params.max_withdrawal {
+            return Err(E::InvalidParams("min_withdrawal is above max_withdrawal".into()));
         }
         let pool = pool_address(&symbol);
         if self.instances.contains_key(&pool) {
@@ -450,6 +482,8 @@ impl Lrts {
                 instant_usage: (0, Amount::default()),
                 paused: false,
                 validators_staked: 0,
+                deposit_limits: Default::default(),
+                fee_minted_today: Default::default(),
             },
         );
         Ok(Ev::LrtCreated { lrt: pool, token, preset: a.preset })
@@ -473,12 +507,24 @@ impl Lrts {
             return Err(E::InvalidZeroInput);
         }
         let value = lrt.value(a.asset, a.amount)?;
-        let (nav, supply) = self.accounted(a.target, ledger, env)?;
+        if value < lrt.params.min_deposit {
+            return Err(E::AmountOutOfBounds(format!(
+                "a deposit worth {value} wei is below the minimum of {}",
+                lrt.params.min_deposit
+            )));
+        }
+        let (nav, _) = self.accounted(a.target, ledger, env)?;
         if !lrt.params.deposit_cap.is_zero() && math::add(nav, value)? > lrt.params.deposit_cap {
             return Err(E::MaxTVLReached);
         }
-        let _ = supply;
-        let shares = self.shares_for(a.target, ledger, env, value)?;
+        self.check_deposit_limit(a.target, ledger, env, a.asset, a.amount)?;
+        let shares = match lrt.rate {
+            // `amount × assetPrice / rsETHPrice`, rounded once.
+            RateState::Stored { price, .. } => {
+                math::mul_div(a.amount, lrt.price(a.asset), price, Rounding::Floor)?
+            }
+            _ => self.shares_for(a.target, ledger, env, value)?,
+        };
         if shares.is_zero() {
             return Err(E::InvalidTokenAmount);
         }
@@ -503,6 +549,35 @@ impl Lrts {
             value,
             shares,
         })
+    }
+
+    /// The manager's per-asset limit: Renzo's `collateralTokenTvlLimits` caps the asset's TVL
+    /// in ETH with the deposit's value included; Kelp's `depositLimitByAsset` caps units of the
+    /// asset with the deposit included, except for ETH, where only the total already held is
+    /// checked; the others follow Kelp's LST rule.
+    fn check_deposit_limit(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        env: &LrtEnv<'_>,
+        asset: Address,
+        amount: U256,
+    ) -> Result<()> {
+        let lrt = self.lrt(pool)?;
+        let Some(&Amount(limit)) = lrt.deposit_limits.get(&asset) else { return Ok(()) };
+        if limit.is_zero() {
+            return Ok(());
+        }
+        let held = lrt.asset_held(pool, ledger, env.eigenlayer, env.beacon, env.block, asset)?;
+        let over = match lrt.preset {
+            Preset::Renzo => math::add(lrt.value(asset, held)?, lrt.value(asset, amount)?)? > limit,
+            Preset::Kelp if asset == NATIVE_ETH => held > limit,
+            _ => math::add(held, amount)? > limit,
+        };
+        if over {
+            return Err(E::MaxTokenTVLReached { asset, limit });
+        }
+        Ok(())
     }
 
     fn request_withdrawal(
@@ -548,8 +623,15 @@ impl Lrts {
         if shares.is_zero() || owed.is_zero() {
             return Err(E::InvalidZeroInput);
         }
+        let (min, max) = (lrt.params.min_withdrawal, lrt.params.max_withdrawal);
+        if shares < min || (!max.is_zero() && shares > max) {
+            return Err(E::AmountOutOfBounds(format!(
+                "a request for {shares} shares is outside [{min}, {max}] (0: no upper bound)"
+            )));
+        }
         let token = lrt.token;
-        let cooldown = lrt.params.cooldown_seconds;
+        let claimable_at =
+            env.now.checked_add(lrt.params.cooldown_seconds).ok_or(math::MathError::Overflow)?;
         ledger.transfer(token, sender, a.target, shares)?;
         let lrt = self.lrt_mut(a.target)?;
         let request_id = lrt.next_withdrawal_id;
@@ -564,7 +646,7 @@ impl Lrts {
             owner: sender,
             shares,
             owed,
-            claimable_at: env.now + cooldown,
+            claimable_at,
         })
     }
 
@@ -587,7 +669,10 @@ impl Lrts {
         if request.owner != sender {
             return Err(E::NotOwner(a.request_id));
         }
-        let ready = request.requested_at + lrt.params.cooldown_seconds;
+        let ready = request
+            .requested_at
+            .checked_add(lrt.params.cooldown_seconds)
+            .ok_or(math::MathError::Overflow)?;
         if env.now < ready {
             return Err(E::EarlyClaim(ready));
         }
@@ -635,7 +720,7 @@ impl Lrts {
         let quote = self.instant_quote(a.target, ledger, env, a.shares, &rules)?;
         let lrt = self.lrt(a.target)?;
         let (token, treasury) = (lrt.token, lrt.treasury);
-        let usage = self.limit_after(a.target, env.now, &rules.limit, quote.paid)?;
+        let usage = self.limit_after(a.target, env.now, &rules.limit, quote.limited)?;
         ledger.check_transfer(token, sender, a.shares)?;
         ledger.transfer(token, sender, treasury, quote.treasury_shares)?;
         ledger.burn(token, sender, a.shares - quote.treasury_shares)?;
@@ -709,15 +794,19 @@ impl Lrts {
                 quote.fee = bps(value, fee_bps, Rounding::Floor)?;
                 quote.paid = value - quote.fee;
                 quote.treasury_eth = quote.fee;
+                quote.limited = quote.paid;
             }
             Preset::EtherFi => {
                 let (nav, supply) = self.accounted(pool, ledger, env)?;
                 let kept = bps(shares, BPS - rules.fee_bps, Rounding::Floor)?;
                 let to_user = self.shares_value(pool, ledger, env, kept)?;
+                // `canRedeem` and the rate limit count the eETH redeemed, fee included.
+                let gross = self.shares_value(pool, ledger, env, shares)?;
                 let watermark = bps(nav, rules.low_watermark_bps, Rounding::Floor)?;
-                if available < watermark || available - watermark < to_user {
+                if available < watermark || available - watermark < gross {
                     return Err(E::ExceededRedeemable);
                 }
+                quote.limited = gross;
                 let burned_for_user = if nav.is_zero() {
                     shares
                 } else {
@@ -734,6 +823,7 @@ impl Lrts {
                 quote.treasury_eth = bps(gross, rules.treasury_fee_bps, Rounding::Ceil)?;
                 quote.fee = kept + quote.treasury_eth;
                 quote.paid = math::sub(gross, quote.fee)?;
+                quote.limited = quote.paid;
                 if quote.paid + quote.treasury_eth > available {
                     return Err(E::InsufficientLiquidity {
                         needed: quote.paid + quote.treasury_eth,
@@ -814,9 +904,13 @@ impl Lrts {
         Ok(Ev::RewardsReceived { lrt: pool, amount, fee })
     }
 
-    /// An oracle report (reported regime): recognises the change of the live NAV since the last
-    /// report, capped at `+max_positive_rebase_bps` / `−max_negative_rebase_bps` of NAV, and
-    /// mints the protocol fee on a rise as shares at the post-rebase rate.
+    /// An oracle report (reported regime), as `EtherFiAdmin.executeTasks` then
+    /// `LiquidityPool.rebase` apply it: of the change of the live NAV since the last report,
+    /// the holders' part (`accruedRewards`: a gain net of the protocol fee, or a loss) is
+    /// recognised up to `+max_positive_rebase_bps` / `−max_negative_rebase_bps` of NAV and up to
+    /// the annualised `max_rebase_apr_bps` over the time since the last report; the fee
+    /// (`protocolFees`, its share of the recognised gross gain) is then deposited for the
+    /// treasury, minting shares at the post-rebase rate.
     fn report(
         &mut self,
         ledger: &mut Ledger,
@@ -828,52 +922,79 @@ impl Lrts {
         if sender != lrt.admin {
             return Err(E::NotManager("report"));
         }
-        let RateState::Reported { nav: stored, .. } = lrt.rate else {
+        let RateState::Reported { nav: stored, last_report } = lrt.rate else {
             return Err(E::NotSupported { function: "report", preset: lrt.preset.name() });
         };
+        let p = &lrt.params;
         let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
         let bps = |b: u64| math::mul_div(stored, U256::from(b), U256::from(BPS), Rounding::Floor);
+        let apr_cap = if p.max_rebase_apr_bps == 0 {
+            U256::MAX
+        } else {
+            let elapsed = U256::from(env.now.saturating_sub(last_report));
+            math::mul_div(
+                math::mul(stored, U256::from(p.max_rebase_apr_bps))?,
+                elapsed,
+                U256::from(BPS) * U256::from(365 * DAY),
+                Rounding::Floor,
+            )?
+        };
+        let fee_bps = if p.fee_style == FeeStyle::Mint { p.protocol_fee_bps } else { 0 };
         let (up, change) =
             if live >= stored { (true, live - stored) } else { (false, stored - live) };
-        let recognised = change.min(if up {
-            bps(lrt.params.max_positive_rebase_bps)?
+        let (accrued, fee) = if up {
+            let gross_fee =
+                math::mul_div(change, U256::from(fee_bps), U256::from(BPS), Rounding::Floor)?;
+            let cap = bps(p.max_positive_rebase_bps)?.min(apr_cap);
+            let net = (change - gross_fee).min(cap);
+            let fee = if net == change - gross_fee {
+                gross_fee
+            } else {
+                // The fee stays the protocol's share of what is recognised: net·f / (1 − f).
+                math::mul_div(
+                    net,
+                    U256::from(fee_bps),
+                    U256::from(BPS - fee_bps.min(BPS - 1)),
+                    Rounding::Floor,
+                )?
+                .min(change - net)
+            };
+            (net, fee)
         } else {
-            bps(lrt.params.max_negative_rebase_bps)?
-        });
-        let new_nav =
-            if up { math::add(stored, recognised)? } else { math::sub(stored, recognised)? };
+            (change.min(bps(p.max_negative_rebase_bps)?.min(apr_cap)), U256::ZERO)
+        };
+        let rebased = if up { math::add(stored, accrued)? } else { math::sub(stored, accrued)? };
         let supply = ledger.token(lrt.token)?.total_supply;
-        let mut fee_shares = U256::ZERO;
-        if up && lrt.params.fee_style == FeeStyle::Mint && !supply.is_zero() {
-            let fee = math::mul_div(
-                recognised,
-                U256::from(lrt.params.protocol_fee_bps),
-                U256::from(BPS),
-                Rounding::Floor,
-            )?;
-            // Shares worth `fee` at the rate the holders' net gain leaves.
-            let holders_nav = math::sub(new_nav, fee)?;
-            if !holders_nav.is_zero() {
-                fee_shares = math::mul_div(fee, supply, holders_nav, Rounding::Floor)?;
-            }
-        }
+        // `depositToRecipient(treasury, fee)`: shares at the rate after the rebase.
+        let fee_shares = if fee.is_zero() || supply.is_zero() || rebased.is_zero() {
+            U256::ZERO
+        } else {
+            math::mul_div(fee, supply, rebased, Rounding::Floor)?
+        };
+        let nav = math::add(rebased, if fee_shares.is_zero() { U256::ZERO } else { fee })?;
         let (token, treasury) = (lrt.token, lrt.treasury);
         ledger.mint(token, treasury, fee_shares)?;
-        self.lrt_mut(pool)?.rate = RateState::Reported { nav: new_nav, last_report: env.now };
+        self.lrt_mut(pool)?.rate = RateState::Reported { nav, last_report: env.now };
         let signed = |v: U256| i128::try_from(v).map_err(|_| math::MathError::Overflow);
-        let unrecognised = signed(change - recognised)?;
+        let recognised = if up { accrued + fee } else { accrued };
+        let unrecognised = signed(change.saturating_sub(recognised))?;
         Ok(Ev::Rebased {
             lrt: pool,
-            accrued: if up { signed(recognised)? } else { -signed(recognised)? },
+            accrued: if up { signed(accrued)? } else { -signed(accrued)? },
             fee_shares,
-            nav: new_nav,
+            nav,
             unrecognised: if up { unrecognised } else { -unrecognised },
         })
     }
 
-    /// `updateRSETHPrice` (stored regime): a rise pays the fee in shares and is refused beyond
-    /// the limit unless the manager forces it; a drop beyond the limit below the high-water mark
-    /// pauses the LRT instead of repricing it.
+    /// `updateRSETHPrice` (stored regime): the price is the live NAV over the supply, less the
+    /// protocol fee on the gain over `supply × price` (minted to the treasury as shares, at most
+    /// `max_fee_mint_per_day` a UTC day). A rise beyond the limit above the high-water mark is
+    /// refused; a drop beyond it below the high-water mark pauses the LRT instead of repricing
+    /// it. The manager's forced update (`updateRSETHPriceAsManager`) ignores the pause and the
+    /// rise limit and, after a drop, stores the observed price as the new high-water mark, so
+    /// a loss can be recognised once the manager has looked at it; no fee is minted while
+    /// paused.
     fn update_price(
         &mut self,
         ledger: &mut Ledger,
@@ -886,7 +1007,11 @@ impl Lrts {
         let RateState::Stored { price: old, high_water } = lrt.rate else {
             return Err(E::NotSupported { function: "update_price", preset: lrt.preset.name() });
         };
-        if lrt.paused {
+        let forced = a.force && sender == lrt.admin;
+        if a.force && !forced {
+            return Err(E::NotManager("update_price with force"));
+        }
+        if lrt.paused && !forced {
             return Err(E::Paused);
         }
         let supply = ledger.token(lrt.token)?.total_supply;
@@ -901,7 +1026,7 @@ impl Lrts {
             Ok(math::mul(moved, U256::from(BPS))? > math::mul(from, limit)?)
         };
         if observed < old {
-            if beyond(high_water, observed)? {
+            if !forced && beyond(high_water, observed)? {
                 self.lrt_mut(pool)?.paused = true;
                 return Ok(Ev::CircuitBreakerTripped {
                     lrt: pool,
@@ -909,6 +1034,7 @@ impl Lrts {
                     observed_price: observed,
                 });
             }
+            let high_water = if forced { observed } else { high_water };
             self.lrt_mut(pool)?.rate = RateState::Stored { price: observed, high_water };
             return Ok(Ev::PriceUpdated {
                 lrt: pool,
@@ -917,16 +1043,14 @@ impl Lrts {
                 fee_shares: U256::ZERO,
             });
         }
-        if observed > high_water
-            && beyond(high_water, observed)?
-            && !(a.force && sender == lrt.admin)
-        {
+        if observed > high_water && beyond(high_water, observed)? && !forced {
             return Err(E::PriceAboveLimit);
         }
         let mut new = observed;
         let mut fee_shares = U256::ZERO;
-        if lrt.params.fee_style == FeeStyle::Mint {
-            let at_old = math::mul_div(supply, old, WAD, Rounding::Ceil)?;
+        if lrt.params.fee_style == FeeStyle::Mint && !lrt.paused {
+            // The gain over `rsethSupply.mulWad(rsETHPrice)`, rounded down as Solady's mulWad.
+            let at_old = math::mul_div(supply, old, WAD, Rounding::Floor)?;
             let gain = live.saturating_sub(at_old);
             let fee = math::mul_div(
                 gain,
@@ -939,11 +1063,28 @@ impl Lrts {
                 fee_shares = math::mul_div(fee, WAD, new, Rounding::Floor)?;
             }
         }
+        let today = self.fee_mint_after(pool, env.now, fee_shares)?;
         let (token, treasury) = (lrt.token, lrt.treasury);
         ledger.mint(token, treasury, fee_shares)?;
-        self.lrt_mut(pool)?.rate =
-            RateState::Stored { price: new, high_water: high_water.max(new) };
+        let lrt = self.lrt_mut(pool)?;
+        lrt.rate = RateState::Stored { price: new, high_water: high_water.max(new) };
+        lrt.fee_minted_today = today;
         Ok(Ev::PriceUpdated { lrt: pool, old_price: old, new_price: new, fee_shares })
+    }
+
+    /// The daily fee-mint counter after minting `shares` at `now`, or why it cannot
+    /// (`_checkAndUpdateDailyFeeMintLimit`: the period restarts at each UTC day).
+    fn fee_mint_after(&self, pool: Address, now: u64, shares: U256) -> Result<(u64, Amount)> {
+        let lrt = self.lrt(pool)?;
+        let day = now / DAY;
+        let used =
+            if lrt.fee_minted_today.0 == day { lrt.fee_minted_today.1.0 } else { U256::ZERO };
+        let total = math::add(used, shares)?;
+        let cap = lrt.params.max_fee_mint_per_day;
+        if !cap.is_zero() && total > cap {
+            return Err(E::FeeMintLimitExceeded { cap, used });
+        }
+        Ok((day, Amount(total)))
     }
 
     /// weETH: wraps eETH shares one to one (the wrapper's amount is the share count).
@@ -965,10 +1106,24 @@ impl Lrts {
         let token = lrt.token;
         // The wrapper holds the eETH shares it issued weETH for, one for one.
         let shares = if unwrap {
+            // `unwrap(weETH)` sends `eETH.transfer(getEETHByWeETH(w))`, and eETH moves
+            // `sharesForAmount(amountForShare(w))` shares: both round down, so the holder may
+            // get a share less than the weETH burned, and the wrapper keeps it.
+            let (nav, supply) = self.accounted(a.target, ledger, env)?;
+            let amount = if supply.is_zero() {
+                U256::ZERO
+            } else {
+                math::mul_div(a.amount, nav, supply, Rounding::Floor)?
+            };
+            let shares = if nav.is_zero() {
+                U256::ZERO
+            } else {
+                math::mul_div(amount, supply, nav, Rounding::Floor)?
+            };
             ledger.check_transfer(wrapper, sender, a.amount)?;
             ledger.burn(wrapper, sender, a.amount)?;
-            ledger.transfer(token, wrapper, sender, a.amount)?;
-            a.amount
+            ledger.transfer(token, wrapper, sender, shares)?;
+            shares
         } else {
             // `wrap(eETH amount)`: the shares that amount is (`sharesForAmount`, rounded down).
             let (nav, supply) = self.accounted(a.target, ledger, env)?;

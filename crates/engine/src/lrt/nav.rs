@@ -67,8 +67,8 @@ impl Lrt {
         Ok((total, eth))
     }
 
-    fn strategy_value(
-        &self,
+    /// `shares` of `strategy` in units of its token (beaconChainETH shares are wei).
+    fn underlying(
         ledger: &Ledger,
         el: &EigenLayer,
         strategy: Address,
@@ -79,9 +79,94 @@ impl Lrt {
         }
         let Some(pool) = el.strategies.get(&strategy) else { return Ok(U256::ZERO) };
         let balance = ledger.balance_of(pool.token, strategy);
-        let underlying = underlying_for_shares(shares, pool.total_shares, balance)
-            .map_err(|_| math::MathError::Overflow)?;
-        self.value(pool.token, underlying)
+        underlying_for_shares(shares, pool.total_shares, balance)
+            .map_err(|_| math::MathError::Overflow.into())
+    }
+
+    fn strategy_value(
+        &self,
+        ledger: &Ledger,
+        el: &EigenLayer,
+        strategy: Address,
+        shares: U256,
+    ) -> Result<U256> {
+        let underlying = Self::underlying(ledger, el, strategy, shares)?;
+        if strategy == BEACON_CHAIN_ETH_STRATEGY {
+            return Ok(underlying);
+        }
+        let token = el.strategies.get(&strategy).map_or(NATIVE_ETH, |s| s.token);
+        self.value(token, underlying)
+    }
+
+    /// Every EigenLayer position of delegator `od`, restaked (withdrawable) and queued, as
+    /// (strategy, shares, queued).
+    fn positions(el: &EigenLayer, od: Address, block: u64) -> Result<Vec<(Address, U256, bool)>> {
+        let mut out = Vec::new();
+        let Some(staker) = el.stakers.get(&od) else { return Ok(out) };
+        let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
+        let (withdrawable, _) =
+            el.get_withdrawable_shares(od, &strategies).map_err(|_| math::MathError::Overflow)?;
+        out.extend(strategies.into_iter().zip(withdrawable).map(|(s, w)| (s, w, false)));
+        for root in &staker.queued_withdrawals {
+            let (withdrawal, shares) = el
+                .shares_by_withdrawal_root(block, *root)
+                .map_err(|_| math::MathError::Overflow)?;
+            out.extend(withdrawal.strategies.iter().zip(shares).map(|(s, w)| (*s, w, true)));
+        }
+        Ok(out)
+    }
+
+    /// ETH deposited to `od`'s validators whose credentials are not yet proven to its pod.
+    fn in_flight(el: &EigenLayer, beacon: &BeaconChain, od: Address) -> Result<U256> {
+        let credentials = pod_address(od);
+        let proven = el.pods.get(&od);
+        let indices =
+            beacon.by_credentials.get(&credentials).map(Vec::as_slice).unwrap_or_default();
+        let mut total = U256::ZERO;
+        for validator in indices.iter().map(|&i| &beacon.validators[i]) {
+            if proven.is_none_or(|pod| !pod.validators.contains_key(&validator.pubkey)) {
+                total = math::add(total, math::mul(U256::from(validator.balance), GWEI)?)?;
+            }
+        }
+        for deposit in &beacon.pending_deposits {
+            if deposit.credentials.address == credentials {
+                total = math::add(total, math::mul(U256::from(deposit.amount), GWEI)?)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// How much of `asset` the LRT holds, in units of the asset: in the pool, with its
+    /// delegators, restaked and queued in EigenLayer, and (ETH) on its way to validators.
+    pub fn asset_held(
+        &self,
+        pool: Address,
+        ledger: &Ledger,
+        el: &EigenLayer,
+        beacon: &BeaconChain,
+        block: u64,
+        asset: Address,
+    ) -> Result<U256> {
+        let mut held = ledger.balance_of(asset, pool);
+        for delegator in &self.delegators {
+            let od = delegator.address;
+            held = math::add(held, ledger.balance_of(asset, od))?;
+            for (strategy, shares, _) in Self::positions(el, od, block)? {
+                let token = el.strategies.get(&strategy).map(|s| s.token);
+                let same = if asset == NATIVE_ETH {
+                    strategy == BEACON_CHAIN_ETH_STRATEGY
+                } else {
+                    token == Some(asset)
+                };
+                if same {
+                    held = math::add(held, Self::underlying(ledger, el, strategy, shares)?)?;
+                }
+            }
+            if asset == NATIVE_ETH {
+                held = math::add(held, Self::in_flight(el, beacon, od)?)?;
+            }
+        }
+        Ok(held)
     }
 
     /// What the backing of `pool` (this LRT's address) is worth now.
@@ -98,45 +183,12 @@ impl Lrt {
         for delegator in &self.delegators {
             let od = delegator.address;
             nav.delegators_idle = math::add(nav.delegators_idle, self.holdings(ledger, od)?.0)?;
-            if let Some(staker) = el.stakers.get(&od) {
-                let strategies: Vec<Address> =
-                    staker.positions.iter().map(|p| p.strategy).collect();
-                let (withdrawable, _) = el
-                    .get_withdrawable_shares(od, &strategies)
-                    .map_err(|_| math::MathError::Overflow)?;
-                for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
-                    let value = self.strategy_value(ledger, el, strategy, shares)?;
-                    nav.restaked = math::add(nav.restaked, value)?;
-                }
-                for root in &staker.queued_withdrawals {
-                    let Ok((withdrawal, shares)) = el.shares_by_withdrawal_root(block, *root)
-                    else {
-                        continue;
-                    };
-                    for (strategy, shares) in withdrawal.strategies.iter().zip(shares) {
-                        let value = self.strategy_value(ledger, el, *strategy, shares)?;
-                        nav.queued = math::add(nav.queued, value)?;
-                    }
-                }
+            for (strategy, shares, queued) in Self::positions(el, od, block)? {
+                let value = self.strategy_value(ledger, el, strategy, shares)?;
+                let part = if queued { &mut nav.queued } else { &mut nav.restaked };
+                *part = math::add(*part, value)?;
             }
-            let credentials = pod_address(od);
-            let proven = el.pods.get(&od);
-            let indices =
-                beacon.by_credentials.get(&credentials).map(Vec::as_slice).unwrap_or_default();
-            for validator in indices.iter().map(|&i| &beacon.validators[i]) {
-                let unproven =
-                    proven.is_none_or(|pod| !pod.validators.contains_key(&validator.pubkey));
-                if unproven {
-                    let wei = math::mul(U256::from(validator.balance), GWEI)?;
-                    nav.in_flight = math::add(nav.in_flight, wei)?;
-                }
-            }
-            for deposit in &beacon.pending_deposits {
-                if deposit.credentials.address == credentials {
-                    let wei = math::mul(U256::from(deposit.amount), GWEI)?;
-                    nav.in_flight = math::add(nav.in_flight, wei)?;
-                }
-            }
+            nav.in_flight = math::add(nav.in_flight, Self::in_flight(el, beacon, od)?)?;
         }
         nav.total = [nav.buffer, nav.delegators_idle, nav.restaked, nav.queued, nav.in_flight]
             .into_iter()

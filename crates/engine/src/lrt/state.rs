@@ -92,9 +92,27 @@ pub struct LrtParams {
     /// Largest fall one oracle report may recognise, in bps of NAV (reported regime).
     #[serde(default)]
     pub max_negative_rebase_bps: u64,
+    /// Largest annualised rebase an oracle report may recognise, in bps of NAV a year, either
+    /// way (ether.fi's `acceptableRebaseAprInBps`; zero: no such cap).
+    #[serde(default)]
+    pub max_rebase_apr_bps: u64,
     /// Largest price move an update may make, in bps (stored regime).
     #[serde(default)]
     pub price_change_limit_bps: u64,
+    /// Most fee shares price updates may mint in one UTC day (Kelp's
+    /// `maxFeeMintAmountPerDay`; zero: no cap).
+    #[serde(default, with = "serde_ext::amount")]
+    pub max_fee_mint_per_day: U256,
+    /// Smallest deposit, in wei of value (Kelp's `minAmountToDeposit`; zero: none).
+    #[serde(default, with = "serde_ext::amount")]
+    pub min_deposit: U256,
+    /// Smallest and largest withdrawal request, in shares (Puffer's 0.01 pufETH and
+    /// `maxWithdrawalAmount`, ether.fi's and Kelp's bounds; zero: none).
+    #[serde(default, with = "serde_ext::amount")]
+    pub min_withdrawal: U256,
+    /// See `min_withdrawal`.
+    #[serde(default, with = "serde_ext::amount")]
+    pub max_withdrawal: U256,
     /// Share of NAV the manager keeps liquid in the buffer when restaking, in bps.
     #[serde(default)]
     pub buffer_target_bps: u64,
@@ -219,4 +237,11 @@ pub struct Lrt {
     pub paused: bool,
     /// Validators staked through `restake` so far (names their keys).
     pub validators_staked: u64,
+    /// Per-asset deposit limits set by the manager (Renzo's `collateralTokenTvlLimits`, in ETH
+    /// of value; the others', Kelp's `depositLimitByAsset`, in units of the asset).
+    #[serde(default)]
+    pub deposit_limits: BTreeMap<Address, super::Amount>,
+    /// Fee shares minted by price updates: (UTC day, shares minted that day).
+    #[serde(default)]
+    pub fee_minted_today: (u64, super::Amount),
 }

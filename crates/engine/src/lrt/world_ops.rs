@@ -14,6 +14,7 @@ use crate::{
     accounts::NATIVE_ETH,
     beacon::MIN_ACTIVATION_BALANCE,
     math::{self, GWEI, Rounding},
+    world::TokenCall,
 };
 
 /// 32 ETH in wei.
@@ -103,13 +104,44 @@ impl World {
         self.apply(&Call { sender: actor, action })
     }
 
+    /// `lrt.execute`: an EigenLayer or beacon-chain call made as one of the LRT's delegators,
+    /// or a token transfer between the pool and its delegators. Nothing leaves the LRT's
+    /// backing this way: the pool makes no other call (a position in its own name would not
+    /// count in NAV), tokens move only among the pool and its delegators, and the LRT's own
+    /// token (escrowed requests) never moves.
     fn lrt_execute(
         &mut self,
         sender: Address,
         a: &calls::Execute,
     ) -> Result<Vec<Event>, Rejection> {
         let actor = self.lrt_actor(sender, a.target, a.delegator)?;
-        self.lrt_inner(actor, &a.call, a.args.clone())
+        let lrt = self.lrts.lrt(a.target)?;
+        let action = Action::parse(&a.call, a.args.clone())
+            .map_err(|e| Rejection::from(LrtError::ForbiddenCall(e.to_string())))?;
+        let insider =
+            |who: &Address| *who == a.target || lrt.delegators.iter().any(|d| d.address == *who);
+        let allowed = match (&action, a.delegator) {
+            (Action::Token(TokenCall::Transfer { to, token, .. }), _) => {
+                insider(to) && *token != lrt.token && Some(*token) != lrt.wrapper
+            }
+            (Action::EigenLayer(_) | Action::Beacon(_), Some(_)) => true,
+            _ => false,
+        };
+        if !allowed {
+            return Err(LrtError::ForbiddenCall(format!(
+                "{} as {} (the pool only moves tokens to its delegators; delegators make EigenLayer and beacon calls and move tokens within the LRT)",
+                a.call,
+                if a.delegator.is_some() { "a delegator" } else { "the pool" }
+            ))
+            .into());
+        }
+        self.atomically(|world| {
+            let events = world.apply(&Call { sender: actor, action })?;
+            world.lrts.check_invariants(&world.ledger).map_err(|e| {
+                Rejection::from(LrtError::ForbiddenCall(format!("{}: {e}", a.call)))
+            })?;
+            Ok(events)
+        })
     }
 
     fn lrt_add_delegator(
@@ -121,7 +153,8 @@ impl World {
         if sender != lrt.admin {
             return Err(LrtError::NotManager("add_delegator").into());
         }
-        let weights: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum::<u64>() + a.weight_bps;
+        let weights =
+            lrt.delegators.iter().map(|d| d.weight_bps).sum::<u64>().saturating_add(a.weight_bps);
         if weights > BPS || a.weight_bps == 0 {
             return Err(LrtError::InvalidWeights.into());
         }
@@ -250,6 +283,12 @@ impl World {
     pub fn compare_strategies(&self, a: &Compare) -> Result<Value, Rejection> {
         let env = self.lrt_env();
         let lrt = self.lrts.lrt(a.target)?;
+        if a.lrt_share_bps > BPS || a.gross_apr_bps > 100 * BPS {
+            return Err(LrtError::InvalidParams(
+                "lrt_share_bps is at most 10000 and gross_apr_bps at most 1000000".into(),
+            )
+            .into());
+        }
         let gross = a.gross_apr_bps;
         let fee = lrt.params.protocol_fee_bps;
         let lrt_apr = gross * (BPS - fee) / BPS;

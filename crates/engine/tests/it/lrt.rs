@@ -458,3 +458,170 @@ fn unwind_exits_what_the_queue_needs_and_pays_it() {
     assert_eq!(paid, Some(owed));
     world.check_invariants().unwrap();
 }
+
+/// The rules a preset or its manager sets refuse what the contracts refuse, and each refusal
+/// changes nothing: per-asset deposit limits (Renzo in ETH of value, Kelp in units and, for ETH,
+/// only once the total already exceeds it), Puffer's 0.01 pufETH minimum request, Kelp's daily
+/// fee-mint cap, and `execute`, through which nothing may leave the LRT's backing.
+#[test]
+fn limits_and_manager_powers_refuse_without_side_effects() {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(10).unwrap();
+    for token in ["ETH", "stETH"] {
+        must(
+            &mut world,
+            "admin",
+            "token.mint",
+            json!({ "to": "alice", "token": token, "amount": "1000000000000000000000" }),
+        );
+    }
+    must(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    let ether = |n: u64| (U256::from(n) * U256::from(10u64.pow(18))).to_string();
+
+    // Renzo: 100 ETH of stETH value at most (stETH priced at 0.5: 200 stETH).
+    must(&mut world, "admin", "lrt.create", json!({ "preset": "renzo", "assets": ["stETH"] }));
+    let ez = pool_address("ezETH").to_string();
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_asset_price",
+        json!({ "target": ez, "asset": "stETH", "price": "500000000000000000" }),
+    );
+    assert_eq!(
+        rejection(
+            &mut world,
+            "alice",
+            "lrt.set_deposit_limit",
+            json!({ "target": ez, "asset": "stETH", "limit": ether(100) })
+        ),
+        "NotManager"
+    );
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_deposit_limit",
+        json!({ "target": ez, "asset": "stETH", "limit": ether(100) }),
+    );
+    must(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": ez, "asset": "stETH", "amount": ether(150) }),
+    );
+    assert_eq!(
+        rejection(
+            &mut world,
+            "alice",
+            "lrt.deposit",
+            json!({ "target": ez, "asset": "stETH", "amount": ether(51) })
+        ),
+        "MaxTokenTVLReached"
+    );
+    must(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": ez, "asset": "stETH", "amount": ether(50) }),
+    );
+
+    // Kelp: ETH is refused only once the total held already exceeds the limit.
+    let params = json!({ "protocol_fee_bps": 1000, "fee_style": "mint", "cooldown_seconds": 691200, "price_change_limit_bps": 100, "max_fee_mint_per_day": "1000000000000000" });
+    must(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "params": params }));
+    let rs = pool_address("rsETH").to_string();
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_deposit_limit",
+        json!({ "target": rs, "asset": "ETH", "limit": ether(10) }),
+    );
+    must(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(10) }));
+    must(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(5) }));
+    assert_eq!(
+        rejection(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": "1" })),
+        "MaxTokenTVLReached"
+    );
+
+    // Kelp's fee mint: 1 ETH of rewards on 15 ETH (+6.7%, a forced update) owes 0.1 ETH of fee,
+    // ≈ 0.094 rsETH, beyond the 0.001 rsETH a day allowed.
+    must(
+        &mut world,
+        "alice",
+        "token.transfer",
+        json!({ "to": rs, "token": "ETH", "amount": ether(1) }),
+    );
+    assert_eq!(
+        rejection(&mut world, "admin", "lrt.update_price", json!({ "target": rs, "force": true })),
+        "FeeMintLimitExceeded"
+    );
+    assert_eq!(
+        rejection(&mut world, "alice", "lrt.update_price", json!({ "target": rs, "force": true })),
+        "NotManager"
+    );
+
+    // Puffer: a request below 0.01 pufETH is refused.
+    must(&mut world, "admin", "lrt.create", json!({ "preset": "puffer" }));
+    let puf = pool_address("pufETH").to_string();
+    must(&mut world, "alice", "lrt.deposit", json!({ "target": puf, "amount": ether(10) }));
+    assert_eq!(
+        rejection(
+            &mut world,
+            "alice",
+            "lrt.request_withdrawal",
+            json!({ "target": puf, "shares": "9999999999999999" })
+        ),
+        "AmountOutOfBounds"
+    );
+    must(
+        &mut world,
+        "alice",
+        "lrt.request_withdrawal",
+        json!({ "target": puf, "shares": "10000000000000000" }),
+    );
+
+    // execute: the pool only moves tokens to its delegators; a delegator makes EigenLayer and
+    // beacon calls; escrowed LRT tokens never move; nothing is sent outside the LRT.
+    must(
+        &mut world,
+        "admin",
+        "lrt.add_delegator",
+        json!({ "target": puf, "operator": "op", "weight_bps": 10000 }),
+    );
+    let execute = |delegator: Option<u64>, name: &str, args: Value| json!({ "target": puf, "delegator": delegator, "call": name, "args": args });
+    let outside = json!({ "to": "mallory", "token": "ETH", "amount": "1" });
+    for (who, name, args) in [
+        (None, "token.transfer", outside.clone()),
+        (Some(0), "token.transfer", outside),
+        (
+            None,
+            "token.transfer",
+            json!({ "to": delegator_of(&puf), "token": "pufETH", "amount": "1" }),
+        ),
+        (None, "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 })),
+        (Some(0), "symbiotic.vault.deposit", json!({})),
+    ] {
+        assert_eq!(
+            rejection(&mut world, "admin", "lrt.execute", execute(who, name, args)),
+            "ForbiddenCall",
+            "{name}"
+        );
+    }
+    must(
+        &mut world,
+        "admin",
+        "lrt.execute",
+        execute(
+            None,
+            "token.transfer",
+            json!({ "to": delegator_of(&puf), "token": "ETH", "amount": "1" }),
+        ),
+    );
+
+    // compare_strategies refuses a hybrid share above 100%.
+    let view = rampart_engine::View::parse("lrt.compare_strategies", json!({ "target": puf, "amount": ether(1), "operator": "op", "gross_apr_bps": 400, "lrt_share_bps": 20000 })).unwrap();
+    assert!(world.view(&view).is_err());
+    world.check_invariants().unwrap();
+}
+
+fn delegator_of(pool: &str) -> String {
+    rampart_engine::lrt::delegator_address(pool.parse().unwrap(), 0).to_string()
+}
