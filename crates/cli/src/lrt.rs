@@ -61,6 +61,9 @@ struct CompareArgs {
     /// The hybrid's share in the LRT, in bps.
     #[arg(long, default_value_t = 5_000)]
     lrt_share_bps: u64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 fn ether(text: &str) -> anyhow::Result<String> {
@@ -72,11 +75,21 @@ fn ether(text: &str) -> anyhow::Result<String> {
     Ok(parse_amount(&with_unit).map_err(anyhow::Error::msg)?.to_string())
 }
 
-fn world_of(path: &std::path::Path) -> anyhow::Result<rampart_engine::World> {
+fn world_of(
+    path: &std::path::Path,
+) -> anyhow::Result<(rampart_engine::World, rampart_scenario::NameBook)> {
     let scenario = rampart_scenario::parse_file(path)?;
-    let (_, world) = rampart_scenario::run_to_world(&scenario)
+    let (report, world) = rampart_scenario::run_to_world(&scenario)
         .map_err(|failure| anyhow::anyhow!("the scenario failed: {failure}"))?;
-    Ok(world)
+    Ok((world, report.names))
+}
+
+/// An address as the scenario named it, or its checksummed hex.
+fn named(names: &rampart_scenario::NameBook, text: &str) -> String {
+    text.parse::<rampart_engine::Address>()
+        .ok()
+        .and_then(|address| names.name_of(&address).map(str::to_owned))
+        .unwrap_or_else(|| text.to_owned())
 }
 
 fn human(seconds: u64) -> String {
@@ -98,7 +111,7 @@ fn eth(wei: &rampart_engine::U256) -> String {
 pub(crate) fn lrt(args: &LrtArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         LrtCommand::Exit(a) => {
-            let world = world_of(&a.scenario)?;
+            let (world, _) = world_of(&a.scenario)?;
             let pool = pool_address(&a.lrt);
             let view = View::parse(
                 "lrt.exit_routes",
@@ -112,12 +125,12 @@ pub(crate) fn lrt(args: &LrtArgs) -> anyhow::Result<ExitCode> {
             let routes: Vec<ExitRoute> = serde_json::from_value(value)?;
             println!("{} {} at block {}:", a.amount, a.lrt, world.clock.block);
             for route in routes {
-                let status = match &route.why_not {
-                    None => "available".to_owned(),
-                    Some(why) => format!("not now: {why}"),
-                };
+                if let Some(why) = &route.why_not {
+                    println!("  {:<17} not now: {why}", route.route);
+                    continue;
+                }
                 println!(
-                    "  {:<17} {:>12}  receive {}  cost {}  ({status})",
+                    "  {:<17} {:>12}  receive {}  cost {}",
                     route.route,
                     human(route.seconds),
                     eth(&route.receive),
@@ -130,7 +143,7 @@ pub(crate) fn lrt(args: &LrtArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LrtCommand::Compare(a) => {
-            let world = world_of(&a.scenario)?;
+            let (world, names) = world_of(&a.scenario)?;
             let view = View::parse(
                 "lrt.compare_strategies",
                 json!({
@@ -142,8 +155,99 @@ pub(crate) fn lrt(args: &LrtArgs) -> anyhow::Result<ExitCode> {
                 }),
             )?;
             let value: Value = world.view(&view).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            } else {
+                print_comparison(&value, a, &names, world.clock.block);
+            }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The three strategies side by side: yield, the fastest way out and what it costs, and what
+/// can slash the position.
+fn print_comparison(
+    value: &Value,
+    a: &CompareArgs,
+    names: &rampart_scenario::NameBook,
+    block: u64,
+) {
+    let wei = |v: &Value| {
+        v.as_str().and_then(|s| s.parse::<rampart_engine::U256>().ok()).unwrap_or_default()
+    };
+    let seconds = |v: &Value| match v.as_u64() {
+        Some(0) => "at once".to_owned(),
+        Some(s) => format!("in {}", human(s)),
+        None => "-".to_owned(),
+    };
+    println!(
+        "{} ETH with {} at block {block}, assuming a gross restaking yield of {} bps a year:",
+        a.amount, a.operator, a.apr_bps
+    );
+    for s in value.as_array().into_iter().flatten() {
+        let strategy = s["strategy"].as_str().unwrap_or_default();
+        println!();
+        match strategy {
+            "hybrid" => {
+                println!(
+                    "  hybrid  {} in {}, {} direct: net {} bps a year",
+                    eth(&wei(&s["in_lrt"])),
+                    a.lrt,
+                    eth(&wei(&s["direct"])),
+                    s["net_apr_bps"]
+                );
+                println!(
+                    "          exit: the {} part by {} {}, the direct part {}",
+                    a.lrt,
+                    s["fastest_exit_for_the_lrt_part"].as_str().unwrap_or("-"),
+                    seconds(&s["fastest_exit_seconds_for_the_lrt_part"]),
+                    seconds(&s["exit_seconds_for_the_direct_part"])
+                );
+            }
+            _ => {
+                let fee = s["protocol_fee_bps"].as_u64().unwrap_or_default();
+                println!(
+                    "  {strategy:<6}  net {} bps a year{}{}",
+                    s["net_apr_bps"],
+                    if fee > 0 {
+                        format!(" after a {} bps reward fee", fee)
+                    } else {
+                        String::new()
+                    },
+                    if s["liquid_token"] == true { "; a liquid token" } else { "" }
+                );
+                println!(
+                    "          fastest exit: {} {}, costing {}",
+                    s["fastest_exit"].as_str().unwrap_or("-"),
+                    seconds(&s["fastest_exit_seconds"]),
+                    eth(&wei(&s["fastest_exit_cost"]))
+                );
+                if let Some(queued) = s["queued_exit_seconds"].as_u64() {
+                    println!("          queued exit: {}, no fee", human(queued));
+                }
+            }
+        }
+        // One line per (service, operator), the hybrid's two parts added up.
+        let mut by_service: std::collections::BTreeMap<(String, String), rampart_engine::U256> =
+            Default::default();
+        for e in s["exposure"].as_array().into_iter().flatten() {
+            let key = (
+                named(names, e["service"].as_str().unwrap_or_default()),
+                named(names, e["operator"].as_str().unwrap_or_default()),
+            );
+            *by_service.entry(key).or_default() += wei(&e["slashable"]);
+        }
+        let exposure: Vec<String> = by_service
+            .iter()
+            .map(|((service, operator), amount)| {
+                format!("{service} via {operator} ({})", eth(amount))
+            })
+            .collect();
+        if exposure.is_empty() {
+            println!("          slashable by: nothing");
+        } else {
+            println!("          slashable by: {}", exposure.join(", "));
         }
     }
 }

@@ -241,3 +241,37 @@ fn risk_writes_the_report_and_its_plots() {
         "PNGs exactly when a font is installed"
     );
 }
+
+#[test]
+fn lrt_exit_and_compare_read_a_scenarios_world() {
+    let scenario = repo("scenarios/lrt/05_strategy_comparison.toml");
+    let out = rampart()
+        .args(["lrt", "exit", &scenario, "--lrt", "ezETH", "--amount", "200"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // 200 ETH is more than the buffer: the instant route says why not; the others say how long.
+    assert!(text.contains("instant           not now"), "{text}");
+    assert!(text.contains("protocol cooldown: 7.0 days"), "{text}");
+    assert!(text.contains("beacon exit queue"), "{text}");
+
+    let compare =
+        ["lrt", "compare", &scenario, "--lrt", "ezETH", "--amount", "64", "--operator", "op1"];
+    let out = rampart().args(compare).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("net 360 bps a year after a 1000 bps reward fee"), "{text}");
+    assert!(text.contains("avs1 via op1 (32.000000 ETH)"), "names, not addresses: {text}");
+
+    let out = rampart().args(compare).arg("--json").output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let strategies: Vec<&str> =
+        json.as_array().unwrap().iter().map(|s| s["strategy"].as_str().unwrap()).collect();
+    assert_eq!(strategies, ["lrt", "direct", "hybrid"]);
+    assert_eq!(json[2]["net_apr_bps"], 380);
+    assert_eq!(json[2]["exposure"].as_array().unwrap().len(), 4, "both parts' exposure");
+
+    let out = rampart().args(compare).args(["--lrt-share-bps", "20000"]).output().unwrap();
+    assert!(!out.status.success(), "a hybrid share above 100% is refused");
+}

@@ -306,22 +306,29 @@ impl World {
         let direct = routes.iter().find(|r| r.route == "direct_restaking").expect("always offered");
         // Exposure: the LRT's delegators' slashable positions, scaled to this holder's share of
         // NAV; the direct operator's allocations applied to the amount.
-        let mut lrt_exposure = Vec::new();
         let live =
             lrt.live_nav(a.target, &self.ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let mut lrt_slashable = Vec::new();
         for delegator in &lrt.delegators {
             for e in self.exposure(delegator.address).map_err(LrtError::from)? {
+                lrt_slashable.push((e.operator, e.service, e.service_id, e.slashable));
+            }
+        }
+        let lrt_exposure = |amount: U256| -> Result<Vec<Value>, Rejection> {
+            let mut out = Vec::new();
+            for (operator, service, id, slashable) in &lrt_slashable {
                 let scaled = if live.is_zero() {
                     U256::ZERO
                 } else {
-                    math::mul_div(e.slashable, a.amount, live, Rounding::Floor)
+                    math::mul_div(*slashable, amount, live, Rounding::Floor)
                         .map_err(LrtError::from)?
                 };
-                lrt_exposure.push(json!({ "operator": e.operator.to_checksum(None), "service": e.service.to_checksum(None), "service_id": e.service_id, "slashable": scaled.to_string() }));
+                out.push(json!({ "operator": operator.to_checksum(None), "service": service.to_checksum(None), "service_id": id, "slashable": scaled.to_string() }));
             }
-        }
-        let mut direct_exposure = Vec::new();
+            Ok(out)
+        };
         let now = self.clock.block;
+        let mut direct_fraction = Vec::new();
         if let Some(record) = self.eigenlayer.operators.get(&a.operator) {
             let strategy = crate::accounts::BEACON_CHAIN_ETH_STRATEGY;
             let max = record.max_magnitude(strategy);
@@ -336,15 +343,21 @@ impl World {
                     .eigenlayer
                     .get_allocation(now, a.operator, *set, strategy)
                     .current_magnitude;
-                if m == 0 {
-                    continue;
+                if m != 0 {
+                    direct_fraction.push((set.avs, set.id, m, max));
                 }
-                let slashable =
-                    math::mul_div(a.amount, U256::from(m), U256::from(max), Rounding::Floor)
-                        .map_err(LrtError::from)?;
-                direct_exposure.push(json!({ "operator": a.operator.to_checksum(None), "service": set.avs.to_checksum(None), "service_id": set.id, "slashable": slashable.to_string() }));
             }
         }
+        let direct_exposure = |amount: U256| -> Result<Vec<Value>, Rejection> {
+            let mut out = Vec::new();
+            for (avs, id, m, max) in &direct_fraction {
+                let slashable =
+                    math::mul_div(amount, U256::from(*m), U256::from(*max), Rounding::Floor)
+                        .map_err(LrtError::from)?;
+                out.push(json!({ "operator": a.operator.to_checksum(None), "service": avs.to_checksum(None), "service_id": id, "slashable": slashable.to_string() }));
+            }
+            Ok(out)
+        };
         let part = |v: U256, bps: u64| v * U256::from(bps) / U256::from(BPS);
         let lrt_part = part(a.amount, a.lrt_share_bps);
         let hybrid_apr = (lrt_apr * a.lrt_share_bps + gross * (BPS - a.lrt_share_bps)) / BPS;
@@ -362,6 +375,8 @@ impl World {
             .filter(|r| r.available && r.route != "direct_restaking")
             .min_by_key(|r| r.seconds);
         let direct_part_seconds = self.direct_exit_seconds(a.amount - lrt_part);
+        let hybrid_exposure =
+            [lrt_exposure(lrt_part)?, direct_exposure(a.amount - lrt_part)?].concat();
         Ok(json!([
             {
                 "strategy": "lrt",
@@ -371,7 +386,7 @@ impl World {
                 "fastest_exit_seconds": lrt_seconds,
                 "fastest_exit_cost": fastest.map_or(U256::ZERO, |r| r.cost).to_string(),
                 "queued_exit_seconds": routes.iter().find(|r| r.route == "queued").map(|r| r.seconds),
-                "exposure": lrt_exposure,
+                "exposure": lrt_exposure(a.amount)?,
                 "liquid_token": true,
             },
             {
@@ -381,7 +396,7 @@ impl World {
                 "fastest_exit": "direct_restaking",
                 "fastest_exit_seconds": direct.seconds,
                 "fastest_exit_cost": "0",
-                "exposure": direct_exposure,
+                "exposure": direct_exposure(a.amount)?,
                 "liquid_token": false,
             },
             {
@@ -393,6 +408,7 @@ impl World {
                 "fastest_exit_for_the_lrt_part": part_fastest.map(|r| r.route.clone()),
                 "fastest_exit_seconds_for_the_lrt_part": part_fastest.map_or(direct_part_seconds, |r| r.seconds),
                 "exit_seconds_for_the_direct_part": direct_part_seconds,
+                "exposure": hybrid_exposure,
             },
         ]))
     }
