@@ -3,6 +3,7 @@
 mod babylon;
 mod beacon;
 mod eigenpods;
+mod exposure;
 mod lrt;
 mod model;
 mod rewards;
