@@ -5,8 +5,9 @@
 //! account's positions, how much at most (in the position's token) and after what delay:
 //!
 //! - EigenLayer: a staker's withdrawable shares in each strategy, times the magnitude its
-//!   operator allocated to each operator set that can slash it; an operator's delegated shares
-//!   likewise. Slashes apply at once (delay 0).
+//!   operator allocated to each operator set that can slash it, plus its queued withdrawals
+//!   still inside the withdrawal delay (under the operator they were queued from, even once
+//!   undelegated); an operator's delegated shares likewise. Slashes apply at once (delay 0).
 //! - Symbiotic: each (subnetwork, operator) can take up to the most `slashableStake(t)` reaches
 //!   over the captures `t` in `[now − epochDuration, now]` from the vault's slashable pool, which
 //!   falls on holders pro rata: the account's share is that stake times its part of the pool a
@@ -14,9 +15,12 @@
 //!   capture in the previous epoch), the larger of the two. Delay: a veto slasher's veto period
 //!   when the subnetwork has a resolver that can veto, else 0.
 //! - Karak: each DSS a vault is staked to can take up to its maximum percentage of the account's
-//!   assets in the vault (queued redemptions included), after the 2-day veto window.
+//!   assets in the vault (redemptions queued to it as beneficiary included: they are priced
+//!   when they finish), after the 2-day veto window.
 //! - LRTs: an LRT is exposed through its operator delegators' positions; a holder of its token,
 //!   pro rata to the value held (the position is then the LRT).
+
+use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
@@ -129,34 +133,63 @@ impl World {
     ) -> Result<(), MathError> {
         let el = &self.eigenlayer;
         let now = self.clock.block;
+        let failed = |_| MathError::Overflow;
         let is_operator = el.operators.contains_key(&account);
         let staker = el.stakers.get(&account);
-        let Some(operator) = staker.and_then(|s| s.delegated_to).or(is_operator.then_some(account))
-        else {
-            return Ok(());
+        // Shares at risk per (operator whose sets can slash them, strategy, role).
+        let mut holdings: BTreeMap<(Address, Address, &str), U256> = BTreeMap::new();
+        let mut hold = |key, shares: U256| -> Result<(), MathError> {
+            let entry = holdings.entry(key).or_default();
+            *entry = math::add(*entry, shares)?;
+            Ok(())
         };
-        let Some(record) = el.operators.get(&operator) else { return Ok(()) };
-        let mut holdings: Vec<(Address, U256, &str)> = Vec::new();
-        if account == operator {
-            for (&strategy, entry) in &record.strategies {
-                holdings.push((strategy, entry.shares, "operator"));
+        let operator = staker.and_then(|s| s.delegated_to).or(is_operator.then_some(account));
+        if let Some(operator) = operator {
+            if account == operator {
+                if let Some(record) = el.operators.get(&operator) {
+                    for (&strategy, entry) in &record.strategies {
+                        hold((operator, strategy, "operator"), entry.shares)?;
+                    }
+                }
+            } else if let Some(staker) = staker {
+                let strategies: Vec<Address> =
+                    staker.positions.iter().map(|p| p.strategy).collect();
+                let (withdrawable, _) =
+                    el.get_withdrawable_shares(account, &strategies).map_err(failed)?;
+                for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
+                    hold((operator, strategy, "staker"), shares)?;
+                }
             }
-        } else if let Some(staker) = staker {
-            let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
-            let (withdrawable, _) = el
-                .get_withdrawable_shares(account, &strategies)
-                .map_err(|_| MathError::Overflow)?;
-            for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
-                holdings.push((strategy, shares, "staker"));
+        }
+        // Queued withdrawals stay slashable by the operator the staker was delegated to when
+        // queuing, through the withdrawal delay (the DelegationManager slashes them from the
+        // cumulative scaled shares queued since `now − delay`), undelegated or not. Their shares
+        // are the scaled shares times that operator's slashing factor today.
+        let delay = el.params.min_withdrawal_delay_blocks;
+        for root in staker.map(|s| s.queued_withdrawals.as_slice()).unwrap_or_default() {
+            let Some(withdrawal) = el.withdrawals.get(root) else { continue };
+            let slashable_until =
+                u64::from(withdrawal.start_block).checked_add(delay).ok_or(MathError::Overflow)?;
+            if withdrawal.delegated_to == Address::ZERO || now > slashable_until {
+                continue;
+            }
+            let operator = withdrawal.delegated_to;
+            for (&strategy, &scaled) in withdrawal.strategies.iter().zip(&withdrawal.scaled_shares)
+            {
+                let factor = el
+                    .slashing_factor(withdrawal.staker, Some(operator), strategy)
+                    .map_err(failed)?;
+                hold((operator, strategy, "staker"), math::mul_wad(scaled, factor)?)?;
             }
         }
         for (set, info) in &el.operator_sets {
-            if !info.members.contains(&operator) && !record.is_slashable_by(*set, now) {
-                continue;
-            }
-            for &(strategy, shares, role) in &holdings {
+            for (&(operator, strategy, role), &shares) in &holdings {
+                let Some(record) = el.operators.get(&operator) else { continue };
                 let max = record.max_magnitude(strategy);
                 if max == 0 || shares.is_zero() || !info.strategies.contains(&strategy) {
+                    continue;
+                }
+                if !info.members.contains(&operator) && !record.is_slashable_by(*set, now) {
                     continue;
                 }
                 let magnitude = el.get_allocation(now, operator, *set, strategy).current_magnitude;
@@ -171,7 +204,7 @@ impl World {
                     let Some(pool) = el.strategies.get(&strategy) else { continue };
                     let balance = self.ledger.balance_of(pool.token, strategy);
                     let underlying = underlying_for_shares(at_risk, pool.total_shares, balance)
-                        .map_err(|_| MathError::Overflow)?;
+                        .map_err(failed)?;
                     (pool.token, underlying)
                 };
                 out.push(Exposure {
@@ -271,7 +304,9 @@ impl World {
             let escrowed: U256 = vault
                 .withdrawals
                 .values()
-                .filter(|w| w.staker == account && vault.native.is_none())
+                // Escrowed shares are priced when the redemption finishes, and the assets go
+                // to the beneficiary: a slash meanwhile is the beneficiary's loss.
+                .filter(|w| w.beneficiary == account && vault.native.is_none())
                 .map(|w| w.amount)
                 .sum();
             let shares = math::add(vault.balance_of(account), escrowed)?;

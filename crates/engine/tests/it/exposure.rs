@@ -239,3 +239,153 @@ fn a_stakers_symbiotic_share_is_of_the_pool_a_capture_reaches() {
         .unwrap();
     assert_eq!(before - after, U256::from(500), "alice lost what the view said");
 }
+
+fn eigenlayer(world: &World, account: &str) -> Vec<Exposure> {
+    let all = world.exposure(named_address(account)).unwrap();
+    all.into_iter().filter(|e| e.protocol == "eigenlayer").collect()
+}
+
+fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+#[test]
+fn queued_eigenlayer_withdrawals_stay_exposed_through_the_delay_even_undelegated() {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(1000).unwrap();
+    let steps = [
+        ("avs1", "eigenlayer.update_avs_metadata_uri", json!({ "avs": "avs1" })),
+        (
+            "avs1",
+            "eigenlayer.create_operator_sets",
+            json!({ "avs": "avs1", "params": [{ "operator_set_id": 0, "strategies": ["stETH"], "slasher": "avs1" }] }),
+        ),
+        ("op1", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 })),
+        (
+            "op1",
+            "eigenlayer.register_for_operator_sets",
+            json!({ "operator": "op1", "params": { "avs": "avs1", "operator_set_ids": [0] } }),
+        ),
+        (
+            "op1",
+            "eigenlayer.modify_allocations",
+            json!({ "operator": "op1", "params": [{ "operator_set": { "avs": "avs1", "id": 0 }, "strategies": ["stETH"], "new_magnitudes": ["50%"] }] }),
+        ),
+        ("admin", "token.mint", json!({ "to": "alice", "token": "stETH", "amount": "100 ether" })),
+        (
+            "alice",
+            "eigenlayer.deposit_into_strategy",
+            json!({ "strategy": "stETH", "token": "stETH", "amount": "100 ether" }),
+        ),
+        ("alice", "eigenlayer.delegate_to", json!({ "operator": "op1" })),
+        (
+            "alice",
+            "eigenlayer.queue_withdrawals",
+            json!({ "params": [{ "strategies": ["stETH"], "deposit_shares": ["40 ether"] }] }),
+        ),
+    ];
+    for (sender, name, args) in steps {
+        apply(&mut world, sender, name, args);
+    }
+    // 60 withdrawable and 40 queued, both under op1's half allocated to avs1.
+    let exposure = eigenlayer(&world, "alice");
+    assert_eq!(exposure.len(), 1, "{exposure:?}");
+    assert_eq!(exposure[0].slashable, ether(50));
+    world.advance_blocks(5).unwrap();
+    apply(&mut world, "alice", "eigenlayer.undelegate", json!({ "staker": "alice" }));
+    let exposure = eigenlayer(&world, "alice");
+    assert_eq!(exposure.len(), 1, "{exposure:?}");
+    assert_eq!((exposure[0].operator, exposure[0].slashable), (named_address("op1"), ether(50)));
+    // avs1 takes all it can: half of each queued withdrawal, 50 in all.
+    apply(
+        &mut world,
+        "avs1",
+        "eigenlayer.slash_operator",
+        json!({ "avs": "avs1", "params": { "operator": "op1", "operator_set_id": 0, "strategies": ["stETH"], "wads_to_slash": ["100%"], "description": "all of it" } }),
+    );
+    let queued = rampart_engine::View::parse(
+        "eigenlayer.get_queued_withdrawals",
+        json!({ "staker": "alice" }),
+    )
+    .unwrap();
+    let queued = world.view(&queued).unwrap();
+    let left: U256 = queued["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w.as_array().unwrap().iter())
+        .map(|s| s.as_str().unwrap().parse::<U256>().unwrap())
+        .sum();
+    assert_eq!(left, ether(50), "the slash took what the view said");
+    // Past both withdrawals' delay, nothing is exposed.
+    world.advance_blocks(60).unwrap();
+    assert!(eigenlayer(&world, "alice").is_empty());
+}
+
+#[test]
+fn escrowed_karak_shares_expose_the_beneficiary_not_the_staker() {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(100).unwrap();
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "alice", "token": "stETH", "amount": "1000" }),
+    );
+    apply(&mut world, "admin", "karak.core.allowlist_assets", json!({ "assets": ["stETH"] }));
+    apply(
+        &mut world,
+        "dss",
+        "karak.core.register_dss",
+        json!({ "max_slashable_percentage_wad": "20 wad" }),
+    );
+    apply(&mut world, "op", "karak.core.register_operator_to_dss", json!({ "dss": "dss" }));
+    let events = apply(
+        &mut world,
+        "op",
+        "karak.core.deploy_vaults",
+        json!({ "configs": [{ "asset": "stETH" }] }),
+    );
+    let vault = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Karak(rampart_engine::karak::KarakEvent::DeployedVault { vault, .. }) => {
+                Some(vault.to_string())
+            }
+            _ => None,
+        })
+        .unwrap();
+    apply(
+        &mut world,
+        "alice",
+        "karak.vault.deposit",
+        json!({ "target": vault, "assets": "1000", "to": "alice" }),
+    );
+    apply(
+        &mut world,
+        "op",
+        "karak.core.request_update_vault_stake_in_dss",
+        json!({ "vault": vault, "dss": "dss", "to_stake": true }),
+    );
+    world.advance_seconds(777_600).unwrap();
+    apply(
+        &mut world,
+        "anyone",
+        "karak.core.finalize_update_vault_stake_in_dss",
+        json!({ "vault": vault }),
+    );
+    apply(
+        &mut world,
+        "alice",
+        "karak.vault.start_redeem",
+        json!({ "target": vault, "shares": "1000", "beneficiary": "bob" }),
+    );
+    let karak = |who: &str| -> Vec<Exposure> {
+        let all = world.exposure(named_address(who)).unwrap();
+        all.into_iter().filter(|e| e.protocol == "karak").collect()
+    };
+    assert!(karak("alice").is_empty(), "alice gave the assets away");
+    let bob = karak("bob");
+    assert_eq!(bob.len(), 1);
+    assert_eq!(bob[0].slashable, U256::from(200));
+}
