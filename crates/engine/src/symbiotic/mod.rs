@@ -39,6 +39,25 @@ use crate::{accounts::derived_address, checkpoints::Checkpoints, ledger::Ledger}
 
 type Result<T, E = SymbioticError> = std::result::Result<T, E>;
 
+/// The largest `uint48`: the contracts keep timestamps and durations in 48 bits.
+pub const MAX_UINT48: u64 = (1 << 48) - 1;
+
+/// A `uint48` parameter, or the decoding failure the contract reverts with.
+fn uint48(name: &'static str, value: u64) -> Result<u64> {
+    if value > MAX_UINT48 {
+        return Err(SymbioticError::DurationTooLarge { name, value });
+    }
+    Ok(value)
+}
+
+/// `a + b` in `uint48` arithmetic (a checked add, or SafeCast's `toUint48`): past 48 bits the
+/// contract reverts.
+fn add48(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b)
+        .filter(|sum| *sum <= MAX_UINT48)
+        .ok_or(SymbioticError::Math(crate::math::MathError::Overflow))
+}
+
 /// Where DefaultOperatorRewards holds its tokens.
 pub fn operator_rewards_address() -> Address {
     derived_address("rampart.symbiotic", "operator-rewards")
@@ -322,6 +341,7 @@ impl Symbiotic {
         args: &calls::CreateVault,
     ) -> Result<SymbioticEvent> {
         let params = &args.vault_params;
+        uint48("epoch_duration", params.epoch_duration)?;
         if ledger.token(params.collateral).is_err() {
             return Err(SymbioticError::InvalidCollateral);
         }
@@ -593,6 +613,7 @@ fn new_slasher(
     let kind = match args.slasher_index {
         0 => SlasherKind::Instant,
         1 => {
+            uint48("veto_duration", slasher_params.veto_duration)?;
             if slasher_params.veto_duration >= params.epoch_duration {
                 return Err(SymbioticError::InvalidVetoDuration);
             }

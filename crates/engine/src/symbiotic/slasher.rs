@@ -242,7 +242,11 @@ impl Symbiotic {
         let SlasherKind::Veto { veto_duration, .. } = slasher.kind else {
             return Err(E::NoSuchFunction { function: "requestSlash", kind: "Slasher" });
         };
-        let earliest = (now + veto_duration).saturating_sub(vault.epoch_duration);
+        // `now + vetoDuration - epochDuration` in uint48: it reverts (panics) past 48 bits or
+        // below zero, as on chain.
+        let veto_deadline = super::add48(now, veto_duration)?;
+        let earliest =
+            veto_deadline.checked_sub(vault.epoch_duration).ok_or(math::MathError::Overflow)?;
         if capture_timestamp < earliest || capture_timestamp >= now {
             return Err(E::InvalidCaptureTimestamp);
         }
@@ -258,7 +262,6 @@ impl Symbiotic {
         if amount.is_zero() {
             return Err(E::InsufficientSlash);
         }
-        let veto_deadline = now + veto_duration;
         let slasher_address = slasher.address;
         let SlasherKind::Veto { slash_requests, .. } =
             &mut self.vault_mut(vault_address)?.slasher.as_mut().expect("checked").kind
@@ -425,9 +428,14 @@ impl Symbiotic {
         else {
             return Err(E::NoSuchFunction { function: "setResolver", kind: "Slasher" });
         };
-        let delayed = epoch_start
-            .checked_add(resolver_set_epochs_delay.saturating_mul(epoch_duration))
-            .ok_or(math::MathError::Overflow)?;
+        // `currentEpochStart + resolverSetEpochsDelay * epochDuration`, cast to uint48: only
+        // a change computes it, so a first resolver applies at once however long the epochs.
+        let delay_epochs = *resolver_set_epochs_delay;
+        let delayed = || {
+            let offset =
+                delay_epochs.checked_mul(epoch_duration).ok_or(math::MathError::Overflow)?;
+            super::add48(epoch_start, offset)
+        };
         let trace = resolvers.get(&subnetwork);
         let effective = match trace {
             None => {
@@ -441,13 +449,13 @@ impl Symbiotic {
                 // is the one in force.
                 let mut in_force = trace.clone();
                 in_force.pop();
-                (in_force.latest() != resolver).then_some(delayed)
+                if in_force.latest() == resolver { None } else { Some(delayed()?) }
             }
             Some(trace) => {
                 if trace.latest() == resolver {
                     return Err(E::AlreadySet);
                 }
-                Some(delayed)
+                Some(delayed()?)
             }
         };
         let trace = resolvers.entry(subnetwork).or_default();

@@ -4,6 +4,7 @@ mod babylon;
 mod beacon;
 mod eigenpods;
 mod exposure;
+mod fidelity;
 mod lrt;
 mod model;
 mod rewards;

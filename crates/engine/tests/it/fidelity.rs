@@ -1,0 +1,118 @@
+//! Symbiotic and Karak edge cases where the engine must revert, or not, as the contracts do.
+
+use rampart_engine::{
+    Action, Address, Call, World, accounts::named_address, eigenlayer::Params,
+    symbiotic::SymbioticEvent, world::Event,
+};
+use serde_json::{Value, json};
+
+fn try_apply(
+    world: &mut World,
+    sender: &str,
+    name: &str,
+    args: Value,
+) -> Result<Vec<Event>, String> {
+    let call = Call {
+        sender: named_address(sender),
+        action: Action::parse(name, args).expect("valid call"),
+    };
+    let before = world.state_hash();
+    let result = world.apply(&call).map_err(|e| e.name().to_owned());
+    if result.is_err() {
+        assert_eq!(world.state_hash(), before, "a rejected {name} changed the state");
+    }
+    result
+}
+
+fn apply(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
+    try_apply(world, sender, name, args).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn reject(world: &mut World, sender: &str, name: &str, args: Value) -> String {
+    try_apply(world, sender, name, args).expect_err(name)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Symbiotic
+
+const MAX_UINT48: u64 = (1 << 48) - 1;
+
+fn symbiotic_world() -> World {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(100).unwrap();
+    apply(&mut world, "net", "symbiotic.network_registry.register_network", json!({}));
+    apply(
+        &mut world,
+        "net",
+        "symbiotic.network_middleware_service.set_middleware",
+        json!({ "middleware": "net" }),
+    );
+    world
+}
+
+fn create_vault(world: &mut World, epoch: u64, veto: u64, delay: u64) -> Result<Address, String> {
+    let events = try_apply(
+        world,
+        "admin",
+        "symbiotic.vault_configurator.create",
+        json!({
+            "vault_params": { "collateral": "stETH", "epoch_duration": epoch, "burner": "burner" },
+            "delegator_index": 0,
+            "delegator_params": { "default_admin_role_holder": "curator" },
+            "with_slasher": true, "slasher_index": 1,
+            "slasher_params": { "veto_duration": veto, "resolver_set_epochs_delay": delay.to_string() },
+        }),
+    )?;
+    let Event::Symbiotic(SymbioticEvent::VaultCreated { vault, .. }) = &events[0] else {
+        panic!("a vault")
+    };
+    Ok(*vault)
+}
+
+#[test]
+fn symbiotic_durations_are_uint48() {
+    let mut world = symbiotic_world();
+    assert_eq!(create_vault(&mut world, MAX_UINT48 + 1, 600, 3).unwrap_err(), "DurationTooLarge");
+    // A veto duration that does not decode fails before it is compared with the epoch.
+    assert_eq!(
+        create_vault(&mut world, MAX_UINT48, MAX_UINT48 + 1, 3).unwrap_err(),
+        "DurationTooLarge"
+    );
+    assert_eq!(create_vault(&mut world, 3600, 3600, 3).unwrap_err(), "InvalidVetoDuration");
+    create_vault(&mut world, MAX_UINT48, 600, 3).unwrap();
+}
+
+#[test]
+fn the_first_resolver_applies_at_once_however_long_the_epochs() {
+    let mut world = symbiotic_world();
+    // The resolver delay is a uint256 on chain: three epochs or 2^64 − 1 of them.
+    let vault = create_vault(&mut world, MAX_UINT48, 600, u64::MAX).unwrap().to_string();
+    let now = world.clock.timestamp();
+    let events = apply(
+        &mut world,
+        "net",
+        "symbiotic.veto_slasher.set_resolver",
+        json!({ "target": vault, "identifier": 0, "resolver": "resolver" }),
+    );
+    let Event::Symbiotic(SymbioticEvent::SetResolver { effective_at, .. }) = &events[0] else {
+        panic!("SetResolver")
+    };
+    assert_eq!(*effective_at, now);
+    // A change would be due that many epochs on, past uint48: toUint48 reverts.
+    world.advance_blocks(1).unwrap();
+    let error = reject(
+        &mut world,
+        "net",
+        "symbiotic.veto_slasher.set_resolver",
+        json!({ "target": vault, "identifier": 0, "resolver": "other" }),
+    );
+    assert_eq!(error, "ArithmeticError");
+    // requestSlash computes now + vetoDuration − epochDuration, which underflows.
+    let error = reject(
+        &mut world,
+        "net",
+        "symbiotic.veto_slasher.request_slash",
+        json!({ "target": vault, "subnetwork": { "network": "net" }, "operator": "op", "amount": "1", "capture_timestamp": now }),
+    );
+    assert_eq!(error, "ArithmeticError");
+}
