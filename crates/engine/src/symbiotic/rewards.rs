@@ -117,11 +117,12 @@ impl Symbiotic {
                 .or_default()
                 .push(RewardDistribution { amount: net, timestamp });
         }
+        // The event carries the amount distributed to stakers, net of the fee.
         Ok(Ev::DistributeRewards {
             staker_rewards: address,
             network,
             token,
-            amount,
+            amount: net,
             timestamp,
             admin_fee: fee,
         })
@@ -265,7 +266,14 @@ impl Symbiotic {
         proof: &[B256],
     ) -> Result<Ev> {
         let key = (network, token);
-        let root = *self.operator_rewards.root.get(&key).ok_or(E::RootNotSet)?;
+        // A root distributed as zero is as good as none (`root_ == bytes32(0)`).
+        let root = self
+            .operator_rewards
+            .root
+            .get(&key)
+            .copied()
+            .filter(|root| !root.is_zero())
+            .ok_or(E::RootNotSet)?;
         if process_proof(proof, operator_leaf(sender, total_claimable)) != root {
             return Err(E::InvalidProof);
         }

@@ -116,3 +116,52 @@ fn the_first_resolver_applies_at_once_however_long_the_epochs() {
     );
     assert_eq!(error, "ArithmeticError");
 }
+
+#[test]
+fn a_zero_operator_rewards_root_is_not_set() {
+    let mut world = symbiotic_world();
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "net", "token": "EIGEN", "amount": "100" }),
+    );
+    let zero = format!("0x{}", "00".repeat(32));
+    apply(
+        &mut world,
+        "net",
+        "symbiotic.operator_rewards.distribute_rewards",
+        json!({ "network": "net", "token": "EIGEN", "amount": "100", "root": zero }),
+    );
+    let claim =
+        json!({ "recipient": "op", "network": "net", "token": "EIGEN", "total_claimable": "10" });
+    let error = reject(&mut world, "op", "symbiotic.operator_rewards.claim_rewards", claim);
+    assert_eq!(error, "RootNotSet");
+}
+
+#[test]
+fn set_max_network_limit_checks_already_set_before_the_network() {
+    let mut world = symbiotic_world();
+    apply(&mut world, "net2", "symbiotic.network_registry.register_network", json!({}));
+    apply(&mut world, "op", "symbiotic.operator_registry.register_operator", json!({}));
+    let events = apply(
+        &mut world,
+        "admin",
+        "symbiotic.vault_configurator.create",
+        json!({
+            "vault_params": { "collateral": "stETH", "epoch_duration": 3600, "burner": "burner" },
+            "delegator_index": 3,
+            "delegator_params": { "operator": "op", "network": "net" },
+            "with_slasher": false,
+        }),
+    );
+    let Event::Symbiotic(SymbioticEvent::VaultCreated { vault, .. }) = &events[0] else {
+        panic!("a vault")
+    };
+    let target = vault.to_string();
+    let set = |amount: &str| json!({ "target": target, "identifier": 0, "amount": amount });
+    let name = "symbiotic.delegator.set_max_network_limit";
+    assert_eq!(reject(&mut world, "net2", name, set("0")), "AlreadySet");
+    assert_eq!(reject(&mut world, "net2", name, set("5")), "InvalidNetwork");
+    apply(&mut world, "net", name, set("5"));
+}
