@@ -165,3 +165,112 @@ fn set_max_network_limit_checks_already_set_before_the_network() {
     assert_eq!(reject(&mut world, "net2", name, set("5")), "InvalidNetwork");
     apply(&mut world, "net", name, set("5"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Karak
+
+fn karak_world(handlers: &Value) -> (World, String) {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(100).unwrap();
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "alice", "token": "stETH", "amount": "1000" }),
+    );
+    apply(
+        &mut world,
+        "admin",
+        "karak.core.allowlist_assets",
+        json!({ "assets": ["stETH"], "slashing_handlers": handlers }),
+    );
+    apply(
+        &mut world,
+        "dss",
+        "karak.core.register_dss",
+        json!({ "max_slashable_percentage_wad": "50 wad" }),
+    );
+    apply(&mut world, "op", "karak.core.register_operator_to_dss", json!({ "dss": "dss" }));
+    let events = apply(
+        &mut world,
+        "op",
+        "karak.core.deploy_vaults",
+        json!({ "configs": [{ "asset": "stETH" }] }),
+    );
+    let vault = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Karak(rampart_engine::karak::KarakEvent::DeployedVault { vault, .. }) => {
+                Some(vault.to_string())
+            }
+            _ => None,
+        })
+        .expect("a vault");
+    (world, vault)
+}
+
+#[test]
+fn a_karak_deposit_pulls_the_assets_before_checking_slippage() {
+    let (mut world, vault) = karak_world(&json!([]));
+    let deposit = |assets: &str, min: &str| json!({ "target": vault, "assets": assets, "to": "alice", "min_shares_out": min });
+    // alice has 1000: a 2000 deposit fails on the transfer, whatever the slippage floor.
+    let error = reject(&mut world, "alice", "karak.vault.deposit", deposit("2000", "5000"));
+    assert_eq!(error, "InsufficientBalance");
+    let error = reject(&mut world, "alice", "karak.vault.deposit", deposit("500", "5000"));
+    assert_eq!(error, "NotEnoughShares");
+}
+
+/// Stakes the vault to the DSS, deposits 1000 and slashes 10%: returns the world after.
+fn karak_slash(handlers: &Value) -> World {
+    let (mut world, vault) = karak_world(handlers);
+    apply(
+        &mut world,
+        "alice",
+        "karak.vault.deposit",
+        json!({ "target": vault, "assets": "1000", "to": "alice" }),
+    );
+    apply(
+        &mut world,
+        "op",
+        "karak.core.request_update_vault_stake_in_dss",
+        json!({ "vault": vault, "dss": "dss", "to_stake": true }),
+    );
+    world.advance_seconds(777_600).unwrap();
+    apply(
+        &mut world,
+        "anyone",
+        "karak.core.finalize_update_vault_stake_in_dss",
+        json!({ "vault": vault }),
+    );
+    let events = apply(
+        &mut world,
+        "dss",
+        "karak.core.request_slashing",
+        json!({ "operator": "op", "slash_percentages_wad": ["10 wad"], "vaults": [vault] }),
+    );
+    let root = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Karak(rampart_engine::karak::KarakEvent::RequestedSlashing { root, .. }) => {
+                Some(root.to_string())
+            }
+            _ => None,
+        })
+        .expect("a slash request");
+    world.advance_seconds(172_800).unwrap();
+    apply(&mut world, "anyone", "karak.core.finalize_slashing", json!({ "root": root }));
+    world
+}
+
+#[test]
+fn karak_slashed_tokens_go_to_the_assets_slashing_handler() {
+    let steth = rampart_engine::accounts::token_address("stETH");
+    // The default handler is Karak's SlashingHandler: it burns to address(0).
+    let world = karak_slash(&json!([]));
+    assert_eq!(world.ledger.balance_of(steth, Address::ZERO), rampart_engine::U256::from(100));
+    // A handler of the asset's own keeps what it pulls.
+    let world = karak_slash(&json!(["steth_handler"]));
+    let handler = named_address("steth_handler");
+    assert_eq!(world.ledger.balance_of(steth, handler), rampart_engine::U256::from(100));
+    assert!(world.ledger.balance_of(steth, Address::ZERO).is_zero());
+}
