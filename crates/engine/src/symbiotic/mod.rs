@@ -359,12 +359,26 @@ impl Symbiotic {
         for (role, holder) in holders {
             roles.grant(role, holder.unwrap_or_default());
         }
-        // Vault.initialize: a whitelist or a limit that nobody can ever change is refused.
-        if params.deposit_whitelist && !roles.is_reachable(Role::DepositorWhitelistRole) {
-            return Err(SymbioticError::MissingRoles("DEPOSITOR_WHITELIST_ROLE"));
-        }
-        if params.is_deposit_limit && !roles.is_reachable(Role::DepositLimitSetRole) {
-            return Err(SymbioticError::MissingRoles("DEPOSIT_LIMIT_SET_ROLE"));
+        // Vault._initialize: without a default admin, a switch nobody can flip must leave its
+        // dependent role consistent: a whitelist that stays on needs someone to whitelist, one
+        // that stays off must not name such a role; a limit that stays on needs a non-zero
+        // limit or someone to set it, one that stays off must have neither.
+        let has = |holder: Option<Address>| holder.is_some_and(|a| a != Address::ZERO);
+        if !has(params.default_admin_role_holder) {
+            if !has(params.deposit_whitelist_set_role_holder)
+                && params.deposit_whitelist != has(params.depositor_whitelist_role_holder)
+            {
+                return Err(SymbioticError::MissingRoles("DEPOSITOR_WHITELIST_ROLE"));
+            }
+            if !has(params.is_deposit_limit_set_role_holder) {
+                let setter = has(params.deposit_limit_set_role_holder);
+                let limited = !params.deposit_limit.is_zero();
+                let missing =
+                    if params.is_deposit_limit { !limited && !setter } else { limited || setter };
+                if missing {
+                    return Err(SymbioticError::MissingRoles("DEPOSIT_LIMIT_SET_ROLE"));
+                }
+            }
         }
         let index = self.vaults.len().to_string();
         let address = derived_address("rampart.symbiotic.vault", &index);

@@ -29,13 +29,22 @@ impl Symbiotic {
         roles: Roles,
     ) -> Result<Ev> {
         self.vault(vault)?;
+        // DefaultStakerRewards.initialize, before _setAdminFee's bound: without a default admin,
+        // a fee needs someone to claim it; with no fee, the claim and set roles come together
+        // (both or neither).
+        let held = |role: Role| roles.0.get(&role).is_some_and(|holders| !holders.is_empty());
+        if !held(Role::DefaultAdminRole) {
+            let (claim, set) = (held(Role::AdminFeeClaimRole), held(Role::AdminFeeSetRole));
+            if admin_fee == 0 && claim != set {
+                let missing = if claim { Role::AdminFeeSetRole } else { Role::AdminFeeClaimRole };
+                return Err(E::MissingRoles(missing.into()));
+            }
+            if admin_fee != 0 && !claim {
+                return Err(E::MissingRoles(Role::AdminFeeClaimRole.into()));
+            }
+        }
         if admin_fee > ADMIN_FEE_BASE {
             return Err(E::InvalidAdminFee(admin_fee));
-        }
-        for role in [Role::AdminFeeClaimRole, Role::AdminFeeSetRole] {
-            if !roles.is_reachable(role) {
-                return Err(E::MissingRoles(role.into()));
-            }
         }
         let address = derived_address(
             "rampart.symbiotic.staker-rewards",

@@ -166,6 +166,84 @@ fn set_max_network_limit_checks_already_set_before_the_network() {
     apply(&mut world, "net", name, set("5"));
 }
 
+/// Creates a vault with these `vault_params` besides the collateral and epoch; the error's name.
+fn init_vault(world: &mut World, extra: &Value) -> Result<Address, String> {
+    let mut params = json!({ "collateral": "stETH", "epoch_duration": 3600 });
+    params.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    let events = try_apply(
+        world,
+        "admin",
+        "symbiotic.vault_configurator.create",
+        json!({
+            "vault_params": params,
+            "delegator_index": 0,
+            "delegator_params": { "default_admin_role_holder": "curator" },
+            "with_slasher": false,
+        }),
+    )?;
+    let Event::Symbiotic(SymbioticEvent::VaultCreated { vault, .. }) = &events[0] else {
+        panic!("a vault")
+    };
+    Ok(*vault)
+}
+
+#[test]
+fn vault_initialization_role_checks_follow_vault_initialize() {
+    let mut world = symbiotic_world();
+    let missing = |world: &mut World, extra: Value| init_vault(world, &extra).unwrap_err();
+    let ok = |world: &mut World, extra: Value| init_vault(world, &extra).unwrap();
+    // No default admin. A fixed, non-zero limit needs nobody.
+    ok(&mut world, json!({ "is_deposit_limit": true, "deposit_limit": "100" }));
+    // A limit switched on at zero needs someone to raise it.
+    assert_eq!(missing(&mut world, json!({ "is_deposit_limit": true })), "MissingRoles");
+    ok(&mut world, json!({ "is_deposit_limit": true, "deposit_limit_set_role_holder": "c" }));
+    // A limit that can never be switched on must not carry a value or a setter.
+    assert_eq!(missing(&mut world, json!({ "deposit_limit": "5" })), "MissingRoles");
+    let setter = json!({ "deposit_limit_set_role_holder": "c" });
+    assert_eq!(missing(&mut world, setter), "MissingRoles");
+    // ...unless someone can switch it on.
+    ok(&mut world, json!({ "deposit_limit": "5", "is_deposit_limit_set_role_holder": "c" }));
+    // A whitelist that stays on needs someone to whitelist; one that stays off, nobody.
+    assert_eq!(missing(&mut world, json!({ "deposit_whitelist": true })), "MissingRoles");
+    let depositor = json!({ "depositor_whitelist_role_holder": "c" });
+    assert_eq!(missing(&mut world, depositor), "MissingRoles");
+    ok(&mut world, json!({ "deposit_whitelist": true, "depositor_whitelist_role_holder": "c" }));
+    // With a whitelist-set holder, the whitelist is checked no further.
+    ok(&mut world, json!({ "deposit_whitelist": true, "deposit_whitelist_set_role_holder": "c" }));
+    // A default admin can grant anything later.
+    ok(
+        &mut world,
+        json!({ "default_admin_role_holder": "c", "deposit_whitelist": true, "is_deposit_limit": true }),
+    );
+}
+
+#[test]
+fn staker_rewards_initialization_role_checks_follow_initialize() {
+    let mut world = symbiotic_world();
+    let vault = init_vault(&mut world, &json!({})).unwrap().to_string();
+    let mut create = |fee: u64, holders: &[(&str, &str)]| {
+        let mut args = json!({ "vault": vault, "admin_fee": fee });
+        for (field, holder) in holders {
+            args[*field] = json!(holder);
+        }
+        try_apply(&mut world, "admin", "symbiotic.staker_rewards.create", args).map(|_| ())
+    };
+    let claim = ("admin_fee_claim_role_holder", "c");
+    let set = ("admin_fee_set_role_holder", "c");
+    // No admin and no fee: no roles, or both.
+    create(0, &[]).unwrap();
+    create(0, &[claim, set]).unwrap();
+    assert_eq!(create(0, &[claim]).unwrap_err(), "MissingRoles");
+    assert_eq!(create(0, &[set]).unwrap_err(), "MissingRoles");
+    // A fee needs someone to claim it; setting it again is optional.
+    create(10, &[claim]).unwrap();
+    assert_eq!(create(10, &[set]).unwrap_err(), "MissingRoles");
+    // The roles are checked before the fee's bound.
+    assert_eq!(create(10_001, &[]).unwrap_err(), "MissingRoles");
+    assert_eq!(create(10_001, &[claim]).unwrap_err(), "InvalidAdminFee");
+    create(10, &[("default_admin_role_holder", "c")]).unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Karak
 
