@@ -448,6 +448,27 @@ impl SlashOracle {
     }
 }
 
+/// `world.exposure` showed the operator at least `slashed` at risk to the subnetwork in the vault
+/// just before the slash.
+fn exposure_covers(
+    before: &World,
+    vault: Address,
+    (subnetwork, operator): (Subnetwork, Address),
+    slashed: U256,
+) -> Result<(), TestCaseError> {
+    let shown = before
+        .exposure(operator)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.protocol == "symbiotic" && e.position == vault)
+        .filter(|e| e.service == subnetwork.network && e.service_id == Some(subnetwork.identifier))
+        .map(|e| e.slashable)
+        .max()
+        .unwrap_or_default();
+    prop_assert!(slashed <= shown, "a slash of {} exceeded the exposure shown, {}", slashed, shown);
+    Ok(())
+}
+
 /// The holders' slashable balances add up to the total stake within rounding. Each of the three
 /// pools (active stake, the current and the next epoch's buckets) prices a holder's shares
 /// rounding down, losing less than one unit per holder with shares in it; the virtual share
@@ -547,6 +568,7 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
                                     .slashable(&before, vault, key, *capture_timestamp)
                                     .min(U256::from(*amount));
                                 prop_assert_eq!(*slashed_amount, expected, "an instant slash");
+                                exposure_covers(&before, vault, key, *slashed_amount)?;
                                 oracle.record(now, vault, key, *capture_timestamp, *slashed_amount);
                             }
                             SymbioticEvent::RequestSlash {
@@ -580,6 +602,7 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
                                 let expected =
                                     oracle.slashable(&before, vaults[1], key, capture).min(asked);
                                 prop_assert_eq!(*slashed_amount, expected, "an executed slash");
+                                exposure_covers(&before, vaults[1], key, *slashed_amount)?;
                                 oracle.record(now, vaults[1], key, capture, *slashed_amount);
                             }
                             _ => {}
