@@ -80,6 +80,12 @@ impl<T: Clone + Default + PartialEq> Checkpoints<T> {
     pub fn iter(&self) -> impl Iterator<Item = &(u64, T)> {
         self.points.iter()
     }
+
+    /// The keys of the checkpoints written in `from..=to`, oldest first.
+    pub fn keys_in(&self, from: u64, to: u64) -> impl Iterator<Item = u64> + '_ {
+        let start = self.points.partition_point(|(at, _)| *at < from);
+        self.points[start..].iter().map(|(key, _)| *key).take_while(move |key| *key <= to)
+    }
 }
 
 #[cfg(test)]

@@ -5,15 +5,22 @@
 //! account's positions, how much at most (in the position's token) and after what delay:
 //!
 //! - EigenLayer: a staker's withdrawable shares in each strategy, times the magnitude its
-//!   operator allocated to each operator set that can slash it; an operator's delegated shares
-//!   likewise. Slashes apply at once (delay 0).
-//! - Symbiotic: each (subnetwork, operator) that sees stake in a vault can take up to that stake
-//!   from the vault's slashable pool, which falls on holders pro rata: the account's share is
-//!   `stake · slashable balance / total stake`. Delay: the veto period of a veto slasher.
+//!   operator allocated to each operator set that can slash it, plus its queued withdrawals
+//!   still inside the withdrawal delay (under the operator they were queued from, even once
+//!   undelegated); an operator's delegated shares likewise. Slashes apply at once (delay 0).
+//! - Symbiotic: each (subnetwork, operator) can take up to the most `slashableStake(t)` reaches
+//!   over the captures `t` in `[now − epochDuration, now]` from the vault's slashable pool, which
+//!   falls on holders pro rata: the account's share is that stake times its part of the pool a
+//!   capture reaches (active stake and the next epoch's bucket, plus the maturing bucket for a
+//!   capture in the previous epoch), the larger of the two. Delay: a veto slasher's veto period
+//!   when the subnetwork has a resolver that can veto, else 0.
 //! - Karak: each DSS a vault is staked to can take up to its maximum percentage of the account's
-//!   assets in the vault (queued redemptions included), after the 2-day veto window.
+//!   assets in the vault (redemptions queued to it as beneficiary included: they are priced
+//!   when they finish), after the 2-day veto window.
 //! - LRTs: an LRT is exposed through its operator delegators' positions; a holder of its token,
 //!   pro rata to the value held (the position is then the LRT).
+
+use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
@@ -126,34 +133,63 @@ impl World {
     ) -> Result<(), MathError> {
         let el = &self.eigenlayer;
         let now = self.clock.block;
+        let failed = |_| MathError::Overflow;
         let is_operator = el.operators.contains_key(&account);
         let staker = el.stakers.get(&account);
-        let Some(operator) = staker.and_then(|s| s.delegated_to).or(is_operator.then_some(account))
-        else {
-            return Ok(());
+        // Shares at risk per (operator whose sets can slash them, strategy, role).
+        let mut holdings: BTreeMap<(Address, Address, &str), U256> = BTreeMap::new();
+        let mut hold = |key, shares: U256| -> Result<(), MathError> {
+            let entry = holdings.entry(key).or_default();
+            *entry = math::add(*entry, shares)?;
+            Ok(())
         };
-        let Some(record) = el.operators.get(&operator) else { return Ok(()) };
-        let mut holdings: Vec<(Address, U256, &str)> = Vec::new();
-        if account == operator {
-            for (&strategy, entry) in &record.strategies {
-                holdings.push((strategy, entry.shares, "operator"));
+        let operator = staker.and_then(|s| s.delegated_to).or(is_operator.then_some(account));
+        if let Some(operator) = operator {
+            if account == operator {
+                if let Some(record) = el.operators.get(&operator) {
+                    for (&strategy, entry) in &record.strategies {
+                        hold((operator, strategy, "operator"), entry.shares)?;
+                    }
+                }
+            } else if let Some(staker) = staker {
+                let strategies: Vec<Address> =
+                    staker.positions.iter().map(|p| p.strategy).collect();
+                let (withdrawable, _) =
+                    el.get_withdrawable_shares(account, &strategies).map_err(failed)?;
+                for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
+                    hold((operator, strategy, "staker"), shares)?;
+                }
             }
-        } else if let Some(staker) = staker {
-            let strategies: Vec<Address> = staker.positions.iter().map(|p| p.strategy).collect();
-            let (withdrawable, _) = el
-                .get_withdrawable_shares(account, &strategies)
-                .map_err(|_| MathError::Overflow)?;
-            for (strategy, shares) in strategies.into_iter().zip(withdrawable) {
-                holdings.push((strategy, shares, "staker"));
+        }
+        // Queued withdrawals stay slashable by the operator the staker was delegated to when
+        // queuing, through the withdrawal delay (the DelegationManager slashes them from the
+        // cumulative scaled shares queued since `now − delay`), undelegated or not. Their shares
+        // are the scaled shares times that operator's slashing factor today.
+        let delay = el.params.min_withdrawal_delay_blocks;
+        for root in staker.map(|s| s.queued_withdrawals.as_slice()).unwrap_or_default() {
+            let Some(withdrawal) = el.withdrawals.get(root) else { continue };
+            let slashable_until =
+                u64::from(withdrawal.start_block).checked_add(delay).ok_or(MathError::Overflow)?;
+            if withdrawal.delegated_to == Address::ZERO || now > slashable_until {
+                continue;
+            }
+            let operator = withdrawal.delegated_to;
+            for (&strategy, &scaled) in withdrawal.strategies.iter().zip(&withdrawal.scaled_shares)
+            {
+                let factor = el
+                    .slashing_factor(withdrawal.staker, Some(operator), strategy)
+                    .map_err(failed)?;
+                hold((operator, strategy, "staker"), math::mul_wad(scaled, factor)?)?;
             }
         }
         for (set, info) in &el.operator_sets {
-            if !info.members.contains(&operator) && !record.is_slashable_by(*set, now) {
-                continue;
-            }
-            for &(strategy, shares, role) in &holdings {
+            for (&(operator, strategy, role), &shares) in &holdings {
+                let Some(record) = el.operators.get(&operator) else { continue };
                 let max = record.max_magnitude(strategy);
                 if max == 0 || shares.is_zero() || !info.strategies.contains(&strategy) {
+                    continue;
+                }
+                if !info.members.contains(&operator) && !record.is_slashable_by(*set, now) {
                     continue;
                 }
                 let magnitude = el.get_allocation(now, operator, *set, strategy).current_magnitude;
@@ -168,7 +204,7 @@ impl World {
                     let Some(pool) = el.strategies.get(&strategy) else { continue };
                     let balance = self.ledger.balance_of(pool.token, strategy);
                     let underlying = underlying_for_shares(at_risk, pool.total_shares, balance)
-                        .map_err(|_| MathError::Overflow)?;
+                        .map_err(failed)?;
                     (pool.token, underlying)
                 };
                 out.push(Exposure {
@@ -194,35 +230,53 @@ impl World {
     ) -> Result<(), MathError> {
         let sym = &self.symbiotic;
         let now = self.clock.timestamp();
+        let failed = |_| MathError::Overflow;
         for (&address, vault) in &sym.vaults {
-            let Some(slasher) = &vault.slasher else { continue };
-            let delay = match slasher.kind {
-                SlasherKind::Veto { veto_duration, .. } => veto_duration,
-                SlasherKind::Instant => 0,
-            };
-            let held = vault.slashable_balance_of(account, now).map_err(|_| MathError::Overflow)?;
-            let total = vault.total_stake(now).map_err(|_| MathError::Overflow)?;
+            if vault.slasher.is_none() {
+                continue;
+            }
+            // A slash captured in the current epoch reaches active stake and the next epoch's
+            // bucket; one captured in the previous epoch also the bucket maturing at this
+            // epoch's end (`Vault::slash_split`). The account bears each pool's slash pro rata
+            // to its part of it, so its share is the larger of the two.
+            let current = vault.epoch_at(now).map_err(failed)?;
+            let active = vault.active_balance_of(account, At::Latest).map_err(failed)?;
+            let maturing = vault.withdrawals_of(current, account).map_err(failed)?;
+            let next = vault.withdrawals_of(current + 1, account).map_err(failed)?;
+            let near = math::add(active, next)?;
+            let held = math::add(near, maturing)?;
+            let near_pool =
+                math::add(vault.active_stake(At::Latest), vault.withdrawals(current + 1))?;
+            let pool = math::add(near_pool, vault.withdrawals(current))?;
             let subnetworks = vault.delegator.max_network_limit.keys();
             let operators = sym.vault_opt_ins.keys().filter(|(_, place)| *place == address);
             let operators: Vec<Address> = operators.map(|(who, _)| *who).collect();
             for &subnetwork in subnetworks {
+                let delay = symbiotic_delay(vault, subnetwork, now)?;
                 for &operator in &operators {
                     if operator != account && held.is_zero() {
                         continue;
                     }
                     let stake = sym
-                        .stake(address, vault, subnetwork, operator, At::Latest)
-                        .map_err(|_| MathError::Overflow)?;
+                        .max_slashable_stake(address, vault, subnetwork, operator, now)
+                        .map_err(failed)?;
                     if stake.is_zero() {
                         continue;
                     }
                     let (slashable, role) = if operator == account {
                         (stake, "operator")
-                    } else if total.is_zero() {
-                        continue;
                     } else {
-                        (math::mul_div(stake, held, total, Rounding::Ceil)?.min(held), "staker")
+                        let share = |part: U256, pool: U256| -> Result<U256, MathError> {
+                            if pool.is_zero() {
+                                return Ok(U256::ZERO);
+                            }
+                            Ok(math::mul_div(stake, part, pool, Rounding::Ceil)?.min(part))
+                        };
+                        (share(near, near_pool)?.max(share(held, pool)?), "staker")
                     };
+                    if slashable.is_zero() {
+                        continue;
+                    }
                     out.push(Exposure {
                         protocol: "symbiotic".into(),
                         service: subnetwork.network,
@@ -250,7 +304,9 @@ impl World {
             let escrowed: U256 = vault
                 .withdrawals
                 .values()
-                .filter(|w| w.staker == account && vault.native.is_none())
+                // Escrowed shares are priced when the redemption finishes, and the assets go
+                // to the beneficiary: a slash meanwhile is the beneficiary's loss.
+                .filter(|w| w.beneficiary == account && vault.native.is_none())
                 .map(|w| w.amount)
                 .sum();
             let shares = math::add(vault.balance_of(account), escrowed)?;
@@ -286,4 +342,30 @@ impl World {
         }
         Ok(())
     }
+}
+
+/// The shortest wait between a slash `subnetwork` requests now and its effect. An instant
+/// slasher's is 0. A veto slasher's `executeSlash` waits for the veto deadline only when the
+/// subnetwork had a resolver at the capture and has one at the block before the execution, so:
+/// 0 if some capture a request can name now (`[now + vetoDuration − epochDuration, now)`) had
+/// none, or there is none at `now − 1`; sooner than the deadline if a pending change removes
+/// the resolver before it; the veto duration otherwise.
+fn symbiotic_delay(
+    vault: &crate::symbiotic::Vault,
+    subnetwork: crate::symbiotic::Subnetwork,
+    now: u64,
+) -> Result<u64, MathError> {
+    let Some(slasher) = &vault.slasher else { return Ok(0) };
+    let SlasherKind::Veto { veto_duration, resolver, .. } = &slasher.kind else { return Ok(0) };
+    let Some(trace) = resolver.get(&subnetwork) else { return Ok(0) };
+    let deadline = now.checked_add(*veto_duration).ok_or(MathError::Overflow)?;
+    let first = deadline.saturating_sub(vault.epoch_duration).min(now.saturating_sub(1));
+    let points = std::iter::once(first).chain(trace.keys_in(first.saturating_add(1), deadline));
+    for t in points {
+        if trace.upper_lookup(t) == Address::ZERO {
+            // Executable at once if the gap is at a capture or at `now − 1`; else from `t + 1`.
+            return Ok(if t < now { 0 } else { (t - now + 1).min(*veto_duration) });
+        }
+    }
+    Ok(*veto_duration)
 }

@@ -45,7 +45,8 @@ type Result<T, E = KarakError> = std::result::Result<T, E>;
 type E = KarakError;
 type Ev = KarakEvent;
 
-/// Where a slashing handler forwards slashed assets (the contracts send them to address(0)).
+/// Where the default slashing handler (Karak's `SlashingHandler`) forwards slashed assets:
+/// address(0). A non-default handler keeps what it pulls.
 pub const SLASHED_ASSETS_SINK: Address = Address::ZERO;
 
 /// The default slashing handler of an allowlisted asset.

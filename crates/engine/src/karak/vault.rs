@@ -113,10 +113,11 @@ impl Karak {
             return Err(E::ZeroAmount);
         }
         let shares = self.convert_to_shares(ledger, a.target, a.assets)?;
+        // ERC4626.deposit pulls the assets before the slippage check reverts NotEnoughShares.
+        ledger.check_transfer(asset, sender, a.assets)?;
         if shares < a.min_shares_out {
             return Err(E::NotEnoughShares);
         }
-        ledger.check_transfer(asset, sender, a.assets)?;
         self.vault_mut(a.target)?.mint_shares(a.to, shares)?;
         ledger.transfer(asset, sender, a.target, a.assets)?;
         Ok(Ev::Deposit { vault: a.target, by: sender, owner: a.to, assets: a.assets, shares })
@@ -225,9 +226,12 @@ impl Karak {
         })
     }
 
-    /// `slashAssets(amount, handler)`: takes `min(amount, totalAssets)`. Tokens go through the
-    /// slashing handler to address(0); a native vault only lowers its accounted assets, and
-    /// its nodes' ETH is swept at their next snapshots.
+    /// `slashAssets(amount, handler)`: takes `min(amount, totalAssets)`. The vault approves the
+    /// asset's slashing handler, which pulls the tokens: Karak's own `SlashingHandler` (the
+    /// default handler here) sends them on to address(0); any other handler allowlisted for the
+    /// asset is an arbitrary contract whose logic is not modelled, so the tokens stay with it.
+    /// A native vault ignores the handler: it only lowers its accounted assets, and its nodes'
+    /// ETH is swept at their next snapshots.
     pub(super) fn slash_assets(
         &mut self,
         ledger: &mut Ledger,
@@ -238,10 +242,16 @@ impl Karak {
         if taken.is_zero() {
             return Ok(taken);
         }
+        let asset = self.vault(vault)?.asset;
+        let handler = self.asset_slashing_handlers.get(&asset).copied();
+        let to = match handler {
+            Some(handler) if handler != super::default_slashing_handler() => handler,
+            _ => SLASHED_ASSETS_SINK,
+        };
         let v = self.vault_mut(vault)?;
         match &mut v.native {
             Some(native) => native.total_assets = math::sub(native.total_assets, taken)?,
-            None => ledger.transfer(v.asset, vault, SLASHED_ASSETS_SINK, taken)?,
+            None => ledger.transfer(v.asset, vault, to, taken)?,
         }
         Ok(taken)
     }

@@ -93,13 +93,15 @@ impl Symbiotic {
         let subnetwork = subnetwork(sender, identifier)?;
         let vault = self.vault_mut(vault_address)?;
         let delegator = &mut vault.delegator;
+        // BaseDelegator checks AlreadySet before its type's `_setMaxNetworkLimit` hook, where
+        // the operator-network-specific delegator rejects another network.
+        if read(&delegator.max_network_limit, &subnetwork, At::Latest) == amount {
+            return Err(E::AlreadySet);
+        }
         if let DelegatorKind::OperatorNetworkSpecific { network, .. } = delegator.kind
             && network != sender
         {
             return Err(E::InvalidNetwork);
-        }
-        if read(&delegator.max_network_limit, &subnetwork, At::Latest) == amount {
-            return Err(E::AlreadySet);
         }
         delegator.max_network_limit.entry(subnetwork).or_default().push(now, amount)?;
         let limits = match &mut delegator.kind {

@@ -65,6 +65,14 @@ pub enum SymbioticError {
     /// `epochDuration` is zero.
     #[error("the epoch duration must be positive")]
     InvalidEpochDuration,
+    /// A duration that does not fit the contracts' `uint48` (the parameters fail to decode).
+    #[error("{name} {value} does not fit in 48 bits")]
+    DurationTooLarge {
+        /// The parameter.
+        name: &'static str,
+        /// The value given.
+        value: u64,
+    },
     /// The timestamp is before the vault's start.
     #[error("timestamp {0} is before the vault was initialized")]
     InvalidTimestamp(u64),

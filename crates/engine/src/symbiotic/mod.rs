@@ -39,6 +39,25 @@ use crate::{accounts::derived_address, checkpoints::Checkpoints, ledger::Ledger}
 
 type Result<T, E = SymbioticError> = std::result::Result<T, E>;
 
+/// The largest `uint48`: the contracts keep timestamps and durations in 48 bits.
+pub const MAX_UINT48: u64 = (1 << 48) - 1;
+
+/// A `uint48` parameter, or the decoding failure the contract reverts with.
+fn uint48(name: &'static str, value: u64) -> Result<u64> {
+    if value > MAX_UINT48 {
+        return Err(SymbioticError::DurationTooLarge { name, value });
+    }
+    Ok(value)
+}
+
+/// `a + b` in `uint48` arithmetic (a checked add, or SafeCast's `toUint48`): past 48 bits the
+/// contract reverts.
+fn add48(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b)
+        .filter(|sum| *sum <= MAX_UINT48)
+        .ok_or(SymbioticError::Math(crate::math::MathError::Overflow))
+}
+
 /// Where DefaultOperatorRewards holds its tokens.
 pub fn operator_rewards_address() -> Address {
     derived_address("rampart.symbiotic", "operator-rewards")
@@ -322,6 +341,7 @@ impl Symbiotic {
         args: &calls::CreateVault,
     ) -> Result<SymbioticEvent> {
         let params = &args.vault_params;
+        uint48("epoch_duration", params.epoch_duration)?;
         if ledger.token(params.collateral).is_err() {
             return Err(SymbioticError::InvalidCollateral);
         }
@@ -339,12 +359,26 @@ impl Symbiotic {
         for (role, holder) in holders {
             roles.grant(role, holder.unwrap_or_default());
         }
-        // Vault.initialize: a whitelist or a limit that nobody can ever change is refused.
-        if params.deposit_whitelist && !roles.is_reachable(Role::DepositorWhitelistRole) {
-            return Err(SymbioticError::MissingRoles("DEPOSITOR_WHITELIST_ROLE"));
-        }
-        if params.is_deposit_limit && !roles.is_reachable(Role::DepositLimitSetRole) {
-            return Err(SymbioticError::MissingRoles("DEPOSIT_LIMIT_SET_ROLE"));
+        // Vault._initialize: without a default admin, a switch nobody can flip must leave its
+        // dependent role consistent: a whitelist that stays on needs someone to whitelist, one
+        // that stays off must not name such a role; a limit that stays on needs a non-zero
+        // limit or someone to set it, one that stays off must have neither.
+        let has = |holder: Option<Address>| holder.is_some_and(|a| a != Address::ZERO);
+        if !has(params.default_admin_role_holder) {
+            if !has(params.deposit_whitelist_set_role_holder)
+                && params.deposit_whitelist != has(params.depositor_whitelist_role_holder)
+            {
+                return Err(SymbioticError::MissingRoles("DEPOSITOR_WHITELIST_ROLE"));
+            }
+            if !has(params.is_deposit_limit_set_role_holder) {
+                let setter = has(params.deposit_limit_set_role_holder);
+                let limited = !params.deposit_limit.is_zero();
+                let missing =
+                    if params.is_deposit_limit { !limited && !setter } else { limited || setter };
+                if missing {
+                    return Err(SymbioticError::MissingRoles("DEPOSIT_LIMIT_SET_ROLE"));
+                }
+            }
         }
         let index = self.vaults.len().to_string();
         let address = derived_address("rampart.symbiotic.vault", &index);
@@ -593,6 +627,7 @@ fn new_slasher(
     let kind = match args.slasher_index {
         0 => SlasherKind::Instant,
         1 => {
+            uint48("veto_duration", slasher_params.veto_duration)?;
             if slasher_params.veto_duration >= params.epoch_duration {
                 return Err(SymbioticError::InvalidVetoDuration);
             }

@@ -29,13 +29,22 @@ impl Symbiotic {
         roles: Roles,
     ) -> Result<Ev> {
         self.vault(vault)?;
+        // DefaultStakerRewards.initialize, before _setAdminFee's bound: without a default admin,
+        // a fee needs someone to claim it; with no fee, the claim and set roles come together
+        // (both or neither).
+        let held = |role: Role| roles.0.get(&role).is_some_and(|holders| !holders.is_empty());
+        if !held(Role::DefaultAdminRole) {
+            let (claim, set) = (held(Role::AdminFeeClaimRole), held(Role::AdminFeeSetRole));
+            if admin_fee == 0 && claim != set {
+                let missing = if claim { Role::AdminFeeSetRole } else { Role::AdminFeeClaimRole };
+                return Err(E::MissingRoles(missing.into()));
+            }
+            if admin_fee != 0 && !claim {
+                return Err(E::MissingRoles(Role::AdminFeeClaimRole.into()));
+            }
+        }
         if admin_fee > ADMIN_FEE_BASE {
             return Err(E::InvalidAdminFee(admin_fee));
-        }
-        for role in [Role::AdminFeeClaimRole, Role::AdminFeeSetRole] {
-            if !roles.is_reachable(role) {
-                return Err(E::MissingRoles(role.into()));
-            }
         }
         let address = derived_address(
             "rampart.symbiotic.staker-rewards",
@@ -117,11 +126,12 @@ impl Symbiotic {
                 .or_default()
                 .push(RewardDistribution { amount: net, timestamp });
         }
+        // The event carries the amount distributed to stakers, net of the fee.
         Ok(Ev::DistributeRewards {
             staker_rewards: address,
             network,
             token,
-            amount,
+            amount: net,
             timestamp,
             admin_fee: fee,
         })
@@ -265,7 +275,14 @@ impl Symbiotic {
         proof: &[B256],
     ) -> Result<Ev> {
         let key = (network, token);
-        let root = *self.operator_rewards.root.get(&key).ok_or(E::RootNotSet)?;
+        // A root distributed as zero is as good as none (`root_ == bytes32(0)`).
+        let root = self
+            .operator_rewards
+            .root
+            .get(&key)
+            .copied()
+            .filter(|root| !root.is_zero())
+            .ok_or(E::RootNotSet)?;
         if process_proof(proof, operator_leaf(sender, total_claimable)) != root {
             return Err(E::InvalidProof);
         }

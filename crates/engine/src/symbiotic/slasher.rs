@@ -6,10 +6,10 @@ use alloy_primitives::{Address, U256};
 use super::{
     Result, Symbiotic, SymbioticError as E, SymbioticEvent as Ev,
     delegator::subnetwork,
-    state::{SlashRequest, Slasher, SlasherKind, Subnetwork, Vault},
+    state::{DelegatorKind, SlashRequest, Slasher, SlasherKind, Subnetwork, Vault},
     vault::At,
 };
-use crate::{ledger::Ledger, math};
+use crate::{checkpoints::Checkpoints, ledger::Ledger, math};
 
 impl Slasher {
     /// Slashed so far of `operator` by `subnetwork`, latest or at a timestamp.
@@ -63,6 +63,80 @@ impl Symbiotic {
             slasher.cumulative_slash(subnetwork, operator, At::Time(capture_timestamp)),
         )?;
         Ok(stake - since.min(stake))
+    }
+
+    /// The most `subnetwork` can slash of `operator` in `vault` by any capture in
+    /// `[now − epochDuration, now]`: [`Symbiotic::slashable_stake`] for captures before `now`
+    /// (slashable in this block), and the stake in force at `now`, which becomes capturable in
+    /// the next one.
+    ///
+    /// `slashableStake(t)` is `stakeAt(t)` less the slashes executed since `t`, and zero before
+    /// the latest slashed capture; it is a step function of `t` that only moves at the
+    /// checkpoints of the traces it reads (opt-ins, active stake, the delegator's limits and
+    /// shares, the cumulative slash) and at the latest slashed capture. Its maximum over the
+    /// window is therefore reached at the window's start or at one of those points inside it.
+    pub fn max_slashable_stake(
+        &self,
+        vault_address: Address,
+        vault: &Vault,
+        subnetwork: Subnetwork,
+        operator: Address,
+        now: u64,
+    ) -> Result<U256> {
+        let Some(slasher) = &vault.slasher else { return Ok(U256::ZERO) };
+        let start = now.saturating_sub(vault.epoch_duration);
+        let mut times = std::collections::BTreeSet::from([start, now]);
+        let mut add = |trace: Option<&Checkpoints<_>>| {
+            times.extend(trace.into_iter().flat_map(|trace| trace.keys_in(start, now)));
+        };
+        let delegator = &vault.delegator;
+        add(Some(&vault.active_stake));
+        add(delegator.max_network_limit.get(&subnetwork));
+        add(slasher.cumulative_slash.get(&(subnetwork, operator)));
+        match &delegator.kind {
+            DelegatorKind::NetworkRestake {
+                network_limit,
+                operator_network_shares,
+                total_operator_network_shares,
+            } => {
+                add(network_limit.get(&subnetwork));
+                add(operator_network_shares.get(&(subnetwork, operator)));
+                add(total_operator_network_shares.get(&subnetwork));
+            }
+            DelegatorKind::FullRestake { network_limit, operator_network_limit } => {
+                add(network_limit.get(&subnetwork));
+                add(operator_network_limit.get(&(subnetwork, operator)));
+            }
+            DelegatorKind::OperatorSpecific { network_limit, .. } => {
+                add(network_limit.get(&subnetwork));
+            }
+            DelegatorKind::OperatorNetworkSpecific { .. } => {}
+        }
+        for trace in [
+            self.vault_opt_ins.get(&(operator, vault_address)),
+            self.network_opt_ins.get(&(operator, subnetwork.network)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            times.extend(trace.keys_in(start, now));
+        }
+        if let Some(&latest) = slasher.latest_slashed_capture_timestamp.get(&(subnetwork, operator))
+            && (start..=now).contains(&latest)
+        {
+            times.insert(latest);
+        }
+        let mut most = U256::ZERO;
+        for t in times {
+            let value = if t < now {
+                self.slashable_stake(vault_address, vault, subnetwork, operator, t, now)?
+            } else {
+                // Nothing was slashed since `now`, and every slashed capture is before it.
+                self.stake(vault_address, vault, subnetwork, operator, At::Latest)?
+            };
+            most = most.max(value);
+        }
+        Ok(most)
     }
 
     fn require_middleware(&self, sender: Address, network: Address) -> Result<()> {
@@ -168,7 +242,11 @@ impl Symbiotic {
         let SlasherKind::Veto { veto_duration, .. } = slasher.kind else {
             return Err(E::NoSuchFunction { function: "requestSlash", kind: "Slasher" });
         };
-        let earliest = (now + veto_duration).saturating_sub(vault.epoch_duration);
+        // `now + vetoDuration - epochDuration` in uint48: it reverts (panics) past 48 bits or
+        // below zero, as on chain.
+        let veto_deadline = super::add48(now, veto_duration)?;
+        let earliest =
+            veto_deadline.checked_sub(vault.epoch_duration).ok_or(math::MathError::Overflow)?;
         if capture_timestamp < earliest || capture_timestamp >= now {
             return Err(E::InvalidCaptureTimestamp);
         }
@@ -184,7 +262,6 @@ impl Symbiotic {
         if amount.is_zero() {
             return Err(E::InsufficientSlash);
         }
-        let veto_deadline = now + veto_duration;
         let slasher_address = slasher.address;
         let SlasherKind::Veto { slash_requests, .. } =
             &mut self.vault_mut(vault_address)?.slasher.as_mut().expect("checked").kind
@@ -351,9 +428,14 @@ impl Symbiotic {
         else {
             return Err(E::NoSuchFunction { function: "setResolver", kind: "Slasher" });
         };
-        let delayed = epoch_start
-            .checked_add(resolver_set_epochs_delay.saturating_mul(epoch_duration))
-            .ok_or(math::MathError::Overflow)?;
+        // `currentEpochStart + resolverSetEpochsDelay * epochDuration`, cast to uint48: only
+        // a change computes it, so a first resolver applies at once however long the epochs.
+        let delay_epochs = *resolver_set_epochs_delay;
+        let delayed = || {
+            let offset =
+                delay_epochs.checked_mul(epoch_duration).ok_or(math::MathError::Overflow)?;
+            super::add48(epoch_start, offset)
+        };
         let trace = resolvers.get(&subnetwork);
         let effective = match trace {
             None => {
@@ -367,13 +449,13 @@ impl Symbiotic {
                 // is the one in force.
                 let mut in_force = trace.clone();
                 in_force.pop();
-                (in_force.latest() != resolver).then_some(delayed)
+                if in_force.latest() == resolver { None } else { Some(delayed()?) }
             }
             Some(trace) => {
                 if trace.latest() == resolver {
                     return Err(E::AlreadySet);
                 }
-                Some(delayed)
+                Some(delayed()?)
             }
         };
         let trace = resolvers.entry(subnetwork).or_default();

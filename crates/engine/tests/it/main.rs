@@ -3,6 +3,8 @@
 mod babylon;
 mod beacon;
 mod eigenpods;
+mod exposure;
+mod fidelity;
 mod lrt;
 mod model;
 mod rewards;

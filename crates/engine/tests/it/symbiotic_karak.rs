@@ -1,8 +1,10 @@
 //! Random call sequences against Symbiotic and Karak, checking after every call: a rejected call
-//! changes nothing; every invariant holds; every token is conserved; a Symbiotic slash never
-//! exceeds the slashable stake at its capture and total stake = active stake + the two live
-//! buckets; a Karak slash never exceeds the DSS's maximum percentage and falls on escrowed
-//! shares as on the others.
+//! changes nothing; every invariant holds; every token is conserved. Symbiotic: each slash takes
+//! exactly what an independent record predicts (the delegator's stake at the capture less the
+//! slashes executed since), total stake moves only by deposits and slashes, the holders'
+//! slashable balances add up to the total stake within rounding, and the staker-rewards
+//! contract stays solvent. Karak: a slash never exceeds the DSS's maximum percentage and falls
+//! on escrowed shares as on the others.
 
 use proptest::prelude::*;
 use rampart_engine::{
@@ -10,7 +12,7 @@ use rampart_engine::{
     accounts::{named_address, token_address},
     eigenlayer::Params,
     karak::KarakEvent,
-    symbiotic::{Subnetwork, SymbioticEvent},
+    symbiotic::{Subnetwork, SymbioticEvent, vault::At},
     world::Event,
 };
 use serde_json::{Value, json};
@@ -41,15 +43,74 @@ fn steth() -> Address {
 
 #[derive(Debug, Clone)]
 enum SymOp {
-    Deposit { staker: u8, vault: u8, amount: u32 },
-    Withdraw { staker: u8, vault: u8, amount: u32 },
-    Redeem { staker: u8, vault: u8, percent: u8 },
-    Claim { staker: u8, vault: u8, back: u8 },
-    SetLimit { vault: u8, operator: u8, amount: u32 },
-    Slash { vault: u8, operator: u8, amount: u32, back: u16 },
-    Execute { index: u8 },
-    Veto { index: u8 },
-    Advance { blocks: u16 },
+    Deposit {
+        staker: u8,
+        vault: u8,
+        amount: u32,
+    },
+    Withdraw {
+        staker: u8,
+        vault: u8,
+        amount: u32,
+    },
+    Redeem {
+        staker: u8,
+        vault: u8,
+        percent: u8,
+    },
+    Claim {
+        staker: u8,
+        vault: u8,
+        back: u8,
+    },
+    /// The delegator's per-operator knob: a full-restake limit, network-restake shares, or an
+    /// operator-specific vault's network limit.
+    SetOperatorLimit {
+        vault: u8,
+        sub: u8,
+        operator: u8,
+        amount: u32,
+    },
+    SetNetworkLimit {
+        vault: u8,
+        sub: u8,
+        amount: u32,
+    },
+    SetMaxNetworkLimit {
+        vault: u8,
+        sub: u8,
+        amount: u32,
+    },
+    /// Opt an operator in or out of a vault (`place` < 3) or of the network.
+    Opt {
+        operator: u8,
+        place: u8,
+        opt_in: bool,
+    },
+    Slash {
+        vault: u8,
+        sub: u8,
+        operator: u8,
+        amount: u32,
+        back: u16,
+    },
+    Execute {
+        index: u8,
+    },
+    Veto {
+        index: u8,
+    },
+    Distribute {
+        amount: u32,
+        back: u8,
+    },
+    ClaimRewards {
+        staker: u8,
+    },
+    ClaimAdminFee,
+    Advance {
+        blocks: u16,
+    },
 }
 
 fn sym_op() -> impl Strategy<Value = SymOp> {
@@ -58,17 +119,38 @@ fn sym_op() -> impl Strategy<Value = SymOp> {
         2 => (any::<u8>(), any::<u8>(), 1..100_000u32).prop_map(|(staker, vault, amount)| SymOp::Withdraw { staker, vault, amount }),
         1 => (any::<u8>(), any::<u8>(), 1..=100u8).prop_map(|(staker, vault, percent)| SymOp::Redeem { staker, vault, percent }),
         2 => (any::<u8>(), any::<u8>(), 0..4u8).prop_map(|(staker, vault, back)| SymOp::Claim { staker, vault, back }),
-        1 => (any::<u8>(), any::<u8>(), 0..300_000u32).prop_map(|(vault, operator, amount)| SymOp::SetLimit { vault, operator, amount }),
-        3 => (any::<u8>(), any::<u8>(), 1..150_000u32, 1..400u16).prop_map(|(vault, operator, amount, back)| SymOp::Slash { vault, operator, amount, back }),
-        1 => any::<u8>().prop_map(|index| SymOp::Execute { index }),
+        1 => (any::<u8>(), any::<u8>(), any::<u8>(), 0..300_000u32).prop_map(|(vault, sub, operator, amount)| SymOp::SetOperatorLimit { vault, sub, operator, amount }),
+        1 => (any::<u8>(), any::<u8>(), 0..500_000u32).prop_map(|(vault, sub, amount)| SymOp::SetNetworkLimit { vault, sub, amount }),
+        1 => (any::<u8>(), any::<u8>(), 0..500_000u32).prop_map(|(vault, sub, amount)| SymOp::SetMaxNetworkLimit { vault, sub, amount }),
+        1 => (any::<u8>(), 0..4u8, prop::bool::weighted(0.6)).prop_map(|(operator, place, opt_in)| SymOp::Opt { operator, place, opt_in }),
+        4 => (any::<u8>(), any::<u8>(), any::<u8>(), 1..150_000u32, 1..400u16).prop_map(|(vault, sub, operator, amount, back)| SymOp::Slash { vault, sub, operator, amount, back }),
+        2 => any::<u8>().prop_map(|index| SymOp::Execute { index }),
         1 => any::<u8>().prop_map(|index| SymOp::Veto { index }),
+        1 => (1..100_000u32, 1..60u8).prop_map(|(amount, back)| SymOp::Distribute { amount, back }),
+        1 => any::<u8>().prop_map(|staker| SymOp::ClaimRewards { staker }),
+        1 => Just(SymOp::ClaimAdminFee),
         2 => (1..400u16).prop_map(|blocks| SymOp::Advance { blocks }),
     ]
 }
 
-/// Two vaults (full-restake with an instant slasher, network-restake with a veto slasher),
-/// epochs of an hour, one network with its own middleware, two operators opted in everywhere.
-fn sym_setup() -> (World, Vec<Address>) {
+/// The network's two subnetworks.
+const SUBNETWORKS: [u128; 2] = [0, 7];
+/// EIGEN minted to the network for staker rewards.
+const REWARDS: u64 = 100_000_000;
+
+fn subnetwork(i: u8) -> Subnetwork {
+    Subnetwork { network: named_address("net"), identifier: SUBNETWORKS[usize::from(i) % 2] }
+}
+
+fn subnetwork_json(i: u8) -> Value {
+    json!({ "network": "net", "identifier": SUBNETWORKS[usize::from(i) % 2] })
+}
+
+/// Three vaults, epochs of an hour: full-restake with an instant slasher, network-restake with a
+/// veto slasher (a resolver for the first subnetwork only), operator-specific (op0) with an
+/// instant slasher. One network with two subnetworks and its own middleware; two operators
+/// opted in everywhere; staker rewards on the first vault with a 10% admin fee.
+fn sym_setup() -> (World, Vec<Address>, Address) {
     let mut world = World::new(Params::TESTNET);
     world.set_block(10).unwrap();
     for staker in STAKERS {
@@ -79,6 +161,12 @@ fn sym_setup() -> (World, Vec<Address>) {
             json!({ "to": staker, "token": "stETH", "amount": MINTED.to_string() }),
         );
     }
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "net", "token": "EIGEN", "amount": REWARDS.to_string() }),
+    );
     apply(&mut world, "net", "symbiotic.network_registry.register_network", json!({}));
     apply(
         &mut world,
@@ -86,8 +174,11 @@ fn sym_setup() -> (World, Vec<Address>) {
         "symbiotic.network_middleware_service.set_middleware",
         json!({ "middleware": "net" }),
     );
+    for operator in OPERATORS {
+        apply(&mut world, operator, "symbiotic.operator_registry.register_operator", json!({}));
+    }
     let mut vaults = Vec::new();
-    for (delegator, slasher) in [(1, 0), (0, 1)] {
+    for (delegator, slasher) in [(1, 0), (0, 1), (2, 0)] {
         let events = apply(
             &mut world,
             "admin",
@@ -96,6 +187,7 @@ fn sym_setup() -> (World, Vec<Address>) {
                 "vault_params": { "collateral": "stETH", "epoch_duration": 3600, "burner": "burner" },
                 "delegator_index": delegator,
                 "delegator_params": { "default_admin_role_holder": "curator",
+                    "operator": OPERATORS[0],
                     "network_limit_set_role_holders": ["curator"],
                     "operator_network_limit_set_role_holders": if delegator == 1 { json!(["curator"]) } else { json!([]) },
                     "operator_network_shares_set_role_holders": if delegator == 0 { json!(["curator"]) } else { json!([]) } },
@@ -110,27 +202,28 @@ fn sym_setup() -> (World, Vec<Address>) {
     }
     for &vault in &vaults {
         let target = vault.to_string();
-        apply(
-            &mut world,
-            "net",
-            "symbiotic.delegator.set_max_network_limit",
-            json!({ "target": target, "identifier": 0, "amount": "10000000" }),
-        );
-        apply(
-            &mut world,
-            "curator",
-            "symbiotic.delegator.set_network_limit",
-            json!({ "target": target, "subnetwork": { "network": "net" }, "amount": "400000" }),
-        );
+        for (i, sub) in [0u8, 1].into_iter().enumerate() {
+            apply(
+                &mut world,
+                "net",
+                "symbiotic.delegator.set_max_network_limit",
+                json!({ "target": target, "identifier": SUBNETWORKS[i], "amount": "10000000" }),
+            );
+            apply(
+                &mut world,
+                "curator",
+                "symbiotic.delegator.set_network_limit",
+                json!({ "target": target, "subnetwork": subnetwork_json(sub), "amount": (400_000 - 150_000 * i).to_string() }),
+            );
+        }
     }
     apply(
         &mut world,
         "net",
         "symbiotic.veto_slasher.set_resolver",
-        json!({ "target": vaults[1].to_string(), "identifier": 0, "resolver": "resolver" }),
+        json!({ "target": vaults[1].to_string(), "identifier": SUBNETWORKS[0], "resolver": "resolver" }),
     );
     for (i, operator) in OPERATORS.iter().enumerate() {
-        apply(&mut world, operator, "symbiotic.operator_registry.register_operator", json!({}));
         apply(
             &mut world,
             operator,
@@ -145,24 +238,38 @@ fn sym_setup() -> (World, Vec<Address>) {
                 json!({ "where": vault.to_string() }),
             );
         }
-        apply(
-            &mut world,
-            "curator",
-            "symbiotic.delegator.set_operator_network_limit",
-            json!({ "target": vaults[0].to_string(), "subnetwork": { "network": "net" }, "operator": operator, "amount": (150_000 * (i + 1)).to_string() }),
-        );
-        apply(
-            &mut world,
-            "curator",
-            "symbiotic.delegator.set_operator_network_shares",
-            json!({ "target": vaults[1].to_string(), "subnetwork": { "network": "net" }, "operator": operator, "shares": (i + 1).to_string() }),
-        );
+        for sub in [0u8, 1] {
+            apply(
+                &mut world,
+                "curator",
+                "symbiotic.delegator.set_operator_network_limit",
+                json!({ "target": vaults[0].to_string(), "subnetwork": subnetwork_json(sub), "operator": operator, "amount": (150_000 * (i + 1)).to_string() }),
+            );
+            apply(
+                &mut world,
+                "curator",
+                "symbiotic.delegator.set_operator_network_shares",
+                json!({ "target": vaults[1].to_string(), "subnetwork": subnetwork_json(sub), "operator": operator, "shares": (i + 1).to_string() }),
+            );
+        }
     }
-    (world, vaults)
+    let events = apply(
+        &mut world,
+        "admin",
+        "symbiotic.staker_rewards.create",
+        json!({ "vault": vaults[0].to_string(), "admin_fee": 1000, "default_admin_role_holder": "curator",
+            "admin_fee_claim_role_holder": "curator", "admin_fee_set_role_holder": "curator" }),
+    );
+    let Event::Symbiotic(SymbioticEvent::StakerRewardsCreated { staker_rewards, .. }) = &events[0]
+    else {
+        panic!()
+    };
+    (world, vaults, *staker_rewards)
 }
 
-fn sym_call(op: &SymOp, world: &World, vaults: &[Address]) -> Option<Call> {
-    let vault = |i: u8| vaults[usize::from(i) % vaults.len()].to_string();
+fn sym_call(op: &SymOp, world: &World, vaults: &[Address], rewards: Address) -> Option<Call> {
+    let index = |i: u8| usize::from(i) % vaults.len();
+    let vault = |i: u8| vaults[index(i)].to_string();
     let staker = |i: u8| STAKERS[usize::from(i) % STAKERS.len()];
     let operator = |i: u8| OPERATORS[usize::from(i) % OPERATORS.len()];
     let now = world.clock.timestamp();
@@ -178,11 +285,8 @@ fn sym_call(op: &SymOp, world: &World, vaults: &[Address]) -> Option<Call> {
             json!({ "target": vault(v), "claimer": staker(s), "amount": amount.to_string() }),
         ),
         SymOp::Redeem { staker: s, vault: v, percent } => {
-            let shares = world.symbiotic.vaults[&vaults[usize::from(v) % vaults.len()]]
-                .active_shares_of(
-                    named_address(staker(s)),
-                    rampart_engine::symbiotic::vault::At::Latest,
-                );
+            let shares = world.symbiotic.vaults[&vaults[index(v)]]
+                .active_shares_of(named_address(staker(s)), At::Latest);
             let shares = shares * U256::from(percent) / U256::from(100);
             call(
                 staker(s),
@@ -200,47 +304,230 @@ fn sym_call(op: &SymOp, world: &World, vaults: &[Address]) -> Option<Call> {
                 json!({ "target": vault(v), "recipient": staker(s), "epoch": epoch.saturating_sub(u64::from(back)) }),
             )
         }
-        SymOp::SetLimit { vault: v, operator: o, amount } => call(
+        SymOp::SetOperatorLimit { vault: v, sub, operator: o, amount } => match index(v) {
+            0 => call(
+                "curator",
+                "symbiotic.delegator.set_operator_network_limit",
+                json!({ "target": vault(v), "subnetwork": subnetwork_json(sub), "operator": operator(o), "amount": amount.to_string() }),
+            ),
+            1 => call(
+                "curator",
+                "symbiotic.delegator.set_operator_network_shares",
+                json!({ "target": vault(v), "subnetwork": subnetwork_json(sub), "operator": operator(o), "shares": (amount % 4).to_string() }),
+            ),
+            _ => call(
+                "curator",
+                "symbiotic.delegator.set_network_limit",
+                json!({ "target": vault(v), "subnetwork": subnetwork_json(sub), "amount": amount.to_string() }),
+            ),
+        },
+        SymOp::SetNetworkLimit { vault: v, sub, amount } => call(
             "curator",
-            "symbiotic.delegator.set_operator_network_limit",
-            json!({ "target": vault(v), "subnetwork": { "network": "net" }, "operator": operator(o), "amount": amount.to_string() }),
+            "symbiotic.delegator.set_network_limit",
+            json!({ "target": vault(v), "subnetwork": subnetwork_json(sub), "amount": amount.to_string() }),
         ),
-        SymOp::Slash { vault: v, operator: o, amount, back } => {
-            let name = if usize::from(v) % vaults.len() == 0 {
-                "symbiotic.slasher.slash"
+        SymOp::SetMaxNetworkLimit { vault: v, sub, amount } => call(
+            "net",
+            "symbiotic.delegator.set_max_network_limit",
+            json!({ "target": vault(v), "identifier": subnetwork(sub).identifier, "amount": amount.to_string() }),
+        ),
+        SymOp::Opt { operator: o, place, opt_in } => {
+            let (service, place) = if usize::from(place) < vaults.len() {
+                ("operator_vault_opt_in_service", vault(place))
             } else {
+                ("operator_network_opt_in_service", "net".to_owned())
+            };
+            let verb = if opt_in { "opt_in" } else { "opt_out" };
+            call(operator(o), &format!("symbiotic.{service}.{verb}"), json!({ "where": place }))
+        }
+        SymOp::Slash { vault: v, sub, operator: o, amount, back } => {
+            let name = if index(v) == 1 {
                 "symbiotic.veto_slasher.request_slash"
+            } else {
+                "symbiotic.slasher.slash"
             };
             call(
                 "net",
                 name,
-                json!({ "target": vault(v), "subnetwork": { "network": "net" }, "operator": operator(o), "amount": amount.to_string(), "capture_timestamp": now.saturating_sub(12 * u64::from(back)) }),
+                json!({ "target": vault(v), "subnetwork": subnetwork_json(sub), "operator": operator(o), "amount": amount.to_string(), "capture_timestamp": now.saturating_sub(12 * u64::from(back)) }),
             )
         }
         SymOp::Execute { index } => call(
             "net",
             "symbiotic.veto_slasher.execute_slash",
-            json!({ "target": vault(1), "slash_index": index % 8 }),
+            json!({ "target": vault(1), "slash_index": recent_request(world, vaults[1], index) }),
         ),
         SymOp::Veto { index } => call(
             "resolver",
             "symbiotic.veto_slasher.veto_slash",
-            json!({ "target": vault(1), "slash_index": index % 8 }),
+            json!({ "target": vault(1), "slash_index": recent_request(world, vaults[1], index) }),
+        ),
+        SymOp::Distribute { amount, back } => call(
+            "net",
+            "symbiotic.staker_rewards.distribute_rewards",
+            json!({ "target": rewards.to_string(), "network": "net", "token": "EIGEN", "amount": amount.to_string(),
+                "timestamp": now.saturating_sub(12 * u64::from(back)), "max_admin_fee": 1000 }),
+        ),
+        SymOp::ClaimRewards { staker: s } => call(
+            staker(s),
+            "symbiotic.staker_rewards.claim_rewards",
+            json!({ "target": rewards.to_string(), "recipient": staker(s), "token": "EIGEN", "network": "net", "max_rewards": 3 }),
+        ),
+        SymOp::ClaimAdminFee => call(
+            "curator",
+            "symbiotic.staker_rewards.claim_admin_fee",
+            json!({ "target": rewards.to_string(), "recipient": "curator", "token": "EIGEN" }),
         ),
         SymOp::Advance { .. } => return None,
     })
 }
 
+/// One of the veto slasher's three latest requests (or a missing one, now and then).
+fn recent_request(world: &World, vault: Address, pick: u8) -> u64 {
+    let slasher = world.symbiotic.vaults[&vault].slasher.as_ref().unwrap();
+    let rampart_engine::symbiotic::SlasherKind::Veto { slash_requests, .. } = &slasher.kind else {
+        unreachable!("the second vault has a veto slasher")
+    };
+    (slash_requests.len() as u64).saturating_sub(u64::from(pick % 4))
+}
+
+/// The test's own record of slashes, to predict each one without the engine's
+/// `slashableStake`: the delegator's stake at the capture, less what the test saw executed
+/// since for the same (vault, subnetwork, operator), and nothing before the latest capture
+/// slashed.
+#[derive(Default)]
+struct SlashOracle {
+    /// (vault, subnetwork, operator, executed at, amount).
+    executed: Vec<(Address, Subnetwork, Address, u64, U256)>,
+    /// The latest capture slashed per (vault, subnetwork, operator).
+    latest_capture: std::collections::BTreeMap<(Address, Subnetwork, Address), u64>,
+    /// The veto slasher's requests by index: (subnetwork, operator, capture, amount).
+    requests: Vec<(Subnetwork, Address, u64, U256)>,
+}
+
+impl SlashOracle {
+    fn slashable(
+        &self,
+        world: &World,
+        vault: Address,
+        (subnetwork, operator): (Subnetwork, Address),
+        capture: u64,
+    ) -> U256 {
+        let now = world.clock.timestamp();
+        let v = &world.symbiotic.vaults[&vault];
+        if capture >= now || capture + v.epoch_duration < now {
+            return U256::ZERO;
+        }
+        if self.latest_capture.get(&(vault, subnetwork, operator)).is_some_and(|l| capture < *l) {
+            return U256::ZERO;
+        }
+        let stake =
+            world.symbiotic.stake(vault, v, subnetwork, operator, At::Time(capture)).unwrap();
+        let since: U256 = self
+            .executed
+            .iter()
+            .filter(|(v, s, o, at, _)| {
+                (*v, *s, *o) == (vault, subnetwork, operator) && *at > capture
+            })
+            .map(|(.., amount)| *amount)
+            .sum();
+        stake.saturating_sub(since)
+    }
+
+    fn record(
+        &mut self,
+        now: u64,
+        vault: Address,
+        key: (Subnetwork, Address),
+        capture: u64,
+        amount: U256,
+    ) {
+        self.executed.push((vault, key.0, key.1, now, amount));
+        let latest = self.latest_capture.entry((vault, key.0, key.1)).or_default();
+        *latest = (*latest).max(capture);
+    }
+}
+
+/// `world.exposure` showed the operator at least `slashed` at risk to the subnetwork in the vault
+/// just before the slash.
+fn exposure_covers(
+    before: &World,
+    vault: Address,
+    (subnetwork, operator): (Subnetwork, Address),
+    slashed: U256,
+) -> Result<(), TestCaseError> {
+    let shown = before
+        .exposure(operator)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.protocol == "symbiotic" && e.position == vault)
+        .filter(|e| e.service == subnetwork.network && e.service_id == Some(subnetwork.identifier))
+        .map(|e| e.slashable)
+        .max()
+        .unwrap_or_default();
+    prop_assert!(slashed <= shown, "a slash of {} exceeded the exposure shown, {}", slashed, shown);
+    Ok(())
+}
+
+/// The holders' slashable balances add up to the total stake within rounding. Each of the three
+/// pools (active stake, the current and the next epoch's buckets) prices a holder's shares
+/// rounding down, losing less than one unit per holder with shares in it; the virtual share
+/// keeps `(A − S)/(S + 1)`, under one unit while a pool's rate stays below 2. So the total
+/// exceeds the sum by at most the number of (pool, holder) pairs with shares: one per holder
+/// per pool, not one per holder as a single pool would give.
+fn sym_holders_bound(world: &World) -> Result<(), TestCaseError> {
+    let now = world.clock.timestamp();
+    for vault in world.symbiotic.vaults.values() {
+        let total = vault.total_stake(now).unwrap();
+        let epoch = vault.epoch_at(now).unwrap();
+        let mut held = U256::ZERO;
+        let mut positions = 0u64;
+        for staker in STAKERS.map(named_address) {
+            held += vault.slashable_balance_of(staker, now).unwrap();
+            positions += u64::from(!vault.active_shares_of(staker, At::Latest).is_zero());
+            for e in [epoch, epoch + 1] {
+                let shares = vault.withdrawal_shares_of.get(&(e, staker)).map(|a| a.0);
+                positions += u64::from(shares.is_some_and(|s| !s.is_zero()));
+            }
+        }
+        prop_assert!(held <= total, "holders' slashable balances exceed the total stake");
+        prop_assert!(
+            total <= held + U256::from(positions),
+            "the total stake exceeds the holders' slashable balances by more than rounding: \
+             {} > {} + {}",
+            total,
+            held,
+            positions
+        );
+    }
+    Ok(())
+}
+
 fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
-    let (mut world, vaults) = sym_setup();
-    let subnetwork = Subnetwork { network: named_address("net"), identifier: 0 };
+    let (mut world, vaults, rewards) = sym_setup();
+    let mut oracle = SlashOracle::default();
     let mut slashes = 0;
     for op in ops {
         if let SymOp::Advance { blocks } = op {
             world.advance_blocks(u64::from(*blocks)).unwrap();
-        } else if let Some(call) = sym_call(op, &world, &vaults) {
+        } else if let Some(call) = sym_call(op, &world, &vaults, rewards) {
             let before = world.clone();
-            match world.apply(&call) {
+            let now = world.clock.timestamp();
+            let result = world.apply(&call);
+            // An instant slash with stake to take at a capture in the window is never refused.
+            if let (SymOp::Slash { vault: v, sub, operator: o, amount, back }, Err(e)) =
+                (op, &result)
+                && usize::from(*v) % vaults.len() != 1
+            {
+                let capture = now.saturating_sub(12 * u64::from(*back));
+                let key = (subnetwork(*sub), named_address(OPERATORS[usize::from(*o) % 2]));
+                let vault = vaults[usize::from(*v) % vaults.len()];
+                prop_assert!(
+                    *amount == 0 || oracle.slashable(&before, vault, key, capture).is_zero(),
+                    "a slash with stake to take was refused: {e}"
+                );
+            }
+            match result {
                 Err(_) => prop_assert_eq!(
                     world.state_hash(),
                     before.state_hash(),
@@ -248,59 +535,99 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
                     op
                 ),
                 Ok(events) => {
+                    let mut moved = std::collections::BTreeMap::<Address, (U256, U256)>::new();
                     for event in &events {
-                        let Event::Symbiotic(SymbioticEvent::VaultSlashed {
-                            vault,
-                            capture_timestamp,
-                            slashed_amount,
-                            ..
-                        }) = event
-                        else {
-                            continue;
-                        };
-                        slashes += 1;
-                        // No more than the stake any operator showed at the capture, less earlier slashes.
-                        let pool = before.symbiotic.vaults[vault]
-                            .total_stake(before.clock.timestamp())
-                            .unwrap();
-                        prop_assert!(
-                            *slashed_amount <= pool,
-                            "a slash took more than the vault's slashable pool"
-                        );
-                        let most = OPERATORS
-                            .iter()
-                            .map(|o| {
-                                before
-                                    .symbiotic
-                                    .slashable_stake(
-                                        *vault,
-                                        &before.symbiotic.vaults[vault],
-                                        subnetwork,
-                                        named_address(o),
-                                        *capture_timestamp,
-                                        world.clock.timestamp(),
-                                    )
-                                    .unwrap()
-                            })
-                            .max()
-                            .unwrap();
-                        prop_assert!(
-                            *slashed_amount <= most,
-                            "a slash exceeded the slashable stake at its capture"
+                        let Event::Symbiotic(event) = event else { continue };
+                        match event {
+                            SymbioticEvent::Deposit { vault, amount, .. } => {
+                                moved.entry(*vault).or_default().0 += *amount;
+                            }
+                            SymbioticEvent::VaultSlashed {
+                                vault, amount, slashed_amount, ..
+                            } => {
+                                slashes += 1;
+                                prop_assert!(
+                                    slashed_amount <= amount,
+                                    "the vault took more than asked"
+                                );
+                                moved.entry(*vault).or_default().1 += *slashed_amount;
+                            }
+                            SymbioticEvent::Slash {
+                                subnetwork,
+                                operator,
+                                slashed_amount,
+                                capture_timestamp,
+                                ..
+                            } => {
+                                let SymOp::Slash { vault: v, amount, .. } = op else {
+                                    unreachable!()
+                                };
+                                let vault = vaults[usize::from(*v) % vaults.len()];
+                                let key = (*subnetwork, *operator);
+                                let expected = oracle
+                                    .slashable(&before, vault, key, *capture_timestamp)
+                                    .min(U256::from(*amount));
+                                prop_assert_eq!(*slashed_amount, expected, "an instant slash");
+                                exposure_covers(&before, vault, key, *slashed_amount)?;
+                                oracle.record(now, vault, key, *capture_timestamp, *slashed_amount);
+                            }
+                            SymbioticEvent::RequestSlash {
+                                slash_index,
+                                subnetwork,
+                                operator,
+                                slash_amount,
+                                capture_timestamp,
+                                ..
+                            } => {
+                                let SymOp::Slash { amount, .. } = op else { unreachable!() };
+                                let key = (*subnetwork, *operator);
+                                let expected = oracle
+                                    .slashable(&before, vaults[1], key, *capture_timestamp)
+                                    .min(U256::from(*amount));
+                                prop_assert_eq!(*slash_amount, expected, "a slash request");
+                                prop_assert_eq!(*slash_index, oracle.requests.len() as u64);
+                                oracle.requests.push((
+                                    *subnetwork,
+                                    *operator,
+                                    *capture_timestamp,
+                                    *slash_amount,
+                                ));
+                            }
+                            SymbioticEvent::ExecuteSlash {
+                                slash_index, slashed_amount, ..
+                            } => {
+                                let (subnetwork, operator, capture, asked) =
+                                    oracle.requests[usize::try_from(*slash_index).unwrap()];
+                                let key = (subnetwork, operator);
+                                let expected =
+                                    oracle.slashable(&before, vaults[1], key, capture).min(asked);
+                                prop_assert_eq!(*slashed_amount, expected, "an executed slash");
+                                exposure_covers(&before, vaults[1], key, *slashed_amount)?;
+                                oracle.record(now, vaults[1], key, capture, *slashed_amount);
+                            }
+                            _ => {}
+                        }
+                    }
+                    // Total stake moves by deposits in and slashes out, nothing else: a
+                    // withdrawal or redemption only moves stake into a live bucket.
+                    for &vault in &vaults {
+                        let (deposited, slashed) = moved.get(&vault).copied().unwrap_or_default();
+                        let was = before.symbiotic.vaults[&vault].total_stake(now).unwrap();
+                        let is = world.symbiotic.vaults[&vault].total_stake(now).unwrap();
+                        prop_assert_eq!(
+                            is + slashed,
+                            was + deposited,
+                            "total stake after {:?}",
+                            op
                         );
                     }
                 }
             }
         }
         world.check_invariants().map_err(|e| TestCaseError::fail(format!("after {op:?}: {e}")))?;
-        let now = world.clock.timestamp();
+        sym_holders_bound(&world)?;
         let mut burned = U256::ZERO;
         for (address, vault) in &world.symbiotic.vaults {
-            let epoch = vault.epoch_at(now).unwrap();
-            let parts = vault.active_stake(rampart_engine::symbiotic::vault::At::Latest)
-                + vault.withdrawals(epoch)
-                + vault.withdrawals(epoch + 1);
-            prop_assert_eq!(vault.total_stake(now).unwrap(), parts);
             let held = world.ledger.balance_of(steth(), *address);
             prop_assert_eq!(
                 held + vault.totals.claimed + vault.totals.slashed,
@@ -318,6 +645,7 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
             world.ledger.token(steth()).unwrap().total_supply,
             U256::from(MINTED) * U256::from(3u8)
         );
+        sym_check_rewards(&world, rewards)?;
     }
     let round_trip: World = serde_json::from_str(&serde_json::to_string(&world).unwrap()).unwrap();
     prop_assert_eq!(
@@ -326,6 +654,35 @@ fn sym_run(ops: &[SymOp]) -> Result<usize, TestCaseError> {
         "the state survives serialization"
     );
     Ok(slashes)
+}
+
+/// Reward tokens are conserved, and the staker-rewards contract can pay every staker's claim
+/// and the admin fee.
+fn sym_check_rewards(world: &World, rewards: Address) -> Result<(), TestCaseError> {
+    let eigen = token_address("EIGEN");
+    let holders = STAKERS.iter().chain(&["net", "curator"]).map(|h| named_address(h));
+    let total: U256 = holders.chain([rewards]).map(|h| world.ledger.balance_of(eigen, h)).sum();
+    prop_assert_eq!(total, U256::from(REWARDS), "reward tokens leaked");
+    let contract = &world.symbiotic.staker_rewards[&rewards];
+    let mut owed = contract.claimable_admin_fee.get(&eigen).map(|a| a.0).unwrap_or_default();
+    for staker in STAKERS {
+        let (amount, ..) = world
+            .symbiotic
+            .claimable_staker_rewards(
+                rewards,
+                named_address(staker),
+                eigen,
+                named_address("net"),
+                u64::MAX,
+            )
+            .unwrap();
+        owed += amount;
+    }
+    prop_assert!(
+        owed <= world.ledger.balance_of(eigen, rewards),
+        "the staker-rewards contract owes more than it holds"
+    );
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
