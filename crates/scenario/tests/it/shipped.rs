@@ -83,5 +83,5 @@ fn cross_protocol_scenarios_pass() {
 
 #[test]
 fn lrt_scenarios_pass() {
-    run_all("scenarios/lrt", 8);
+    run_all("scenarios/lrt", 9);
 }
