@@ -71,16 +71,36 @@ fn main() -> ExitCode {
     }
 }
 
-/// Expands directories into the `*.toml` files they hold, sorted by name.
-fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// Expands directories, and the directories inside them, into the `*.toml` scenario files they
+/// hold, sorted by path. Network files met on the way (no `[[step]]`, a `[[service]]`) are
+/// `rampart risk`'s input, not scenarios: they are passed over and counted in the second value.
+fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, found)?;
+            } else if path.extension().is_some_and(|ext| ext == "toml") {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let is_network_file = |path: &std::path::Path| {
+        std::fs::read_to_string(path).is_ok_and(|text| {
+            let table = |name: &str| text.lines().any(|line| line.trim() == name);
+            !table("[[step]]") && table("[[service]]")
+        })
+    };
+    let (mut files, mut networks) = (Vec::new(), 0);
     for input in inputs {
         if input.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(input)?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-                .collect();
+            let mut found = Vec::new();
+            walk(input, &mut found)?;
             found.sort();
+            let before = found.len();
+            found.retain(|path| !is_network_file(path));
+            networks += before - found.len();
             if found.is_empty() {
                 anyhow::bail!("{} holds no .toml scenario files", input.display());
             }
@@ -91,5 +111,5 @@ fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             anyhow::bail!("{} does not exist", input.display());
         }
     }
-    Ok(files)
+    Ok((files, networks))
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// Scenario files or directories of them.
+    /// Scenario files, or directories of them (searched with their subdirectories).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Print the steps, events and views of every scenario as JSON.
@@ -23,7 +23,8 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let files = crate::scenario_files(&args.paths)?;
+    let (files, networks) = crate::scenario_files(&args.paths)?;
+
     let mut reports = Vec::new();
     let mut failures = 0usize;
     for file in &files {
@@ -61,6 +62,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         let passed = files.len() - failures;
         println!("\n{passed} passed, {failures} failed");
+        if networks > 0 {
+            println!("({networks} network files passed over: `rampart risk FILE` reads them)");
+        }
     }
     Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
