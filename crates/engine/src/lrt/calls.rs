@@ -27,6 +27,7 @@ pub enum LrtCall {
     Wrap(Amount),
     Unwrap(Amount),
     AddDelegator(AddDelegator),
+    SetDelegatorWeight(SetDelegatorWeight),
     Restake(Target),
     Unwind(Unwind),
     ProcessUnwind(Target),
@@ -217,6 +218,22 @@ pub struct AddDelegator {
     #[serde(with = "serde_ext::account")]
     pub operator: Address,
     /// Its weight in bps.
+    #[serde(with = "serde_ext::int")]
+    pub weight_bps: u64,
+}
+
+/// `lrt.set_delegator_weight`: the manager re-weights an operator delegator (zero: restake no
+/// more through it); the next `restake` follows the new weights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetDelegatorWeight {
+    /// The LRT.
+    #[serde(with = "serde_ext::account")]
+    pub target: Address,
+    /// The delegator's index.
+    #[serde(with = "serde_ext::int")]
+    pub delegator: u64,
+    /// Its new weight in bps.
     #[serde(with = "serde_ext::int")]
     pub weight_bps: u64,
 }

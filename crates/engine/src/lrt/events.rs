@@ -129,6 +129,13 @@ pub enum LrtEvent {
         #[serde(with = "serde_ext::amount")]
         limit: U256,
     },
+    DelegatorWeightSet {
+        #[serde(with = "serde_ext::account")]
+        lrt: Address,
+        #[serde(with = "serde_ext::account")]
+        delegator: Address,
+        weight_bps: u64,
+    },
     DelegatorAdded {
         #[serde(with = "serde_ext::account")]
         lrt: Address,

@@ -373,6 +373,25 @@ impl Lrts {
                 lrt.deposit_limits.insert(a.asset, Amount(a.limit));
                 one(Ev::DepositLimitSet { lrt: a.target, asset: a.asset, limit: a.limit })
             }
+            C::SetDelegatorWeight(a) => {
+                let lrt = self.manager(a.target, sender, "set_delegator_weight")?;
+                let index = usize::try_from(a.delegator).unwrap_or(usize::MAX);
+                let Some(delegator) = lrt.delegators.get(index).map(|d| d.address) else {
+                    return Err(E::InvalidParams(format!("no operator delegator {index}")));
+                };
+                let others: u64 = lrt
+                    .delegators
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != index)
+                    .map(|(_, d)| d.weight_bps)
+                    .sum();
+                if others.saturating_add(a.weight_bps) > BPS {
+                    return Err(E::InvalidWeights);
+                }
+                lrt.delegators[index].weight_bps = a.weight_bps;
+                one(Ev::DelegatorWeightSet { lrt: a.target, delegator, weight_bps: a.weight_bps })
+            }
             C::SetPaused(a) => {
                 self.manager(a.target, sender, "set_paused")?.paused = a.paused;
                 one(Ev::Paused { lrt: a.target, paused: a.paused })

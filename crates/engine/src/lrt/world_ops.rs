@@ -205,6 +205,9 @@ impl World {
         let owed: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
         let keep = target.max(owed);
         let total_weight: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum();
+        if total_weight == 0 {
+            return Err(LrtError::InvalidWeights.into());
+        }
         let mut events = Vec::new();
         // LSTs: all of them, split by weight (the buffer target is kept in ETH).
         for &asset in lrt.prices.keys() {
@@ -219,8 +222,10 @@ impl World {
                 continue;
             };
             let mut left = balance;
+            // The rounding remainder goes to the last delegator that has a weight.
+            let last = lrt.delegators.iter().rposition(|d| d.weight_bps > 0);
             for (i, delegator) in lrt.delegators.iter().enumerate() {
-                let share = if i + 1 == lrt.delegators.len() {
+                let share = if Some(i) == last {
                     left
                 } else {
                     balance * U256::from(delegator.weight_bps) / U256::from(total_weight)

@@ -834,3 +834,119 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
 fn delegator_of(pool: &str) -> String {
     rampart_engine::lrt::delegator_address(pool.parse().unwrap(), 0).to_string()
 }
+
+/// Weights steer where `restake` puts the buffer: two delegators at 75/25 split stETH 3:1; after
+/// re-weighting to 0/100 everything new goes to the second; all-zero weights refuse to restake.
+#[test]
+fn restake_follows_the_managers_weights() {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(10).unwrap();
+    must(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "alice", "token": "stETH", "amount": "400000000000000000000" }),
+    );
+    for op in ["op_a", "op_b"] {
+        must(&mut world, op, "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    }
+    must(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "assets": ["stETH"] }));
+    let pool = pool_address("rsETH").to_string();
+    must(
+        &mut world,
+        "admin",
+        "lrt.add_delegator",
+        json!({ "target": pool, "operator": "op_a", "weight_bps": 7500 }),
+    );
+    must(
+        &mut world,
+        "admin",
+        "lrt.add_delegator",
+        json!({ "target": pool, "operator": "op_b", "weight_bps": 2500 }),
+    );
+    let held = |world: &World, i: usize| {
+        let od = rampart_engine::lrt::delegator_address(pool_address("rsETH"), i);
+        let strategies = world
+            .eigenlayer
+            .stakers
+            .get(&od)
+            .map(|s| s.positions.iter().map(|p| p.strategy).collect::<Vec<_>>())
+            .unwrap_or_default();
+        world
+            .eigenlayer
+            .get_withdrawable_shares(od, &strategies)
+            .unwrap()
+            .0
+            .into_iter()
+            .fold(U256::ZERO, |a, b| a + b)
+    };
+    must(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": pool, "asset": "stETH", "amount": "200000000000000000000" }),
+    );
+    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    assert_eq!(
+        (held(&world, 0), held(&world, 1)),
+        (
+            U256::from(150u64) * U256::from(10u64.pow(18)),
+            U256::from(50u64) * U256::from(10u64.pow(18))
+        )
+    );
+    assert_eq!(
+        rejection(
+            &mut world,
+            "alice",
+            "lrt.set_delegator_weight",
+            json!({ "target": pool, "delegator": 0, "weight_bps": 0 })
+        ),
+        "NotManager"
+    );
+    assert_eq!(
+        rejection(
+            &mut world,
+            "admin",
+            "lrt.set_delegator_weight",
+            json!({ "target": pool, "delegator": 1, "weight_bps": 7501 })
+        ),
+        "InvalidWeights"
+    );
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_delegator_weight",
+        json!({ "target": pool, "delegator": 0, "weight_bps": 0 }),
+    );
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_delegator_weight",
+        json!({ "target": pool, "delegator": 1, "weight_bps": 10000 }),
+    );
+    must(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": pool, "asset": "stETH", "amount": "100000000000000000000" }),
+    );
+    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    assert_eq!(
+        (held(&world, 0), held(&world, 1)),
+        (
+            U256::from(150u64) * U256::from(10u64.pow(18)),
+            U256::from(150u64) * U256::from(10u64.pow(18))
+        )
+    );
+    must(
+        &mut world,
+        "admin",
+        "lrt.set_delegator_weight",
+        json!({ "target": pool, "delegator": 1, "weight_bps": 0 }),
+    );
+    assert_eq!(
+        rejection(&mut world, "admin", "lrt.restake", json!({ "target": pool })),
+        "InvalidWeights"
+    );
+    world.check_invariants().unwrap();
+}
