@@ -16,7 +16,9 @@
 //!   when the subnetwork has a resolver that can veto, else 0.
 //! - Karak: each DSS a vault is staked to can take up to its maximum percentage of the account's
 //!   assets in the vault (redemptions queued to it as beneficiary included: they are priced
-//!   when they finish), after the 2-day veto window.
+//!   when they finish), after the 2-day veto window. Requests the DSS already made and that are
+//!   not finalized come on top (a DSS may request again every 2 days): each entry lists their
+//!   summed percentages for the vault and the earliest time one can be finalized.
 //! - LRTs: an LRT is exposed through its operator delegators' positions; a holder of its token,
 //!   pro rata to the value held (the position is then the LRT).
 
@@ -62,6 +64,16 @@ pub struct Exposure {
     pub delay_seconds: u64,
     /// Whether the account holds the position as a staker or is the operator.
     pub role: String,
+    /// Karak: the sum of the percentages (WAD) this DSS's slash requests already pending
+    /// against the operator name for this vault. `slashable` counts none of them: each takes
+    /// its percentage of the vault's assets when it is finalized, on top of what a new
+    /// request (possible once per 2-day cooldown) can take. 0 elsewhere.
+    #[serde(with = "serde_ext::amount")]
+    pub pending_slash_percentage_wad: U256,
+    /// Karak: the earliest time (seconds) one of those pending requests can be finalized
+    /// (its request time plus the 2-day veto window; possibly already past); none if none is
+    /// pending, and elsewhere.
+    pub pending_finalizable_at: Option<u64>,
 }
 
 /// The `world.exposure` view's arguments.
@@ -217,6 +229,8 @@ impl World {
                     slashable: amount,
                     delay_seconds: 0,
                     role: role.into(),
+                    pending_slash_percentage_wad: U256::ZERO,
+                    pending_finalizable_at: None,
                 });
             }
         }
@@ -287,6 +301,8 @@ impl World {
                         slashable,
                         delay_seconds: delay,
                         role: role.into(),
+                        pending_slash_percentage_wad: U256::ZERO,
+                        pending_finalizable_at: None,
                     });
                 }
             }
@@ -327,6 +343,24 @@ impl World {
                     .get(&service)
                     .map(|p| p.0)
                     .unwrap_or_default();
+                // Requests by this DSS against the vault's operator that name the vault.
+                let mut pending_pct = U256::ZERO;
+                let mut pending_at: Option<u64> = None;
+                for request in karak.slashing_requests.values() {
+                    if request.dss != service || request.operator != vault.operator {
+                        continue;
+                    }
+                    let Some(i) = request.vaults.iter().position(|v| *v == address) else {
+                        continue;
+                    };
+                    let pct = request.slash_percentages_wad.get(i).copied().unwrap_or_default();
+                    pending_pct = math::add(pending_pct, pct)?;
+                    let at = request
+                        .timestamp
+                        .checked_add(SLASHING_VETO_WINDOW)
+                        .ok_or(MathError::Overflow)?;
+                    pending_at = Some(pending_at.map_or(at, |t| t.min(at)));
+                }
                 out.push(Exposure {
                     protocol: "karak".into(),
                     service,
@@ -337,6 +371,8 @@ impl World {
                     slashable: math::mul_div(max, assets, HUNDRED_PERCENT_WAD, Rounding::Floor)?,
                     delay_seconds: SLASHING_VETO_WINDOW,
                     role: role.into(),
+                    pending_slash_percentage_wad: pending_pct,
+                    pending_finalizable_at: pending_at,
                 });
             }
         }

@@ -1,13 +1,23 @@
 //! Karak's invariants: shares add up to the supply, escrow covers queued redemptions, pending
 //! slash counts match the live requests, staked vaults belong to registered operators, and a
-//! native vault's accounted assets never exceed what its nodes restaked.
+//! native vault's accounted assets are backed by its nodes (restaked ETH or shares' worth).
 
 use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, U256};
 
 use super::Karak;
-use crate::ledger::Ledger;
+use crate::{
+    ledger::Ledger,
+    math::{self, Rounding},
+};
+
+/// `⌊shares·(TA+1)/(S+1)⌋` (a result past `U256::MAX` only weakens the check).
+fn convert_floor(shares: U256, vault: &super::KarakVault, total_assets: U256) -> U256 {
+    let (total, supply) =
+        (total_assets.saturating_add(U256::ONE), vault.total_supply.saturating_add(U256::ONE));
+    math::mul_div(shares, total, supply, Rounding::Floor).unwrap_or(U256::MAX)
+}
 
 impl Karak {
     /// Checks every invariant.
@@ -25,13 +35,24 @@ impl Karak {
                 }
             }
             if let Some(native) = &vault.native {
-                let restaked: U256 = native.nodes.values().map(|n| n.total_restaked_eth).sum();
-                // Sweeps leave each node at least what its owner's shares are worth, which the
-                // floor of each conversion may put a wei per node below the total.
-                let dust = U256::from(native.nodes.len());
-                if native.total_assets > restaked + dust {
+                // Each node backs the larger of its restaked ETH and its owner's shares' worth.
+                // Not the restaked ETH alone: every conversion's floor moves a wei of value
+                // between owners, and a snapshot sweeps what an owner lost that way as if it had
+                // been slashed, so the sum restaked can fall below the accounted assets by a wei
+                // per such conversion, without bound over time (as in Karak's NativeVault).
+                let mut backed = U256::ZERO;
+                for (owner, node) in &native.nodes {
+                    let owned = convert_floor(vault.balance_of(*owner), vault, native.total_assets);
+                    backed = backed.saturating_add(node.total_restaked_eth.max(owned));
+                }
+                // Σ⌊b·(TA+1)/(S+1)⌋ over owners holding all S shares is at least
+                // TA − (TA−S)⁺/(S+1) − (one wei per node).
+                let excess = native.total_assets.saturating_sub(vault.total_supply);
+                let dust = U256::from(native.nodes.len())
+                    + excess.div_ceil(vault.total_supply.saturating_add(U256::ONE));
+                if native.total_assets > backed.saturating_add(dust) {
                     return fail(format!(
-                        "accounts {} of assets but its nodes restaked {restaked}",
+                        "accounts {} of assets but its nodes back only {backed}",
                         native.total_assets
                     ));
                 }

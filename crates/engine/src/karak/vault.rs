@@ -33,6 +33,44 @@ fn to_assets(shares: U256, supply: U256, total: U256, rounding: Rounding) -> Res
     )?)
 }
 
+/// A native vault's share accounting as it concerns one node owner: the vault's supply and
+/// assets, the owner's shares and restaked ETH.
+#[derive(Debug, Clone, Copy)]
+struct NativeBalance {
+    supply: U256,
+    shares: U256,
+    total_assets: U256,
+    restaked: U256,
+}
+
+impl NativeBalance {
+    /// After crediting `amount`: shares at the rate before, then the assets.
+    fn credited(self, amount: U256) -> Result<Self> {
+        let minted = to_shares(amount, self.supply, self.total_assets, Rounding::Floor)?;
+        Ok(Self {
+            supply: math::add(self.supply, minted)?,
+            shares: math::add(self.shares, minted)?,
+            total_assets: math::add(self.total_assets, amount)?,
+            restaked: math::add(self.restaked, amount)?,
+        })
+    }
+
+    /// After debiting about `amount`: the shares it converts to (at most all the owner's), and
+    /// the assets those shares are worth, which it returns.
+    fn debited(self, amount: U256) -> Result<(Self, U256)> {
+        let burned =
+            to_shares(amount, self.supply, self.total_assets, Rounding::Floor)?.min(self.shares);
+        let assets = to_assets(burned, self.supply, self.total_assets, Rounding::Floor)?;
+        let after = Self {
+            supply: math::sub(self.supply, burned)?,
+            shares: math::sub(self.shares, burned)?,
+            total_assets: math::sub(self.total_assets, assets)?,
+            restaked: math::sub(self.restaked, assets)?,
+        };
+        Ok((after, assets))
+    }
+}
+
 impl KarakVault {
     /// `balanceOf(account)`.
     pub fn balance_of(&self, account: Address) -> U256 {
@@ -275,35 +313,35 @@ impl Karak {
         Ok(Ev::NodeCreated { vault, owner, node: node_address })
     }
 
-    /// Credits `amount` to `owner`: shares at the rate before, then the assets.
-    fn increase_balance(&mut self, vault: Address, owner: Address, amount: U256) -> Result<()> {
-        let v = self.vault_mut(vault)?;
-        let native = v.native.as_ref().expect("native");
-        let shares = to_shares(amount, v.total_supply, native.total_assets, Rounding::Floor)?;
-        v.mint_shares(owner, shares)?;
-        let native = v.native.as_mut().expect("native");
-        native.total_assets = math::add(native.total_assets, amount)?;
-        let node = native.nodes.get_mut(&owner).expect("the owner has a node");
-        node.total_restaked_eth = math::add(node.total_restaked_eth, amount)?;
-        Ok(())
+    /// `owner`'s native balance as it stands.
+    fn native_balance(&self, vault: Address, owner: Address) -> Result<NativeBalance> {
+        let v = self.vault(vault)?;
+        let native = v.native.as_ref().ok_or(E::NotImplemented)?;
+        let node = native.nodes.get(&owner).ok_or(E::NotNodeOwner(owner))?;
+        Ok(NativeBalance {
+            supply: v.total_supply,
+            shares: v.balance_of(owner),
+            total_assets: native.total_assets,
+            restaked: node.total_restaked_eth,
+        })
     }
 
-    /// Debits about `amount` from `owner`: the shares it converts to (at most all), and the
-    /// assets those shares are worth.
-    fn decrease_balance(&mut self, vault: Address, owner: Address, amount: U256) -> Result<U256> {
-        let v = self.vault_mut(vault)?;
-        let native = v.native.as_ref().expect("native");
-        let shares = to_shares(amount, v.total_supply, native.total_assets, Rounding::Floor)?
-            .min(v.balance_of(owner));
-        let assets = to_assets(shares, v.total_supply, native.total_assets, Rounding::Floor)?;
-        let left = math::sub(v.balance_of(owner), shares)?;
-        v.set_balance(owner, left);
-        v.total_supply = math::sub(v.total_supply, shares)?;
-        let native = v.native.as_mut().expect("native");
-        native.total_assets = math::sub(native.total_assets, assets)?;
-        let node = native.nodes.get_mut(&owner).expect("the owner has a node");
-        node.total_restaked_eth = math::sub(node.total_restaked_eth, assets)?;
-        Ok(assets)
+    /// Writes a balance computed by [`NativeBalance::credited`] or [`NativeBalance::debited`]:
+    /// nothing here can fail, so a call computes every change first and writes them last.
+    fn set_native_balance(&mut self, vault: Address, owner: Address, b: NativeBalance) {
+        let v = self.vault_mut(vault).expect("read before");
+        v.total_supply = b.supply;
+        v.set_balance(owner, b.shares);
+        let native = v.native.as_mut().expect("read before");
+        native.total_assets = b.total_assets;
+        native.nodes.get_mut(&owner).expect("read before").total_restaked_eth = b.restaked;
+    }
+
+    /// Credits `amount` to `owner`: shares at the rate before, then the assets.
+    fn increase_balance(&mut self, vault: Address, owner: Address, amount: U256) -> Result<()> {
+        let credited = self.native_balance(vault, owner)?.credited(amount)?;
+        self.set_native_balance(vault, owner, credited);
+        Ok(())
     }
 
     pub(super) fn validate_withdrawal_credentials(
@@ -403,13 +441,23 @@ impl Karak {
             delta = delta.checked_add(change).ok_or(math::MathError::Overflow)?;
             balances.push((index, now_wei));
         }
-        ledger.transfer(NATIVE_ETH, node.node_address, SLASHED_ASSETS_SINK, sweep)?;
+        // Every fallible step comes before the first write: Karak calls have no rollback.
+        let node_balance_i = i128::try_from(node_balance).map_err(|_| math::MathError::Overflow)?;
+        let total = node_balance_i.checked_add(delta).ok_or(math::MathError::Overflow)?;
+        let mut balance = self.native_balance(vault, owner)?;
+        balance.restaked = math::sub(balance.restaked, sweep)?;
+        let balance = match total.cmp(&0) {
+            std::cmp::Ordering::Greater => balance.credited(U256::from(total.unsigned_abs()))?,
+            std::cmp::Ordering::Less => balance.debited(U256::from(total.unsigned_abs()))?.0,
+            std::cmp::Ordering::Equal => balance,
+        };
+        let withdrawable =
+            math::add(math::sub(node.withdrawable_credited_node_eth, sweep)?, node_balance)?;
+        ledger.check_transfer(NATIVE_ETH, node.node_address, sweep)?;
         {
             let native = self.vault_mut(vault)?.native.as_mut().expect("native");
             let n = native.nodes.get_mut(&owner).expect("checked above");
-            n.total_restaked_eth = math::sub(n.total_restaked_eth, sweep)?;
-            n.withdrawable_credited_node_eth =
-                math::add(math::sub(n.withdrawable_credited_node_eth, sweep)?, node_balance)?;
+            n.withdrawable_credited_node_eth = withdrawable;
             for (index, wei) in balances {
                 if wei.is_zero() {
                     n.validators.remove(&index);
@@ -420,13 +468,8 @@ impl Karak {
             }
             n.last_snapshot_timestamp = now;
         }
-        let node_balance_i = i128::try_from(node_balance).map_err(|_| math::MathError::Overflow)?;
-        let total = node_balance_i.checked_add(delta).ok_or(math::MathError::Overflow)?;
-        if total > 0 {
-            self.increase_balance(vault, owner, U256::from(total.unsigned_abs()))?;
-        } else if total < 0 {
-            self.decrease_balance(vault, owner, U256::from(total.unsigned_abs()))?;
-        }
+        self.set_native_balance(vault, owner, balance);
+        ledger.transfer(NATIVE_ETH, node.node_address, SLASHED_ASSETS_SINK, sweep)?;
         Ok(Ev::SnapshotFinished {
             vault,
             owner,
@@ -503,15 +546,19 @@ impl Karak {
         }
         let owner = queued.staker;
         let amount = queued.amount.min(self.withdrawable_wei(a.target, owner)?);
-        let node_address = self.node(a.target, owner)?.node_address;
+        let node = self.node(a.target, owner)?;
+        let node_address = node.node_address;
+        // Every fallible step comes before the first write: Karak calls have no rollback.
+        let pending = math::sub(node.pending_withdraw_amount, queued.amount)?;
+        let withdrawable = math::sub(node.withdrawable_credited_node_eth, amount)?;
+        let (balance, _) = self.native_balance(a.target, owner)?.debited(amount)?;
         ledger.check_transfer(NATIVE_ETH, node_address, amount)?;
-        self.decrease_balance(a.target, owner, amount)?;
+        self.set_native_balance(a.target, owner, balance);
         let v = self.vault_mut(a.target)?;
         v.withdrawals.remove(&a.withdrawal_key);
         let node = v.native.as_mut().expect("checked").nodes.get_mut(&owner).expect("checked");
-        node.pending_withdraw_amount = math::sub(node.pending_withdraw_amount, queued.amount)?;
-        node.withdrawable_credited_node_eth =
-            math::sub(node.withdrawable_credited_node_eth, amount)?;
+        node.pending_withdraw_amount = pending;
+        node.withdrawable_credited_node_eth = withdrawable;
         ledger.transfer(NATIVE_ETH, node_address, queued.beneficiary, amount)?;
         Ok(Ev::FinishedWithdrawal {
             vault: a.target,
@@ -519,5 +566,54 @@ impl Karak {
             to: queued.beneficiary,
             assets: amount,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::beacon::BeaconChain;
+
+    /// A snapshot whose credit overflows the vault's assets after its sweep was worked out:
+    /// the swept ETH must not have left the node, nor the node's accounting have moved.
+    #[test]
+    fn a_snapshot_that_fails_after_its_sweep_changes_nothing() {
+        let (vault, owner) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let node_address = Address::repeat_byte(3);
+        let mut karak = Karak::default();
+        let node = NativeNode {
+            node_address,
+            // More than the owner's shares are worth: a slash to sweep, up to the 10 credited.
+            total_restaked_eth: U256::MAX,
+            withdrawable_credited_node_eth: U256::from(10),
+            last_snapshot_timestamp: 1,
+            ..NativeNode::default()
+        };
+        let native = NativeVault {
+            total_assets: U256::MAX - U256::from(5),
+            nodes: [(owner, node)].into_iter().collect(),
+        };
+        karak.vaults.insert(
+            vault,
+            KarakVault {
+                operator: Address::repeat_byte(4),
+                asset: NATIVE_ETH,
+                total_supply: U256::from(100),
+                balances: [(owner, Amount(U256::from(100)))].into_iter().collect(),
+                withdrawals: Default::default(),
+                staker_nonce: Default::default(),
+                native: Some(native),
+            },
+        );
+        let mut ledger = Ledger::with_default_tokens();
+        // 10 credited + 10 new: the new 10 would overflow the vault's assets.
+        ledger.mint(NATIVE_ETH, node_address, U256::from(20)).unwrap();
+        let beacon = BeaconChain::default();
+        let env = KarakEnv { now: 100, owner: Address::ZERO, beacon: &beacon };
+        let (karak_before, ledger_before) = (karak.clone(), ledger.clone());
+        let result = karak.snapshot(&mut ledger, &env, vault, owner, false, false);
+        assert!(matches!(result, Err(E::Math(_))), "{result:?}");
+        assert_eq!(karak, karak_before, "the node's accounting moved");
+        assert_eq!(ledger, ledger_before, "swept ETH left the node");
     }
 }

@@ -322,8 +322,8 @@ fn queued_eigenlayer_withdrawals_stay_exposed_through_the_delay_even_undelegated
     assert!(eigenlayer(&world, "alice").is_empty());
 }
 
-#[test]
-fn escrowed_karak_shares_expose_the_beneficiary_not_the_staker() {
+/// `op`'s stETH vault, staked to `dss` (20% at most) and final, with `alice`'s 1000 in it.
+fn karak_setup() -> (World, String) {
     let mut world = World::new(Params::TESTNET);
     world.set_block(100).unwrap();
     apply(
@@ -374,18 +374,76 @@ fn escrowed_karak_shares_expose_the_beneficiary_not_the_staker() {
         "karak.core.finalize_update_vault_stake_in_dss",
         json!({ "vault": vault }),
     );
+    (world, vault)
+}
+
+fn karak(world: &World, account: &str) -> Vec<Exposure> {
+    let all = world.exposure(named_address(account)).unwrap();
+    all.into_iter().filter(|e| e.protocol == "karak").collect()
+}
+
+#[test]
+fn escrowed_karak_shares_expose_the_beneficiary_not_the_staker() {
+    let (mut world, vault) = karak_setup();
     apply(
         &mut world,
         "alice",
         "karak.vault.start_redeem",
         json!({ "target": vault, "shares": "1000", "beneficiary": "bob" }),
     );
-    let karak = |who: &str| -> Vec<Exposure> {
-        let all = world.exposure(named_address(who)).unwrap();
-        all.into_iter().filter(|e| e.protocol == "karak").collect()
-    };
-    assert!(karak("alice").is_empty(), "alice gave the assets away");
-    let bob = karak("bob");
+    assert!(karak(&world, "alice").is_empty(), "alice gave the assets away");
+    let bob = karak(&world, "bob");
     assert_eq!(bob.len(), 1);
     assert_eq!(bob[0].slashable, U256::from(200));
+}
+
+#[test]
+fn karak_exposure_lists_the_slash_requests_still_pending() {
+    const TWO_DAYS: u64 = 172_800;
+    let (mut world, vault) = karak_setup();
+    let wad = |pct: u64| ether(pct);
+    let alice = karak(&world, "alice");
+    assert_eq!(alice.len(), 1);
+    assert_eq!(alice[0].pending_slash_percentage_wad, U256::ZERO);
+    assert_eq!(alice[0].pending_finalizable_at, None);
+    let request = |world: &mut World, pct: &str| {
+        try_apply(
+            world,
+            "dss",
+            "karak.core.request_slashing",
+            json!({ "operator": "op", "slash_percentages_wad": [pct], "vaults": [vault] }),
+        )
+    };
+    let t0 = world.clock.timestamp();
+    let events = request(&mut world, "10 wad").unwrap();
+    let first = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Karak(rampart_engine::karak::KarakEvent::RequestedSlashing { root, .. }) => {
+                Some(root.to_string())
+            }
+            _ => None,
+        })
+        .unwrap();
+    // The request takes nothing yet: a new one could still take 20% of 1000, and 10% waits.
+    for account in ["alice", "op"] {
+        let exposure = karak(&world, account);
+        assert_eq!(exposure[0].slashable, U256::from(200), "{account}");
+        assert_eq!(exposure[0].pending_slash_percentage_wad, wad(10), "{account}");
+        assert_eq!(exposure[0].pending_finalizable_at, Some(t0 + TWO_DAYS), "{account}");
+    }
+    assert!(request(&mut world, "5 wad").unwrap_err().contains("cooldown"));
+    // Two days on, a second request: both pending, the first still the earliest.
+    world.advance_seconds(TWO_DAYS).unwrap();
+    let t1 = world.clock.timestamp();
+    request(&mut world, "5 wad").unwrap();
+    let alice = karak(&world, "alice");
+    assert_eq!(alice[0].pending_slash_percentage_wad, wad(15));
+    assert_eq!(alice[0].pending_finalizable_at, Some(t0 + TWO_DAYS));
+    // The first finalized takes 10% of 1000; the second is left, finalizable two days after it.
+    apply(&mut world, "anyone", "karak.core.finalize_slashing", json!({ "root": first }));
+    let alice = karak(&world, "alice");
+    assert_eq!(alice[0].slashable, U256::from(180));
+    assert_eq!(alice[0].pending_slash_percentage_wad, wad(5));
+    assert_eq!(alice[0].pending_finalizable_at, Some(t1 + TWO_DAYS));
 }

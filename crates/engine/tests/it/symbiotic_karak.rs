@@ -978,3 +978,518 @@ fn the_generators_reach_slashing() {
     let ops = prop::collection::vec(karak_op(), 600).new_tree(&mut runner).unwrap().current();
     assert!(karak_run(&ops).unwrap() > 0, "a long Karak run slashes");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Karak native ETH vaults
+
+/// The node owners' validator keys (`nk0`…): a key deposited to again is a top-up.
+const NATIVE_KEYS: u8 = 20;
+/// ETH minted to each node owner, and to the donor who sends ETH straight to nodes.
+const NATIVE_MINTED_ETH: u64 = 2_000;
+const DONOR_ETH: u64 = 100;
+
+#[derive(Debug, Clone)]
+enum NativeOp {
+    CreateNode {
+        owner: u8,
+        vault: u8,
+    },
+    /// A beacon deposit of `eth` to key `nk{key}` with the withdrawal credentials of the owner's
+    /// node (a top-up when the key exists: its credentials stay the first deposit's).
+    BeaconDeposit {
+        owner: u8,
+        vault: u8,
+        key: u8,
+        eth: u8,
+    },
+    /// Proves one or two validators: mostly ones with the node's credentials (`matching`),
+    /// else any.
+    Validate {
+        owner: u8,
+        vault: u8,
+        picks: (u8, u8),
+        two: bool,
+        matching: bool,
+    },
+    Snapshot {
+        owner: u8,
+        vault: u8,
+        revert_if_no_change: bool,
+    },
+    ExpiredSnapshot {
+        owner: u8,
+        vault: u8,
+    },
+    /// `percent` (up to 110) of what the owner may still withdraw.
+    StartWithdrawal {
+        owner: u8,
+        vault: u8,
+        percent: u8,
+    },
+    FinishWithdrawal {
+        index: u8,
+    },
+    /// ETH sent to a node outside the beacon chain.
+    Donate {
+        owner: u8,
+        vault: u8,
+        milli: u16,
+    },
+    VoluntaryExit {
+        key: u8,
+    },
+    BeaconSlash {
+        key: u8,
+    },
+    Stake {
+        vault: u8,
+        dss: u8,
+        to_stake: bool,
+    },
+    FinalizeStake {
+        vault: u8,
+    },
+    RequestSlash {
+        dss: u8,
+        percents: (u8, u8),
+        both: bool,
+    },
+    FinalizeSlash {
+        index: u8,
+    },
+    Advance {
+        hours: u16,
+    },
+}
+
+fn native_op() -> impl Strategy<Value = NativeOp> {
+    let eth = prop_oneof![3 => Just(32u8), 1 => 1..=40u8];
+    prop_oneof![
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(owner, vault)| NativeOp::CreateNode { owner, vault }),
+        4 => (any::<u8>(), any::<u8>(), 0..NATIVE_KEYS, eth).prop_map(|(owner, vault, key, eth)| NativeOp::BeaconDeposit { owner, vault, key, eth }),
+        4 => (any::<u8>(), any::<u8>(), any::<(u8, u8)>(), any::<bool>(), prop::bool::weighted(0.85)).prop_map(|(owner, vault, picks, two, matching)| NativeOp::Validate { owner, vault, picks, two, matching }),
+        4 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(owner, vault, revert_if_no_change)| NativeOp::Snapshot { owner, vault, revert_if_no_change }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(owner, vault)| NativeOp::ExpiredSnapshot { owner, vault }),
+        3 => (any::<u8>(), any::<u8>(), 1..=110u8).prop_map(|(owner, vault, percent)| NativeOp::StartWithdrawal { owner, vault, percent }),
+        2 => any::<u8>().prop_map(|index| NativeOp::FinishWithdrawal { index }),
+        1 => (any::<u8>(), any::<u8>(), 1..5_000u16).prop_map(|(owner, vault, milli)| NativeOp::Donate { owner, vault, milli }),
+        1 => (0..NATIVE_KEYS).prop_map(|key| NativeOp::VoluntaryExit { key }),
+        1 => (0..NATIVE_KEYS).prop_map(|key| NativeOp::BeaconSlash { key }),
+        1 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(vault, dss, to_stake)| NativeOp::Stake { vault, dss, to_stake }),
+        1 => any::<u8>().prop_map(|vault| NativeOp::FinalizeStake { vault }),
+        3 => (any::<u8>(), (1..=60u8, 1..=60u8), prop::bool::weighted(0.3)).prop_map(|(dss, percents, both)| NativeOp::RequestSlash { dss, percents, both }),
+        3 => any::<u8>().prop_map(|index| NativeOp::FinalizeSlash { index }),
+        4 => (1..200u16).prop_map(|hours| NativeOp::Advance { hours }),
+    ]
+}
+
+/// Two native vaults of `op`, the first staked to dss0 (50%), the second to dss1 (30%), both
+/// final; the node owners hold ETH, and nobody has a node yet.
+fn native_setup() -> (World, Vec<Address>) {
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(10).unwrap();
+    for owner in STAKERS {
+        apply(
+            &mut world,
+            "admin",
+            "token.mint",
+            json!({ "to": owner, "token": "ETH", "amount": format!("{NATIVE_MINTED_ETH} ether") }),
+        );
+    }
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "donor", "token": "ETH", "amount": format!("{DONOR_ETH} ether") }),
+    );
+    apply(&mut world, "admin", "karak.core.allowlist_assets", json!({ "assets": ["ETH"] }));
+    for (dss, max) in DSSS {
+        apply(
+            &mut world,
+            dss,
+            "karak.core.register_dss",
+            json!({ "max_slashable_percentage_wad": format!("{max} wad") }),
+        );
+        apply(&mut world, "op", "karak.core.register_operator_to_dss", json!({ "dss": dss }));
+    }
+    let events = apply(
+        &mut world,
+        "op",
+        "karak.core.deploy_vaults",
+        json!({ "configs": [{ "asset": "ETH" }, { "asset": "ETH" }] }),
+    );
+    let vaults: Vec<Address> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Karak(KarakEvent::DeployedVault { vault, .. }) => Some(*vault),
+            _ => None,
+        })
+        .collect();
+    for (vault, (dss, _)) in vaults.iter().zip(DSSS) {
+        apply(
+            &mut world,
+            "op",
+            "karak.core.request_update_vault_stake_in_dss",
+            json!({ "vault": vault.to_string(), "dss": dss, "to_stake": true }),
+        );
+    }
+    world.advance_seconds(9 * 86_400).unwrap();
+    for vault in &vaults {
+        apply(
+            &mut world,
+            "anyone",
+            "karak.core.finalize_update_vault_stake_in_dss",
+            json!({ "vault": vault.to_string() }),
+        );
+    }
+    (world, vaults)
+}
+
+fn native_node(world: &World, vault: Address, owner: &str) -> Option<Address> {
+    let native = world.karak.vaults[&vault].native.as_ref().expect("a native vault");
+    native.nodes.get(&named_address(owner)).map(|n| n.node_address)
+}
+
+fn native_key(key: u8) -> String {
+    format!("nk{}", key % NATIVE_KEYS)
+}
+
+fn native_call(op: &NativeOp, world: &World, vaults: &[Address]) -> Option<Call> {
+    let vault = |i: u8| vaults[usize::from(i) % vaults.len()];
+    let owner = |i: u8| STAKERS[usize::from(i) % STAKERS.len()];
+    let dss = |i: u8| DSSS[usize::from(i) % DSSS.len()].0;
+    let pick = |index: u8, keys: Vec<String>| {
+        (!keys.is_empty()).then(|| keys[usize::from(index) % keys.len()].clone())
+    };
+    let validator = |key: u8| {
+        let pubkey = rampart_engine::beacon::calls::validator_key::resolve(&native_key(key))
+            .expect("a key name");
+        world.beacon.index_of.get(&pubkey).map(|&i| &world.beacon.validators[i])
+    };
+    Some(match *op {
+        NativeOp::CreateNode { owner: o, vault: v } => call(
+            owner(o),
+            "karak.native_vault.create_node",
+            json!({ "target": vault(v).to_string() }),
+        ),
+        NativeOp::BeaconDeposit { owner: o, vault: v, key, eth } => {
+            let node = native_node(world, vault(v), owner(o))?;
+            call(
+                owner(o),
+                "beacon.deposit",
+                json!({ "pubkey": native_key(key), "withdrawal_credentials": { "address": node.to_string() }, "amount": format!("{eth} ether") }),
+            )
+        }
+        NativeOp::Validate { owner: o, vault: v, picks, two, matching } => {
+            let native = world.karak.vaults[&vault(v)].native.as_ref().expect("native");
+            let node = native.nodes.get(&named_address(owner(o)));
+            // Matching: the node's validators it has not proven yet.
+            let fresh = |i: u64| {
+                let validator = &world.beacon.validators[usize::try_from(i).unwrap()];
+                node.is_some_and(|n| {
+                    validator.credentials.address == n.node_address
+                        && !n.validators.contains_key(&i)
+                        && !n.withdrawn_validators.contains(&i)
+                })
+            };
+            let all = 0..world.beacon.validators.len() as u64;
+            let candidates: Vec<u64> = all.filter(|&i| !matching || fresh(i)).collect();
+            if candidates.is_empty() {
+                return None;
+            }
+            let mut indices = vec![candidates[usize::from(picks.0) % candidates.len()]];
+            if two {
+                indices.push(candidates[usize::from(picks.1) % candidates.len()]);
+            }
+            call(
+                "keeper",
+                "karak.native_vault.validate_withdrawal_credentials",
+                json!({ "target": vault(v).to_string(), "node_owner": owner(o), "validator_indices": indices }),
+            )
+        }
+        NativeOp::Snapshot { owner: o, vault: v, revert_if_no_change } => call(
+            owner(o),
+            "karak.native_vault.start_snapshot",
+            json!({ "target": vault(v).to_string(), "revert_if_no_balance_change": revert_if_no_change }),
+        ),
+        NativeOp::ExpiredSnapshot { owner: o, vault: v } => call(
+            "keeper",
+            "karak.native_vault.validate_expired_snapshot",
+            json!({ "target": vault(v).to_string(), "node_owner": owner(o) }),
+        ),
+        NativeOp::StartWithdrawal { owner: o, vault: v, percent } => {
+            let address = vault(v);
+            let who = named_address(owner(o));
+            let available = world.karak.vaults[&address]
+                .native
+                .as_ref()
+                .and_then(|n| n.nodes.get(&who))
+                .map(|node| {
+                    let shares = world.karak.vaults[&address].balance_of(who);
+                    let owned =
+                        world.karak.convert_to_assets(&world.ledger, address, shares).unwrap();
+                    owned
+                        .min(node.withdrawable_credited_node_eth)
+                        .saturating_sub(node.pending_withdraw_amount)
+                })
+                .unwrap_or_default();
+            let amount = available * U256::from(percent) / U256::from(100);
+            call(
+                owner(o),
+                "karak.native_vault.start_withdrawal",
+                json!({ "target": address.to_string(), "to": format!("{}-out", owner(o)), "wei_amount": amount.to_string() }),
+            )
+        }
+        NativeOp::FinishWithdrawal { index } => {
+            let keys: Vec<(Address, String)> = vaults
+                .iter()
+                .flat_map(|v| {
+                    world.karak.vaults[v].withdrawals.keys().map(move |k| (*v, k.to_string()))
+                })
+                .collect();
+            let (v, key) = keys.get(usize::from(index) % keys.len().max(1))?.clone();
+            call(
+                "anyone",
+                "karak.native_vault.finish_withdrawal",
+                json!({ "target": v.to_string(), "withdrawal_key": key }),
+            )
+        }
+        NativeOp::Donate { owner: o, vault: v, milli } => {
+            let node = native_node(world, vault(v), owner(o))?;
+            call(
+                "donor",
+                "token.transfer",
+                json!({ "to": node.to_string(), "token": "ETH", "amount": format!("{milli} finney") }),
+            )
+        }
+        NativeOp::VoluntaryExit { key } => {
+            let operator = validator(key).map_or(named_address(STAKERS[0]), |v| v.operator);
+            Call {
+                sender: operator,
+                action: Action::parse(
+                    "beacon.voluntary_exit",
+                    json!({ "pubkey": native_key(key) }),
+                )
+                .expect("valid call"),
+            }
+        }
+        NativeOp::BeaconSlash { key } => {
+            call("admin", "beacon.slash_validator", json!({ "pubkey": native_key(key) }))
+        }
+        NativeOp::Stake { vault: v, dss: d, to_stake } => call(
+            "op",
+            "karak.core.request_update_vault_stake_in_dss",
+            json!({ "vault": vault(v).to_string(), "dss": dss(d), "to_stake": to_stake }),
+        ),
+        NativeOp::FinalizeStake { vault: v } => call(
+            "anyone",
+            "karak.core.finalize_update_vault_stake_in_dss",
+            json!({ "vault": vault(v).to_string() }),
+        ),
+        NativeOp::RequestSlash { dss: d, percents: (a, b), both } => {
+            let (names, pcts) = if both {
+                (
+                    json!([vaults[0].to_string(), vaults[1].to_string()]),
+                    json!([format!("{a} wad"), format!("{b} wad")]),
+                )
+            } else {
+                let v = usize::from(d) % vaults.len();
+                (json!([vaults[v].to_string()]), json!([format!("{a} wad")]))
+            };
+            call(
+                dss(d),
+                "karak.core.request_slashing",
+                json!({ "operator": "op", "slash_percentages_wad": pcts, "vaults": names }),
+            )
+        }
+        NativeOp::FinalizeSlash { index } => {
+            let root =
+                pick(index, world.karak.slashing_requests.keys().map(|k| k.to_string()).collect())?;
+            call("anyone", "karak.core.finalize_slashing", json!({ "root": root }))
+        }
+        NativeOp::Advance { .. } => return None,
+    })
+}
+
+/// The change of ETH supply a beacon event reports, in wei (+ minted, − burned).
+fn eth_supply_change(event: &Event) -> i128 {
+    use rampart_engine::beacon::BeaconEvent as B;
+    let gwei = |g: u64| i128::from(g) * 1_000_000_000;
+    match event {
+        Event::Beacon(B::EpochRewards { rewards_gwei, penalties_gwei, .. }) => {
+            gwei(*rewards_gwei) - gwei(*penalties_gwei)
+        }
+        Event::Beacon(
+            B::ValidatorSlashed { penalty_gwei, .. } | B::CorrelationPenalty { penalty_gwei, .. },
+        ) => -gwei(*penalty_gwei),
+        _ => 0,
+    }
+}
+
+/// What a native run reached.
+#[derive(Debug, Default)]
+struct NativeStats {
+    /// Snapshots that credited ETH (new ETH on the node or validator balance gains).
+    credit_snapshots: usize,
+    /// Snapshots that swept slashed ETH to address(0).
+    sweeps: usize,
+    /// Snapshots that debited (validator balance losses).
+    debit_snapshots: usize,
+    /// Snapshots that saw validator balances fall (beacon penalties, or exits fully withdrawn).
+    balance_losses: usize,
+    /// Slashes of native vaults.
+    slashes: usize,
+    /// Finished withdrawals that paid ETH.
+    withdrawals: usize,
+}
+
+fn native_run(ops: &[NativeOp]) -> Result<NativeStats, TestCaseError> {
+    let (mut world, vaults) = native_setup();
+    let eth = rampart_engine::accounts::NATIVE_ETH;
+    let supply = |w: &World| w.ledger.token(eth).unwrap().total_supply;
+    let initial = i128::try_from(supply(&world)).unwrap();
+    let mut minted: i128 = 0;
+    let mut stats = NativeStats::default();
+    for op in ops {
+        if let NativeOp::Advance { hours } = op {
+            let events = world.advance_seconds(u64::from(*hours) * 3600).unwrap();
+            minted += events.iter().map(eth_supply_change).sum::<i128>();
+        } else if let Some(call) = native_call(op, &world, &vaults) {
+            let before = world.clone();
+            match world.apply(&call) {
+                Err(_) => prop_assert_eq!(
+                    world.state_hash(),
+                    before.state_hash(),
+                    "a rejected call changed the state: {:?}",
+                    op
+                ),
+                Ok(events) => {
+                    minted += events.iter().map(eth_supply_change).sum::<i128>();
+                    let request = match &call.action {
+                        Action::Karak(rampart_engine::karak::KarakCall::FinalizeSlashing(a)) => {
+                            // A native slash lowers the accounted assets only: no ETH moves.
+                            prop_assert_eq!(
+                                &world.ledger,
+                                &before.ledger,
+                                "a native slash moved ETH"
+                            );
+                            before.karak.slashing_requests.get(&a.root).cloned()
+                        }
+                        _ => None,
+                    };
+                    for event in &events {
+                        match event {
+                            Event::Karak(KarakEvent::Slashed { vault, amount }) => {
+                                stats.slashes += 1;
+                                let request = request.as_ref().expect("only finalization slashes");
+                                check_karak_slash(&before, &world, request, *vault, *amount)?;
+                            }
+                            Event::Karak(KarakEvent::SnapshotFinished {
+                                vault,
+                                owner,
+                                swept_slashed,
+                                node_balance_credited,
+                                balance_delta,
+                            }) => {
+                                check_native_snapshot(&before, &world, *vault, *owner)?;
+                                let total =
+                                    i128::try_from(*node_balance_credited).unwrap() + balance_delta;
+                                stats.credit_snapshots += usize::from(total > 0);
+                                stats.debit_snapshots += usize::from(total < 0);
+                                stats.sweeps += usize::from(!swept_slashed.is_zero());
+                                stats.balance_losses += usize::from(*balance_delta < 0);
+                            }
+                            Event::Karak(KarakEvent::FinishedWithdrawal { assets, .. }) => {
+                                stats.withdrawals += usize::from(!assets.is_zero());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        world.check_invariants().map_err(|e| TestCaseError::fail(format!("after {op:?}: {e}")))?;
+        // ETH changes supply only by what the beacon chain mints and burns, and stays with the
+        // owners, their withdrawal receivers, the donor, the nodes, the deposit contract and
+        // address(0) (where sweeps send slashed ETH).
+        prop_assert_eq!(
+            supply(&world),
+            U256::try_from(initial + minted).unwrap(),
+            "after {:?}: the ETH supply moved by more than beacon rewards and penalties",
+            op
+        );
+        let mut holders: Vec<Address> = STAKERS
+            .iter()
+            .flat_map(|s| [named_address(s), named_address(&format!("{s}-out"))])
+            .chain([
+                named_address("donor"),
+                rampart_engine::beacon::deposit_contract(),
+                Address::ZERO,
+            ])
+            .collect();
+        for vault in &vaults {
+            let native = world.karak.vaults[vault].native.as_ref().unwrap();
+            for node in native.nodes.values() {
+                // The node holds at least the ETH snapshots credited to it.
+                let held = world.ledger.balance_of(eth, node.node_address);
+                prop_assert!(
+                    held >= node.withdrawable_credited_node_eth,
+                    "after {:?}: a node holds {} but was credited {}",
+                    op,
+                    held,
+                    node.withdrawable_credited_node_eth
+                );
+                holders.push(node.node_address);
+            }
+        }
+        let held: U256 = holders.iter().map(|h| world.ledger.balance_of(eth, *h)).sum();
+        prop_assert_eq!(held, supply(&world), "after {:?}: ETH left the known holders", op);
+    }
+    Ok(stats)
+}
+
+/// A snapshot sweeps at most the ETH the owner's shares stopped covering (and at most what was
+/// credited on the node), and moves the vault's assets by exactly what it credits, or by at
+/// most what it debits.
+fn check_native_snapshot(
+    before: &World,
+    after: &World,
+    vault: Address,
+    owner: Address,
+) -> Result<(), TestCaseError> {
+    let v0 = &before.karak.vaults[&vault];
+    let n0 = &v0.native.as_ref().unwrap().nodes[&owner];
+    let n1 = &after.karak.vaults[&vault].native.as_ref().unwrap().nodes[&owner];
+    let owned =
+        before.karak.convert_to_assets(&before.ledger, vault, v0.balance_of(owner)).unwrap();
+    let eth = rampart_engine::accounts::NATIVE_ETH;
+    let swept =
+        after.ledger.balance_of(eth, Address::ZERO) - before.ledger.balance_of(eth, Address::ZERO);
+    prop_assert!(
+        swept <= n0.total_restaked_eth.saturating_sub(owned),
+        "swept more than was slashed"
+    );
+    prop_assert!(swept <= n0.withdrawable_credited_node_eth, "swept more than was credited");
+    prop_assert_eq!(n1.last_snapshot_timestamp, after.clock.timestamp());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn karak_native_vaults_conserve_eth_and_slash_within_each_dss_maximum(ops in prop::collection::vec(native_op(), 1..60)) {
+        native_run(&ops)?;
+    }
+}
+
+#[test]
+fn the_native_generator_reaches_credits_sweeps_and_slashing() {
+    use proptest::{strategy::ValueTree, test_runner::TestRunner};
+    let mut runner = TestRunner::deterministic();
+    let ops = prop::collection::vec(native_op(), 600).new_tree(&mut runner).unwrap().current();
+    let stats = native_run(&ops).unwrap();
+    assert!(stats.credit_snapshots > 0, "a long native run credits ETH at snapshots: {stats:?}");
+    assert!(stats.slashes > 0, "a long native run slashes a native vault: {stats:?}");
+    assert!(stats.sweeps > 0, "a long native run sweeps slashed ETH: {stats:?}");
+}
