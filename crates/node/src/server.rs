@@ -149,6 +149,15 @@ impl NodeHandle {
             .await
             .map_err(|e| NodeError::Recovery(e.to_string()))?
             .map_err(|_| NodeError::Recovery("the writer panicked".into()))?;
+        // Connection tasks that outlive the server's future still hold the handlers' state, and
+        // with it the store: wait (a bounded while) for them to let go, so that when `stop`
+        // returns the data directory can be opened again at once (a restart, a backup).
+        for _ in 0..500 {
+            if Arc::strong_count(&self.shared) == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         served?
     }
 }
