@@ -1,27 +1,12 @@
 //! `world.exposure`: what each service can take, checked against what a slash then takes.
 
 use rampart_engine::{
-    Action, Call, U256, World, accounts::named_address, eigenlayer::Params, exposure::Exposure,
+    U256, World, accounts::named_address, eigenlayer::Params, exposure::Exposure,
     symbiotic::SymbioticEvent, world::Event,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn apply(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
-    try_apply(world, sender, name, args).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn try_apply(
-    world: &mut World,
-    sender: &str,
-    name: &str,
-    args: Value,
-) -> Result<Vec<Event>, String> {
-    let call = Call {
-        sender: named_address(sender),
-        action: Action::parse(name, args).expect("valid call"),
-    };
-    world.apply(&call).map_err(|e| e.to_string())
-}
+use super::support::{apply, deployed_karak_vaults, try_apply};
 
 fn symbiotic(world: &World, account: &str) -> Vec<Exposure> {
     let all = world.exposure(named_address(account)).unwrap();
@@ -197,7 +182,7 @@ fn a_veto_slasher_delays_only_once_a_resolver_covers_every_capture() {
         "symbiotic.veto_slasher.execute_slash",
         json!({ "target": vault, "slash_index": 1 }),
     );
-    let early = early.unwrap_err();
+    let early = early.unwrap_err().to_string();
     assert!(early.contains("veto period has not ended"), "{early}");
 }
 
@@ -346,15 +331,7 @@ fn karak_setup() -> (World, String) {
         "karak.core.deploy_vaults",
         json!({ "configs": [{ "asset": "stETH" }] }),
     );
-    let vault = events
-        .iter()
-        .find_map(|e| match e {
-            Event::Karak(rampart_engine::karak::KarakEvent::DeployedVault { vault, .. }) => {
-                Some(vault.to_string())
-            }
-            _ => None,
-        })
-        .unwrap();
+    let vault = deployed_karak_vaults(&events)[0].to_string();
     apply(
         &mut world,
         "alice",
@@ -432,7 +409,7 @@ fn karak_exposure_lists_the_slash_requests_still_pending() {
         assert_eq!(exposure[0].pending_slash_percentage_wad, wad(10), "{account}");
         assert_eq!(exposure[0].pending_finalizable_at, Some(t0 + TWO_DAYS), "{account}");
     }
-    assert!(request(&mut world, "5 wad").unwrap_err().contains("cooldown"));
+    assert!(request(&mut world, "5 wad").unwrap_err().to_string().contains("cooldown"));
     // Two days on, a second request: both pending, the first still the earliest.
     world.advance_seconds(TWO_DAYS).unwrap();
     let t1 = world.clock.timestamp();

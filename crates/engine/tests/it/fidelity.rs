@@ -1,36 +1,12 @@
 //! Symbiotic and Karak edge cases where the engine must revert, or not, as the contracts do.
 
 use rampart_engine::{
-    Action, Address, Call, World, accounts::named_address, eigenlayer::Params,
-    symbiotic::SymbioticEvent, world::Event,
+    Address, World, accounts::named_address, eigenlayer::Params, symbiotic::SymbioticEvent,
+    world::Event,
 };
 use serde_json::{Value, json};
 
-fn try_apply(
-    world: &mut World,
-    sender: &str,
-    name: &str,
-    args: Value,
-) -> Result<Vec<Event>, String> {
-    let call = Call {
-        sender: named_address(sender),
-        action: Action::parse(name, args).expect("valid call"),
-    };
-    let before = world.state_hash();
-    let result = world.apply(&call).map_err(|e| e.name().to_owned());
-    if result.is_err() {
-        assert_eq!(world.state_hash(), before, "a rejected {name} changed the state");
-    }
-    result
-}
-
-fn apply(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
-    try_apply(world, sender, name, args).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn reject(world: &mut World, sender: &str, name: &str, args: Value) -> String {
-    try_apply(world, sender, name, args).expect_err(name)
-}
+use super::support::{apply, attempt, deployed_karak_vaults, reject};
 
 // ---------------------------------------------------------------------------------------------
 // Symbiotic
@@ -51,7 +27,7 @@ fn symbiotic_world() -> World {
 }
 
 fn create_vault(world: &mut World, epoch: u64, veto: u64, delay: u64) -> Result<Address, String> {
-    let events = try_apply(
+    let events = attempt(
         world,
         "admin",
         "symbiotic.vault_configurator.create",
@@ -170,7 +146,7 @@ fn set_max_network_limit_checks_already_set_before_the_network() {
 fn init_vault(world: &mut World, extra: &Value) -> Result<Address, String> {
     let mut params = json!({ "collateral": "stETH", "epoch_duration": 3600 });
     params.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-    let events = try_apply(
+    let events = attempt(
         world,
         "admin",
         "symbiotic.vault_configurator.create",
@@ -226,7 +202,7 @@ fn staker_rewards_initialization_role_checks_follow_initialize() {
         for (field, holder) in holders {
             args[*field] = json!(holder);
         }
-        try_apply(&mut world, "admin", "symbiotic.staker_rewards.create", args).map(|_| ())
+        attempt(&mut world, "admin", "symbiotic.staker_rewards.create", args).map(|_| ())
     };
     let claim = ("admin_fee_claim_role_holder", "c");
     let set = ("admin_fee_set_role_holder", "c");
@@ -275,15 +251,7 @@ fn karak_world(handlers: &Value) -> (World, String) {
         "karak.core.deploy_vaults",
         json!({ "configs": [{ "asset": "stETH" }] }),
     );
-    let vault = events
-        .iter()
-        .find_map(|e| match e {
-            Event::Karak(rampart_engine::karak::KarakEvent::DeployedVault { vault, .. }) => {
-                Some(vault.to_string())
-            }
-            _ => None,
-        })
-        .expect("a vault");
+    let vault = deployed_karak_vaults(&events)[0].to_string();
     (world, vault)
 }
 

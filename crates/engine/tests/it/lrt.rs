@@ -19,6 +19,8 @@ use rampart_engine::{
 };
 use serde_json::{Value, json};
 
+use super::support::{apply, call, reject};
+
 const HOLDERS: [&str; 3] = ["h0", "h1", "h2"];
 const PRESETS: [(&str, &str); 4] =
     [("renzo", "ezETH"), ("ether_fi", "eETH"), ("kelp", "rsETH"), ("puffer", "pufETH")];
@@ -61,20 +63,12 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn call(sender: &str, name: &str, args: Value) -> Call {
-    Call { sender: named_address(sender), action: Action::parse(name, args).expect("valid call") }
-}
-
-fn must(world: &mut World, sender: &str, name: &str, args: Value) {
-    world.apply(&call(sender, name, args)).unwrap_or_else(|e| panic!("{name}: {e}"));
-}
-
 fn setup() -> World {
     let mut world = World::new(Params::TESTNET);
     world.set_block(10).unwrap();
     for holder in HOLDERS.iter().chain(&["rewarder"]) {
         for token in ["ETH", "stETH"] {
-            must(
+            apply(
                 &mut world,
                 "admin",
                 "token.mint",
@@ -82,29 +76,29 @@ fn setup() -> World {
             );
         }
     }
-    must(&mut world, "avs", "eigenlayer.update_avs_metadata_uri", json!({ "avs": "avs" }));
-    must(
+    apply(&mut world, "avs", "eigenlayer.update_avs_metadata_uri", json!({ "avs": "avs" }));
+    apply(
         &mut world,
         "avs",
         "eigenlayer.create_operator_sets",
         json!({ "avs": "avs", "params": [{ "operator_set_id": 0, "strategies": ["stETH"], "slasher": "avs" }] }),
     );
-    must(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
-    must(
+    apply(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    apply(
         &mut world,
         "op",
         "eigenlayer.register_for_operator_sets",
         json!({ "operator": "op", "params": { "avs": "avs", "operator_set_ids": [0] } }),
     );
-    must(
+    apply(
         &mut world,
         "op",
         "eigenlayer.modify_allocations",
         json!({ "operator": "op", "params": [{ "operator_set": { "avs": "avs", "id": 0 }, "strategies": ["stETH"], "new_magnitudes": ["100%"] }] }),
     );
     for (preset, symbol) in PRESETS {
-        must(&mut world, "admin", "lrt.create", json!({ "preset": preset, "assets": ["stETH"] }));
-        must(
+        apply(&mut world, "admin", "lrt.create", json!({ "preset": preset, "assets": ["stETH"] }));
+        apply(
             &mut world,
             "admin",
             "lrt.add_delegator",
@@ -554,17 +548,6 @@ fn the_generator_reaches_claims_and_slashes() {
     assert!(claims.iter().all(|c| *c > 0) && slashes > 0, "{claims:?} claims, {slashes} slashes");
 }
 
-fn events_of(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
-    world.apply(&call(sender, name, args)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn rejection(world: &mut World, sender: &str, name: &str, args: Value) -> String {
-    let before = world.state_hash();
-    let error = world.apply(&call(sender, name, args)).expect_err("must be rejected");
-    assert_eq!(world.state_hash(), before, "a rejected {name} changed the state");
-    error.name().to_owned()
-}
-
 /// The manager's unwind, with no amount given, exits just enough validators to pay the queue
 /// beyond the buffer; a second unwind finds nothing more to start; `process_unwind` carries the
 /// ETH back through a checkpoint and an EigenLayer withdrawal, and the claim is then paid in full.
@@ -572,41 +555,38 @@ fn rejection(world: &mut World, sender: &str, name: &str, args: Value) -> String
 fn unwind_exits_what_the_queue_needs_and_pays_it() {
     let mut world = World::new(Params::TESTNET);
     world.set_block(10).unwrap();
-    must(
+    apply(
         &mut world,
         "admin",
         "token.mint",
         json!({ "to": "alice", "token": "ETH", "amount": "320000000000000000000" }),
     );
-    must(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
-    must(&mut world, "admin", "lrt.create", json!({ "preset": "renzo" }));
+    apply(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "renzo" }));
     let pool = pool_address("ezETH").to_string();
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.add_delegator",
         json!({ "target": pool, "operator": "op", "weight_bps": 10000 }),
     );
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.deposit",
         json!({ "target": pool, "amount": "320000000000000000000" }),
     );
+    assert_eq!(reject(&mut world, "alice", "lrt.unwind", json!({ "target": pool })), "NotManager");
     assert_eq!(
-        rejection(&mut world, "alice", "lrt.unwind", json!({ "target": pool })),
-        "NotManager"
-    );
-    assert_eq!(
-        rejection(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
+        reject(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
         "NothingToUnwind",
         "no request is queued yet"
     );
     // A 10% buffer (32 ETH) stays; 288 ETH become 9 validators.
-    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
     // Past activation and the 256 epochs before a validator may exit.
     world.advance_blocks(300 * 32).unwrap();
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.request_withdrawal",
@@ -620,7 +600,7 @@ fn unwind_exits_what_the_queue_needs_and_pays_it() {
     );
     let skimmed = world.ledger.balance_of(NATIVE_ETH, pod);
     assert!(skimmed > U256::ZERO);
-    let events = events_of(&mut world, "admin", "lrt.unwind", json!({ "target": pool }));
+    let events = apply(&mut world, "admin", "lrt.unwind", json!({ "target": pool }));
     let started = events.iter().find_map(|e| match e {
         Event::Lrt(LrtEvent::UnwindStarted { needed, validators_exited, unmet, .. }) => {
             Some((*needed, *validators_exited, *unmet))
@@ -630,14 +610,14 @@ fn unwind_exits_what_the_queue_needs_and_pays_it() {
     // 100 − 32 − the skimmed 8.4 ETH: two 32-ETH validators cover it, one does not.
     assert_eq!(started, Some((owed - held - skimmed, 2, U256::ZERO)));
     assert_eq!(
-        rejection(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
+        reject(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
         "NothingToUnwind",
         "the exits already cover the queue"
     );
     // The skimmed ETH is ready at once: a checkpoint credits it and a withdrawal is queued.
-    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
     assert_eq!(
-        rejection(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool })),
+        reject(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool })),
         "NothingToUnwind",
         "nothing more is ready in the same block"
     );
@@ -645,25 +625,23 @@ fn unwind_exits_what_the_queue_needs_and_pays_it() {
     world.advance_blocks(7 * 7_200).unwrap();
     let claim = json!({ "target": pool, "request_id": 0 });
     assert_eq!(
-        rejection(&mut world, "alice", "lrt.claim_withdrawal", claim.clone()),
+        reject(&mut world, "alice", "lrt.claim_withdrawal", claim.clone()),
         "InsufficientLiquidity"
     );
     let nav_before =
         world.lrts.accounted(pool_address("ezETH"), &world.ledger, &world.lrt_env()).unwrap().0;
-    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
     world.advance_blocks(51).unwrap();
-    must(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
     // Moving ETH home changes NAV by the rewards the checkpoint credited, never down.
     let nav_after =
         world.lrts.accounted(pool_address("ezETH"), &world.ledger, &world.lrt_env()).unwrap().0;
     assert!(nav_after >= nav_before, "unwinding lost value: {nav_before} -> {nav_after}");
     let paid =
-        events_of(&mut world, "alice", "lrt.claim_withdrawal", claim).iter().find_map(
-            |e| match e {
-                Event::Lrt(LrtEvent::WithdrawalClaimed { paid, .. }) => Some(*paid),
-                _ => None,
-            },
-        );
+        apply(&mut world, "alice", "lrt.claim_withdrawal", claim).iter().find_map(|e| match e {
+            Event::Lrt(LrtEvent::WithdrawalClaimed { paid, .. }) => Some(*paid),
+            _ => None,
+        });
     assert_eq!(paid, Some(owed));
     world.check_invariants().unwrap();
 }
@@ -677,27 +655,27 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
     let mut world = World::new(Params::TESTNET);
     world.set_block(10).unwrap();
     for token in ["ETH", "stETH"] {
-        must(
+        apply(
             &mut world,
             "admin",
             "token.mint",
             json!({ "to": "alice", "token": token, "amount": "1000000000000000000000" }),
         );
     }
-    must(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    apply(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
     let ether = |n: u64| (U256::from(n) * U256::from(10u64.pow(18))).to_string();
 
     // Renzo: 100 ETH of stETH value at most (stETH priced at 0.5: 200 stETH).
-    must(&mut world, "admin", "lrt.create", json!({ "preset": "renzo", "assets": ["stETH"] }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "renzo", "assets": ["stETH"] }));
     let ez = pool_address("ezETH").to_string();
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_asset_price",
         json!({ "target": ez, "asset": "stETH", "price": "500000000000000000" }),
     );
     assert_eq!(
-        rejection(
+        reject(
             &mut world,
             "alice",
             "lrt.set_deposit_limit",
@@ -705,20 +683,20 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
         ),
         "NotManager"
     );
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_deposit_limit",
         json!({ "target": ez, "asset": "stETH", "limit": ether(100) }),
     );
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.deposit",
         json!({ "target": ez, "asset": "stETH", "amount": ether(150) }),
     );
     assert_eq!(
-        rejection(
+        reject(
             &mut world,
             "alice",
             "lrt.deposit",
@@ -726,7 +704,7 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
         ),
         "MaxTokenTVLReached"
     );
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.deposit",
@@ -735,44 +713,44 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
 
     // Kelp: ETH is refused only once the total held already exceeds the limit.
     let params = json!({ "protocol_fee_bps": 1000, "fee_style": "mint", "cooldown_seconds": 691200, "price_change_limit_bps": 100, "max_fee_mint_per_day": "1000000000000000" });
-    must(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "params": params }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "params": params }));
     let rs = pool_address("rsETH").to_string();
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_deposit_limit",
         json!({ "target": rs, "asset": "ETH", "limit": ether(10) }),
     );
-    must(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(10) }));
-    must(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(5) }));
+    apply(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(10) }));
+    apply(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": ether(5) }));
     assert_eq!(
-        rejection(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": "1" })),
+        reject(&mut world, "alice", "lrt.deposit", json!({ "target": rs, "amount": "1" })),
         "MaxTokenTVLReached"
     );
 
     // Kelp's fee mint: 1 ETH of rewards on 15 ETH (+6.7%, a forced update) owes 0.1 ETH of fee,
     // ≈ 0.094 rsETH, beyond the 0.001 rsETH a day allowed.
-    must(
+    apply(
         &mut world,
         "alice",
         "token.transfer",
         json!({ "to": rs, "token": "ETH", "amount": ether(1) }),
     );
     assert_eq!(
-        rejection(&mut world, "admin", "lrt.update_price", json!({ "target": rs, "force": true })),
+        reject(&mut world, "admin", "lrt.update_price", json!({ "target": rs, "force": true })),
         "FeeMintLimitExceeded"
     );
     assert_eq!(
-        rejection(&mut world, "alice", "lrt.update_price", json!({ "target": rs, "force": true })),
+        reject(&mut world, "alice", "lrt.update_price", json!({ "target": rs, "force": true })),
         "NotManager"
     );
 
     // Puffer: a request below 0.01 pufETH is refused.
-    must(&mut world, "admin", "lrt.create", json!({ "preset": "puffer" }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "puffer" }));
     let puf = pool_address("pufETH").to_string();
-    must(&mut world, "alice", "lrt.deposit", json!({ "target": puf, "amount": ether(10) }));
+    apply(&mut world, "alice", "lrt.deposit", json!({ "target": puf, "amount": ether(10) }));
     assert_eq!(
-        rejection(
+        reject(
             &mut world,
             "alice",
             "lrt.request_withdrawal",
@@ -780,7 +758,7 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
         ),
         "AmountOutOfBounds"
     );
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.request_withdrawal",
@@ -789,7 +767,7 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
 
     // execute: the pool only moves tokens to its delegators; a delegator makes EigenLayer and
     // beacon calls; escrowed LRT tokens never move; nothing is sent outside the LRT.
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.add_delegator",
@@ -809,12 +787,12 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
         (Some(0), "symbiotic.vault.deposit", json!({})),
     ] {
         assert_eq!(
-            rejection(&mut world, "admin", "lrt.execute", execute(who, name, args)),
+            reject(&mut world, "admin", "lrt.execute", execute(who, name, args)),
             "ForbiddenCall",
             "{name}"
         );
     }
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.execute",
@@ -841,24 +819,24 @@ fn delegator_of(pool: &str) -> String {
 fn restake_follows_the_managers_weights() {
     let mut world = World::new(Params::TESTNET);
     world.set_block(10).unwrap();
-    must(
+    apply(
         &mut world,
         "admin",
         "token.mint",
         json!({ "to": "alice", "token": "stETH", "amount": "400000000000000000000" }),
     );
     for op in ["op_a", "op_b"] {
-        must(&mut world, op, "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+        apply(&mut world, op, "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
     }
-    must(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "assets": ["stETH"] }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "kelp", "assets": ["stETH"] }));
     let pool = pool_address("rsETH").to_string();
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.add_delegator",
         json!({ "target": pool, "operator": "op_a", "weight_bps": 7500 }),
     );
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.add_delegator",
@@ -880,13 +858,13 @@ fn restake_follows_the_managers_weights() {
             .into_iter()
             .fold(U256::ZERO, |a, b| a + b)
     };
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.deposit",
         json!({ "target": pool, "asset": "stETH", "amount": "200000000000000000000" }),
     );
-    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
     assert_eq!(
         (held(&world, 0), held(&world, 1)),
         (
@@ -895,7 +873,7 @@ fn restake_follows_the_managers_weights() {
         )
     );
     assert_eq!(
-        rejection(
+        reject(
             &mut world,
             "alice",
             "lrt.set_delegator_weight",
@@ -904,7 +882,7 @@ fn restake_follows_the_managers_weights() {
         "NotManager"
     );
     assert_eq!(
-        rejection(
+        reject(
             &mut world,
             "admin",
             "lrt.set_delegator_weight",
@@ -912,25 +890,25 @@ fn restake_follows_the_managers_weights() {
         ),
         "InvalidWeights"
     );
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_delegator_weight",
         json!({ "target": pool, "delegator": 0, "weight_bps": 0 }),
     );
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_delegator_weight",
         json!({ "target": pool, "delegator": 1, "weight_bps": 10000 }),
     );
-    must(
+    apply(
         &mut world,
         "alice",
         "lrt.deposit",
         json!({ "target": pool, "asset": "stETH", "amount": "100000000000000000000" }),
     );
-    must(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    apply(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
     assert_eq!(
         (held(&world, 0), held(&world, 1)),
         (
@@ -938,14 +916,14 @@ fn restake_follows_the_managers_weights() {
             U256::from(150u64) * U256::from(10u64.pow(18))
         )
     );
-    must(
+    apply(
         &mut world,
         "admin",
         "lrt.set_delegator_weight",
         json!({ "target": pool, "delegator": 1, "weight_bps": 0 }),
     );
     assert_eq!(
-        rejection(&mut world, "admin", "lrt.restake", json!({ "target": pool })),
+        reject(&mut world, "admin", "lrt.restake", json!({ "target": pool })),
         "InvalidWeights"
     );
     world.check_invariants().unwrap();

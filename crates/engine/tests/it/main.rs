@@ -9,4 +9,5 @@ mod lrt;
 mod model;
 mod rewards;
 mod state_machine;
+mod support;
 mod symbiotic_karak;

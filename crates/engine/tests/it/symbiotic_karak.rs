@@ -17,22 +17,11 @@ use rampart_engine::{
 };
 use serde_json::{Value, json};
 
+use super::support::{apply, call, deployed_karak_vaults, view};
+
 const STAKERS: [&str; 3] = ["s0", "s1", "s2"];
 const OPERATORS: [&str; 2] = ["op0", "op1"];
 const MINTED: u64 = 1_000_000;
-
-fn call(sender: &str, name: &str, args: Value) -> Call {
-    Call { sender: named_address(sender), action: Action::parse(name, args).expect("valid call") }
-}
-
-fn apply(world: &mut World, sender: &str, name: &str, args: Value) -> Vec<Event> {
-    world.apply(&call(sender, name, args)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn view(world: &World, name: &str, args: Value) -> Value {
-    let view = rampart_engine::View::parse(name, args).expect("valid view");
-    world.view(&view).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 fn steth() -> Address {
     token_address("stETH")
@@ -758,13 +747,7 @@ fn karak_setup() -> (World, Vec<Address>) {
         "karak.core.deploy_vaults",
         json!({ "configs": [{ "asset": "stETH" }, { "asset": "stETH" }] }),
     );
-    let vaults = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Karak(KarakEvent::DeployedVault { vault, .. }) => Some(*vault),
-            _ => None,
-        })
-        .collect();
+    let vaults = deployed_karak_vaults(&events);
     (world, vaults)
 }
 
@@ -1118,13 +1101,7 @@ fn native_setup() -> (World, Vec<Address>) {
         "karak.core.deploy_vaults",
         json!({ "configs": [{ "asset": "ETH" }, { "asset": "ETH" }] }),
     );
-    let vaults: Vec<Address> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Karak(KarakEvent::DeployedVault { vault, .. }) => Some(*vault),
-            _ => None,
-        })
-        .collect();
+    let vaults = deployed_karak_vaults(&events);
     for (vault, (dss, _)) in vaults.iter().zip(DSSS) {
         apply(
             &mut world,
