@@ -97,6 +97,8 @@ fn human(seconds: u64) -> String {
         "now".into()
     } else if seconds >= 2 * 86_400 {
         format!("{:.1} days", seconds as f64 / 86_400.0)
+    } else if seconds < 60 {
+        format!("{seconds} s")
     } else {
         format!("{} h {} min", seconds / 3600, seconds % 3600 / 60)
     }
@@ -181,9 +183,12 @@ fn print_comparison(
         Some(s) => format!("in {}", human(s)),
         None => "-".to_owned(),
     };
+    let amount = ether(&a.amount).ok().and_then(|w| w.parse().ok()).unwrap_or_default();
     println!(
-        "{} ETH with {} at block {block}, assuming a gross restaking yield of {} bps a year:",
-        a.amount, a.operator, a.apr_bps
+        "{} with {} at block {block}, assuming a gross restaking yield of {} bps a year:",
+        eth(&amount),
+        a.operator,
+        a.apr_bps
     );
     for s in value.as_array().into_iter().flatten() {
         let strategy = s["strategy"].as_str().unwrap_or_default();
@@ -228,20 +233,23 @@ fn print_comparison(
                 }
             }
         }
-        // One line per (service, operator), the hybrid's two parts added up.
-        let mut by_service: std::collections::BTreeMap<(String, String), rampart_engine::U256> =
-            Default::default();
+        // One line per (service, set, operator), the hybrid's two parts added up.
+        let mut by_service: std::collections::BTreeMap<
+            (String, u64, String),
+            rampart_engine::U256,
+        > = Default::default();
         for e in s["exposure"].as_array().into_iter().flatten() {
             let key = (
                 named(names, e["service"].as_str().unwrap_or_default()),
+                e["service_id"].as_u64().unwrap_or_default(),
                 named(names, e["operator"].as_str().unwrap_or_default()),
             );
             *by_service.entry(key).or_default() += wei(&e["slashable"]);
         }
         let exposure: Vec<String> = by_service
             .iter()
-            .map(|((service, operator), amount)| {
-                format!("{service} via {operator} ({})", eth(amount))
+            .map(|((service, id, operator), amount)| {
+                format!("{service}#{id} via {operator} ({})", eth(amount))
             })
             .collect();
         if exposure.is_empty() {

@@ -263,7 +263,7 @@ fn lrt_exit_and_compare_read_a_scenarios_world() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("net 360 bps a year after a 1000 bps reward fee"), "{text}");
-    assert!(text.contains("avs1 via op1 (32.000000 ETH)"), "names, not addresses: {text}");
+    assert!(text.contains("avs1#0 via op1 (32.000000 ETH)"), "names, not addresses: {text}");
 
     let out = rampart().args(compare).arg("--json").output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

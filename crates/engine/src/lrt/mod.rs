@@ -436,9 +436,9 @@ impl Lrts {
         let symbol = a.symbol.clone().unwrap_or_else(|| a.preset.symbol().to_owned());
         let params = a.params.clone().unwrap_or_else(|| a.preset.params());
         let instant_fees_fit = params.instant.as_ref().is_none_or(|i| {
-            i.fee_bps <= i.max_fee_bps.max(i.fee_bps)
+            (i.max_fee_bps == 0 || i.fee_bps <= i.max_fee_bps)
                 && i.max_fee_bps <= BPS
-                && i.fee_bps + i.treasury_fee_bps <= BPS
+                && i.fee_bps.checked_add(i.treasury_fee_bps).is_some_and(|fees| fees <= BPS)
                 && i.low_watermark_bps <= BPS
                 && i.allowed_drawdown_bps <= BPS
         });

@@ -28,15 +28,13 @@ use crate::{
 
 impl World {
     /// ETH already on its way back to `lrt`'s pool: its delegators' idle ETH, the ETH in their
-    /// pods (or the beaconChainETH withdrawals queued against it, whichever is larger), and the
-    /// balances of their validators that are exiting.
+    /// pods (what queued beaconChainETH withdrawals are paid from, so they add nothing to it),
+    /// and the balances of their validators that are exiting and not yet swept.
     pub(super) fn lrt_returning_eth(&self, lrt: &Lrt) -> Result<U256, Rejection> {
-        let epoch = self.clock.block / SLOTS_PER_EPOCH;
         let mut total = U256::ZERO;
         for delegator in &lrt.delegators {
             let od = delegator.address;
             let pod_eth = self.ledger.balance_of(NATIVE_ETH, pod_address(od));
-            let queued = self.queued_beacon_eth(od)?;
             let exiting = self
                 .beacon
                 .by_credentials
@@ -44,10 +42,10 @@ impl World {
                 .into_iter()
                 .flatten()
                 .map(|&i| &self.beacon.validators[i])
-                .filter(|v| v.exit_epoch != FAR_FUTURE_EPOCH && v.is_active(epoch))
+                .filter(|v| v.exit_epoch != FAR_FUTURE_EPOCH && v.balance > 0)
                 .try_fold(U256::ZERO, |sum, v| math::add(sum, U256::from(v.balance) * GWEI))
                 .map_err(LrtError::from)?;
-            for part in [self.ledger.balance_of(NATIVE_ETH, od), pod_eth.max(queued), exiting] {
+            for part in [self.ledger.balance_of(NATIVE_ETH, od), pod_eth, exiting] {
                 total = math::add(total, part).map_err(LrtError::from)?;
             }
         }
@@ -95,9 +93,9 @@ impl World {
             return Err(LrtError::NothingToUnwind("the pool holds or awaits what is owed").into());
         }
         let mut events = Vec::new();
-        let mut remaining = needed;
         let returned = self.return_to_pool(&lrt, pool, &mut events)?;
-        remaining = remaining.saturating_sub(returned);
+        // The default `needed` already counts idle ETH as on its way; an asked `amount` does not.
+        let mut remaining = if amount.is_some() { needed.saturating_sub(returned) } else { needed };
         let epoch = self.clock.block / SLOTS_PER_EPOCH;
         let (mut validators_exited, mut exiting) = (0u64, U256::ZERO);
         for delegator in &lrt.delegators {
@@ -119,12 +117,19 @@ impl World {
                     continue;
                 }
                 let (pubkey, balance) = (v.pubkey, U256::from(v.balance) * GWEI);
-                let proven = self.eigenlayer.pods.get(&od).is_some_and(|pod| {
+                let pod = self.eigenlayer.pods.get(&od);
+                let proven = pod.is_some_and(|pod| {
                     pod.validators
                         .get(&pubkey)
                         .is_some_and(|p| p.status != ValidatorStatus::Inactive)
                 });
-                if !proven {
+                // A proof must be newer than the pod's last checkpoint; in the block of one, the
+                // validator exits unproven, and the checkpoint after its sweep credits its ETH.
+                let now = self.clock.timestamp();
+                let provable = pod.is_none_or(|pod| {
+                    now > pod.last_checkpoint_timestamp && now > pod.current_checkpoint_timestamp
+                });
+                if !proven && provable {
                     events.extend(self.lrt_inner(
                         od,
                         "eigenlayer.verify_withdrawal_credentials",
@@ -171,8 +176,16 @@ impl World {
         let (mut checkpoints, mut queued, mut completed) = (0u64, U256::ZERO, 0u64);
         for delegator in &lrt.delegators {
             let od = delegator.address;
-            if self.checkpoint_new_eth(od, &mut events)? {
-                checkpoints += 1;
+            // A pod whose checkpoint cannot go through now (its owner fully slashed, say) must
+            // not hold up the other delegators: that delegator's checkpoint waits.
+            let saved = self.clone();
+            let mut produced = Vec::new();
+            match self.checkpoint_new_eth(od, &mut produced) {
+                Ok(started) => {
+                    events.extend(produced);
+                    checkpoints += u64::from(started);
+                }
+                Err(_) => *self = saved,
             }
             queued =
                 math::add(queued, self.queue_pod_eth(od, &mut events)?).map_err(LrtError::from)?;
@@ -266,36 +279,44 @@ impl World {
         Ok(unqueued.min(withdrawable))
     }
 
-    /// Completes, as tokens, every queued withdrawal of `od` whose delay is over.
+    /// Completes, as ETH, `od`'s queued beaconChainETH withdrawals whose delay is over and which
+    /// its pod can pay now, oldest first. Withdrawals of other strategies (the manager's own,
+    /// through `lrt.execute`) are left to the manager; one the pod cannot pay yet waits.
     fn complete_matured(&mut self, od: Address, events: &mut Vec<Event>) -> Result<u64, Rejection> {
         let Some(record) = self.eigenlayer.stakers.get(&od) else { return Ok(0) };
         let delay = self.eigenlayer.params.min_withdrawal_delay_blocks;
-        let matured: Vec<_> = record
-            .queued_withdrawals
-            .iter()
-            .map(|root| self.eigenlayer.withdrawals[root].clone())
-            .filter(|w| self.clock.block > u64::from(w.start_block) + delay)
-            .collect();
-        for withdrawal in &matured {
-            let tokens = withdrawal
-                .strategies
-                .iter()
-                .map(|s| match self.eigenlayer.strategies.get(s) {
-                    _ if *s == BEACON_CHAIN_ETH_STRATEGY => NATIVE_ETH,
-                    Some(strategy) => strategy.token,
-                    None => Address::ZERO,
-                })
-                .collect();
+        let mut payable = self
+            .eigenlayer
+            .pods
+            .get(&od)
+            .map_or(U256::ZERO, |pod| U256::from(pod.restaked_execution_layer_gwei) * GWEI);
+        let mut ready = Vec::new();
+        for root in &record.queued_withdrawals {
+            let withdrawal = &self.eigenlayer.withdrawals[root];
+            let native = withdrawal.strategies == [BEACON_CHAIN_ETH_STRATEGY];
+            if !native || self.clock.block <= u64::from(withdrawal.start_block) + delay {
+                continue;
+            }
+            // What it pays, at the slashing factor it completes with, in whole gwei.
+            let (_, shares) = self.eigenlayer.shares_by_withdrawal_root(self.clock.block, *root)?;
+            let wei = shares[0] / GWEI * GWEI;
+            if wei > payable {
+                continue;
+            }
+            payable -= wei;
+            ready.push(withdrawal.clone());
+        }
+        for withdrawal in &ready {
             let action = Action::EigenLayer(EigenLayerCall::CompleteQueuedWithdrawal(
                 CompleteQueuedWithdrawal {
                     withdrawal: withdrawal.clone(),
-                    tokens,
+                    tokens: vec![NATIVE_ETH],
                     receive_as_tokens: true,
                 },
             ));
             events.extend(self.apply(&Call { sender: od, action })?);
         }
-        Ok(matured.len() as u64)
+        Ok(ready.len() as u64)
     }
 
     /// Moves the ETH and accepted LSTs the delegators hold idle to the pool; the ETH moved.

@@ -13,6 +13,7 @@ use crate::{
     Action, Call, Event, Rejection, World,
     accounts::NATIVE_ETH,
     beacon::MIN_ACTIVATION_BALANCE,
+    beacon::calls::BeaconCall,
     math::{self, GWEI, Rounding},
     world::TokenCall,
 };
@@ -117,19 +118,45 @@ impl World {
         let actor = self.lrt_actor(sender, a.target, a.delegator)?;
         let lrt = self.lrts.lrt(a.target)?;
         let action = Action::parse(&a.call, a.args.clone())
-            .map_err(|e| Rejection::from(LrtError::ForbiddenCall(e.to_string())))?;
+            .map_err(|e| Rejection::from(LrtError::InvalidParams(e.to_string())))?;
         let insider =
             |who: &Address| *who == a.target || lrt.delegators.iter().any(|d| d.address == *who);
         let allowed = match (&action, a.delegator) {
             (Action::Token(TokenCall::Transfer { to, token, .. }), _) => {
                 insider(to) && *token != lrt.token && Some(*token) != lrt.wrapper
             }
-            (Action::EigenLayer(_) | Action::Beacon(_), Some(_)) => true,
+            (Action::EigenLayer(call), Some(_)) => {
+                use crate::eigenlayer::calls::EigenLayerCall as El;
+                // A delegator's own restaking: nothing here names an outside recipient, pays
+                // anyone or hands a right to someone else.
+                matches!(
+                    call,
+                    El::DepositIntoStrategy(_)
+                        | El::DelegateTo(_)
+                        | El::Undelegate(_)
+                        | El::Redelegate(_)
+                        | El::QueueWithdrawals(_)
+                        | El::CompleteQueuedWithdrawal(_)
+                        | El::CompleteQueuedWithdrawals(_)
+                        | El::CreatePod(_)
+                        | El::Stake(_)
+                        | El::VerifyWithdrawalCredentials(_)
+                        | El::StartCheckpoint(_)
+                        | El::VerifyCheckpointProofs(_)
+                        | El::VerifyStaleBalance(_)
+                        | El::RequestWithdrawal(_)
+                )
+            }
+            // Exits of its own validators; a deposit could name outside credentials.
+            (
+                Action::Beacon(BeaconCall::VoluntaryExit(_) | BeaconCall::WithdrawalRequest(_)),
+                Some(_),
+            ) => true,
             _ => false,
         };
         if !allowed {
             return Err(LrtError::ForbiddenCall(format!(
-                "{} as {} (the pool only moves tokens to its delegators; delegators make EigenLayer and beacon calls and move tokens within the LRT)",
+                "{} as {} (the pool only moves tokens to its delegators; a delegator restakes, withdraws, proves and exits its own validators, and moves tokens within the LRT)",
                 a.call,
                 if a.delegator.is_some() { "a delegator" } else { "the pool" }
             ))

@@ -784,7 +784,12 @@ fn limits_and_manager_powers_refuse_without_side_effects() {
             json!({ "to": delegator_of(&puf), "token": "pufETH", "amount": "1" }),
         ),
         (None, "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 })),
-        (Some(0), "symbiotic.vault.deposit", json!({})),
+        (
+            Some(0),
+            "beacon.deposit",
+            json!({ "pubkey": "v", "withdrawal_credentials": { "address": "mallory" }, "amount": "32 ether" }),
+        ),
+        (Some(0), "eigenlayer.add_pending_admin", json!({ "account": "x", "admin": "mallory" })),
     ] {
         assert_eq!(
             reject(&mut world, "admin", "lrt.execute", execute(who, name, args)),
@@ -926,5 +931,119 @@ fn restake_follows_the_managers_weights() {
         reject(&mut world, "admin", "lrt.restake", json!({ "target": pool })),
         "InvalidWeights"
     );
+    world.check_invariants().unwrap();
+}
+
+/// What review found the unwind got wrong: idle ETH counted twice when sizing the exits, a
+/// beaconChainETH withdrawal the manager queued itself (which the pod cannot pay yet) blocking
+/// every later `process_unwind`, and a validator past its exit epoch but not yet swept no longer
+/// counted as on its way back.
+#[test]
+fn unwind_sizes_exits_once_and_is_not_blocked_by_the_managers_own_withdrawals() {
+    let ether = |n: u64| U256::from(n) * U256::from(10u64.pow(18));
+    let mut world = World::new(Params::TESTNET);
+    world.set_block(10).unwrap();
+    apply(
+        &mut world,
+        "admin",
+        "token.mint",
+        json!({ "to": "alice", "token": "ETH", "amount": ether(320).to_string() }),
+    );
+    apply(&mut world, "op", "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 }));
+    apply(&mut world, "admin", "lrt.create", json!({ "preset": "renzo" }));
+    let pool = pool_address("ezETH").to_string();
+    let od = rampart_engine::lrt::delegator_address(pool_address("ezETH"), 0);
+    apply(
+        &mut world,
+        "admin",
+        "lrt.add_delegator",
+        json!({ "target": pool, "operator": "op", "weight_bps": 10000 }),
+    );
+    apply(
+        &mut world,
+        "alice",
+        "lrt.deposit",
+        json!({ "target": pool, "amount": ether(320).to_string() }),
+    );
+    apply(&mut world, "admin", "lrt.restake", json!({ "target": pool }));
+    world.advance_blocks(300 * 32).unwrap();
+    // The manager proves the credentials and queues 32 ETH of beaconChainETH itself: the pod has
+    // no ETH for it until a validator's exit is swept into it.
+    let indices: Vec<u64> = (0..9).collect();
+    let execute = |call: &str, args: Value| json!({ "target": pool, "delegator": 0, "call": call, "args": args });
+    apply(
+        &mut world,
+        "admin",
+        "lrt.execute",
+        execute(
+            "eigenlayer.verify_withdrawal_credentials",
+            json!({ "validator_indices": indices }),
+        ),
+    );
+    apply(
+        &mut world,
+        "admin",
+        "lrt.execute",
+        execute(
+            "eigenlayer.queue_withdrawals",
+            json!({ "params": [{ "strategies": ["beaconChainETH"], "deposit_shares": [ether(32).to_string()] }] }),
+        ),
+    );
+    // 30 ETH of the buffer sit idle with the delegator.
+    apply(
+        &mut world,
+        "admin",
+        "lrt.execute",
+        json!({ "target": pool, "call": "token.transfer", "args": { "to": od.to_string(), "token": "ETH", "amount": ether(30).to_string() } }),
+    );
+    apply(
+        &mut world,
+        "alice",
+        "lrt.request_withdrawal",
+        json!({ "target": pool, "shares": ether(100).to_string() }),
+    );
+    let owed = world.lrts.instances[&pool_address("ezETH")].withdrawals[&0].owed;
+    let skimmed =
+        world.ledger.balance_of(NATIVE_ETH, rampart_engine::eigenlayer::pods::pod_address(od));
+    let held = world.ledger.balance_of(NATIVE_ETH, pool_address("ezETH"));
+    let events = apply(&mut world, "admin", "lrt.unwind", json!({ "target": pool }));
+    let started = events.iter().find_map(|e| match e {
+        Event::Lrt(LrtEvent::UnwindStarted {
+            needed,
+            returned,
+            validators_exited,
+            exiting,
+            unmet,
+            ..
+        }) => Some((*needed, *returned, *validators_exited, *exiting, *unmet)),
+        _ => None,
+    });
+    let (needed, returned, exited, exiting, unmet) = started.expect("an UnwindStarted event");
+    // Needed: owed − the pool's 2 ETH − the 30 idle − the pod's skims; 32-ETH exits cover it.
+    assert_eq!(needed, owed - held - ether(30) - skimmed);
+    assert_eq!((returned, unmet), (ether(30), U256::ZERO));
+    assert!(
+        exiting >= needed && exiting - needed < ether(33),
+        "{exited} exits of {exiting} for {needed}"
+    );
+    // The exits are on their way until swept: nothing more to start, even past the exit epoch.
+    world.advance_blocks(50 * 32).unwrap();
+    assert_eq!(
+        reject(&mut world, "admin", "lrt.unwind", json!({ "target": pool })),
+        "NothingToUnwind"
+    );
+    // Renzo's cooldown outlasts the exits; then process_unwind brings the ETH home around the
+    // manager's own withdrawal, which it completes only once the pod can pay it.
+    world.advance_blocks(7 * 7_200).unwrap();
+    apply(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    world.advance_blocks(51).unwrap();
+    apply(&mut world, "admin", "lrt.process_unwind", json!({ "target": pool }));
+    let claim = json!({ "target": pool, "request_id": 0 });
+    let paid =
+        apply(&mut world, "alice", "lrt.claim_withdrawal", claim).iter().find_map(|e| match e {
+            Event::Lrt(LrtEvent::WithdrawalClaimed { paid, .. }) => Some(*paid),
+            _ => None,
+        });
+    assert_eq!(paid, Some(owed));
     world.check_invariants().unwrap();
 }
