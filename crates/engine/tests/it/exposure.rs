@@ -6,7 +6,7 @@ use rampart_engine::{
 };
 use serde_json::json;
 
-use super::support::{apply, deployed_karak_vaults, try_apply};
+use super::support::{apply, deposit_and_stake_karak_vault, karak_vault_world, try_apply};
 
 fn symbiotic(world: &World, account: &str) -> Vec<Exposure> {
     let all = world.exposure(named_address(account)).unwrap();
@@ -309,48 +309,8 @@ fn queued_eigenlayer_withdrawals_stay_exposed_through_the_delay_even_undelegated
 
 /// `op`'s stETH vault, staked to `dss` (20% at most) and final, with `alice`'s 1000 in it.
 fn karak_setup() -> (World, String) {
-    let mut world = World::new(Params::TESTNET);
-    world.set_block(100).unwrap();
-    apply(
-        &mut world,
-        "admin",
-        "token.mint",
-        json!({ "to": "alice", "token": "stETH", "amount": "1000" }),
-    );
-    apply(&mut world, "admin", "karak.core.allowlist_assets", json!({ "assets": ["stETH"] }));
-    apply(
-        &mut world,
-        "dss",
-        "karak.core.register_dss",
-        json!({ "max_slashable_percentage_wad": "20 wad" }),
-    );
-    apply(&mut world, "op", "karak.core.register_operator_to_dss", json!({ "dss": "dss" }));
-    let events = apply(
-        &mut world,
-        "op",
-        "karak.core.deploy_vaults",
-        json!({ "configs": [{ "asset": "stETH" }] }),
-    );
-    let vault = deployed_karak_vaults(&events)[0].to_string();
-    apply(
-        &mut world,
-        "alice",
-        "karak.vault.deposit",
-        json!({ "target": vault, "assets": "1000", "to": "alice" }),
-    );
-    apply(
-        &mut world,
-        "op",
-        "karak.core.request_update_vault_stake_in_dss",
-        json!({ "vault": vault, "dss": "dss", "to_stake": true }),
-    );
-    world.advance_seconds(777_600).unwrap();
-    apply(
-        &mut world,
-        "anyone",
-        "karak.core.finalize_update_vault_stake_in_dss",
-        json!({ "vault": vault }),
-    );
+    let (mut world, vault) = karak_vault_world("20 wad", &json!([]));
+    deposit_and_stake_karak_vault(&mut world, &vault);
     (world, vault)
 }
 

@@ -6,7 +6,7 @@ use rampart_engine::{
 };
 use serde_json::{Value, json};
 
-use super::support::{apply, attempt, deployed_karak_vaults, reject};
+use super::support::{apply, attempt, deposit_and_stake_karak_vault, karak_vault_world, reject};
 
 // ---------------------------------------------------------------------------------------------
 // Symbiotic
@@ -224,35 +224,7 @@ fn staker_rewards_initialization_role_checks_follow_initialize() {
 // Karak
 
 fn karak_world(handlers: &Value) -> (World, String) {
-    let mut world = World::new(Params::TESTNET);
-    world.set_block(100).unwrap();
-    apply(
-        &mut world,
-        "admin",
-        "token.mint",
-        json!({ "to": "alice", "token": "stETH", "amount": "1000" }),
-    );
-    apply(
-        &mut world,
-        "admin",
-        "karak.core.allowlist_assets",
-        json!({ "assets": ["stETH"], "slashing_handlers": handlers }),
-    );
-    apply(
-        &mut world,
-        "dss",
-        "karak.core.register_dss",
-        json!({ "max_slashable_percentage_wad": "50 wad" }),
-    );
-    apply(&mut world, "op", "karak.core.register_operator_to_dss", json!({ "dss": "dss" }));
-    let events = apply(
-        &mut world,
-        "op",
-        "karak.core.deploy_vaults",
-        json!({ "configs": [{ "asset": "stETH" }] }),
-    );
-    let vault = deployed_karak_vaults(&events)[0].to_string();
-    (world, vault)
+    karak_vault_world("50 wad", handlers)
 }
 
 #[test]
@@ -269,25 +241,7 @@ fn a_karak_deposit_pulls_the_assets_before_checking_slippage() {
 /// Stakes the vault to the DSS, deposits 1000 and slashes 10%: returns the world after.
 fn karak_slash(handlers: &Value) -> World {
     let (mut world, vault) = karak_world(handlers);
-    apply(
-        &mut world,
-        "alice",
-        "karak.vault.deposit",
-        json!({ "target": vault, "assets": "1000", "to": "alice" }),
-    );
-    apply(
-        &mut world,
-        "op",
-        "karak.core.request_update_vault_stake_in_dss",
-        json!({ "vault": vault, "dss": "dss", "to_stake": true }),
-    );
-    world.advance_seconds(777_600).unwrap();
-    apply(
-        &mut world,
-        "anyone",
-        "karak.core.finalize_update_vault_stake_in_dss",
-        json!({ "vault": vault }),
-    );
+    deposit_and_stake_karak_vault(&mut world, &vault);
     let events = apply(
         &mut world,
         "dss",

@@ -66,3 +66,35 @@ pub(crate) fn attempt(
 ) -> Result<Vec<Event>, String> {
     try_apply(world, sender, name, args).map_err(|e| e.name().to_owned())
 }
+
+/// A world where `op`, registered to one DSS `dss` that may slash `max_percentage` (`"20 wad"`),
+/// has deployed one stETH vault (returned), with `handlers` as the asset's slashing handlers
+/// (`[]`: the default), and `alice` holds 1000 wei of stETH.
+pub(crate) fn karak_vault_world(max_percentage: &str, handlers: &Value) -> (World, String) {
+    let mut world = World::new(rampart_engine::eigenlayer::Params::TESTNET);
+    world.set_block(100).unwrap();
+    let mint = serde_json::json!({ "to": "alice", "token": "stETH", "amount": "1000" });
+    apply(&mut world, "admin", "token.mint", mint);
+    let allow = serde_json::json!({ "assets": ["stETH"], "slashing_handlers": handlers });
+    apply(&mut world, "admin", "karak.core.allowlist_assets", allow);
+    let dss = serde_json::json!({ "max_slashable_percentage_wad": max_percentage });
+    apply(&mut world, "dss", "karak.core.register_dss", dss);
+    let op = serde_json::json!({ "dss": "dss" });
+    apply(&mut world, "op", "karak.core.register_operator_to_dss", op);
+    let configs = serde_json::json!({ "configs": [{ "asset": "stETH" }] });
+    let events = apply(&mut world, "op", "karak.core.deploy_vaults", configs);
+    let vault = deployed_karak_vaults(&events)[0].to_string();
+    (world, vault)
+}
+
+/// `alice` deposits her 1000 into `vault`, and `op` stakes it to `dss` (requested, then
+/// finalized after Karak's 9-day update delay).
+pub(crate) fn deposit_and_stake_karak_vault(world: &mut World, vault: &str) {
+    let deposit = serde_json::json!({ "target": vault, "assets": "1000", "to": "alice" });
+    apply(world, "alice", "karak.vault.deposit", deposit);
+    let stake = serde_json::json!({ "vault": vault, "dss": "dss", "to_stake": true });
+    apply(world, "op", "karak.core.request_update_vault_stake_in_dss", stake);
+    world.advance_seconds(777_600).unwrap();
+    let finalize = serde_json::json!({ "vault": vault });
+    apply(world, "anyone", "karak.core.finalize_update_vault_stake_in_dss", finalize);
+}
