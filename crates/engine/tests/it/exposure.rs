@@ -6,7 +6,9 @@ use rampart_engine::{
 };
 use serde_json::json;
 
-use super::support::{apply, deposit_and_stake_karak_vault, karak_vault_world, try_apply};
+use super::support::{
+    apply, deposit_and_stake_karak_vault, karak_vault_world, register_symbiotic_network, try_apply,
+};
 
 fn symbiotic(world: &World, account: &str) -> Vec<Exposure> {
     let all = world.exposure(named_address(account)).unwrap();
@@ -38,13 +40,7 @@ fn setup(slasher_index: u64, limit: u64) -> (World, String) {
             json!({ "to": who, "token": "stETH", "amount": "10000" }),
         );
     }
-    apply(&mut world, "net", "symbiotic.network_registry.register_network", json!({}));
-    apply(
-        &mut world,
-        "net",
-        "symbiotic.network_middleware_service.set_middleware",
-        json!({ "middleware": "net" }),
-    );
+    register_symbiotic_network(&mut world, "net");
     apply(&mut world, "op", "symbiotic.operator_registry.register_operator", json!({}));
     let events = apply(
         &mut world,

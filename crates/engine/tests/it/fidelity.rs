@@ -6,7 +6,10 @@ use rampart_engine::{
 };
 use serde_json::{Value, json};
 
-use super::support::{apply, attempt, deposit_and_stake_karak_vault, karak_vault_world, reject};
+use super::support::{
+    apply, attempt, deposit_and_stake_karak_vault, karak_vault_world, register_symbiotic_network,
+    reject,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Symbiotic
@@ -16,13 +19,7 @@ const MAX_UINT48: u64 = (1 << 48) - 1;
 fn symbiotic_world() -> World {
     let mut world = World::new(Params::TESTNET);
     world.set_block(100).unwrap();
-    apply(&mut world, "net", "symbiotic.network_registry.register_network", json!({}));
-    apply(
-        &mut world,
-        "net",
-        "symbiotic.network_middleware_service.set_middleware",
-        json!({ "middleware": "net" }),
-    );
+    register_symbiotic_network(&mut world, "net");
     world
 }
 

@@ -98,3 +98,10 @@ pub(crate) fn deposit_and_stake_karak_vault(world: &mut World, vault: &str) {
     let finalize = serde_json::json!({ "vault": vault });
     apply(world, "anyone", "karak.core.finalize_update_vault_stake_in_dss", finalize);
 }
+
+/// Registers the Symbiotic network `name`, its own middleware (so it can slash directly).
+pub(crate) fn register_symbiotic_network(world: &mut World, name: &str) {
+    apply(world, name, "symbiotic.network_registry.register_network", serde_json::json!({}));
+    let middleware = serde_json::json!({ "middleware": name });
+    apply(world, name, "symbiotic.network_middleware_service.set_middleware", middleware);
+}

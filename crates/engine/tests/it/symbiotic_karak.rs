@@ -17,7 +17,7 @@ use rampart_engine::{
 };
 use serde_json::{Value, json};
 
-use super::support::{apply, call, deployed_karak_vaults, view};
+use super::support::{apply, call, deployed_karak_vaults, register_symbiotic_network, view};
 
 const STAKERS: [&str; 3] = ["s0", "s1", "s2"];
 const OPERATORS: [&str; 2] = ["op0", "op1"];
@@ -156,13 +156,7 @@ fn sym_setup() -> (World, Vec<Address>, Address) {
         "token.mint",
         json!({ "to": "net", "token": "EIGEN", "amount": REWARDS.to_string() }),
     );
-    apply(&mut world, "net", "symbiotic.network_registry.register_network", json!({}));
-    apply(
-        &mut world,
-        "net",
-        "symbiotic.network_middleware_service.set_middleware",
-        json!({ "middleware": "net" }),
-    );
+    register_symbiotic_network(&mut world, "net");
     for operator in OPERATORS {
         apply(&mut world, operator, "symbiotic.operator_registry.register_operator", json!({}));
     }
