@@ -990,12 +990,14 @@ impl Lrts {
         } else {
             math::mul_div(fee, supply, rebased, Rounding::Floor)?
         };
-        let nav = math::add(rebased, if fee_shares.is_zero() { U256::ZERO } else { fee })?;
+        // A fee too small to buy a share is not deposited: it stays unrecognised.
+        let fee = if fee_shares.is_zero() { U256::ZERO } else { fee };
+        let nav = math::add(rebased, fee)?;
         let (token, treasury) = (lrt.token, lrt.treasury);
         ledger.mint(token, treasury, fee_shares)?;
         self.lrt_mut(pool)?.rate = RateState::Reported { nav, last_report: env.now };
         let signed = |v: U256| i128::try_from(v).map_err(|_| math::MathError::Overflow);
-        let recognised = if up { accrued + fee } else { accrued };
+        let recognised = math::add(accrued, fee)?;
         let unrecognised = signed(change.saturating_sub(recognised))?;
         Ok(Ev::Rebased {
             lrt: pool,
