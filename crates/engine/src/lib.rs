@@ -23,6 +23,7 @@ pub mod beacon;
 pub mod checkpoints;
 pub mod clock;
 pub mod eigenlayer;
+pub mod enumerable;
 pub mod exposure;
 pub mod karak;
 pub mod ledger;

@@ -208,7 +208,9 @@ pub fn from_world(
     };
     for (set, info) in &el.operator_sets {
         let index = add_service(&mut services, format!("{}/{}", name(set.avs), set.id));
-        for member in &info.members {
+        let mut members = info.members.values().to_vec();
+        members.sort_unstable(); // links by operator address, whatever the storage order
+        for member in &members {
             let Ok(v) = operator_ids.binary_search(member) else { continue };
             let record = &el.operators[member];
             let mut slashable: Amount = 0;

@@ -1,6 +1,6 @@
 //! AllocationManager: AVSs and operator sets, registration, magnitudes, and slashing.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use alloy_primitives::{Address, U256};
 
@@ -19,6 +19,7 @@ use super::{
 };
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, DEFAULT_BURN_ADDRESS, strategy_address},
+    enumerable::EnumerableSet,
     math::{self, WAD},
 };
 
@@ -29,13 +30,62 @@ const MAX_DEALLOCATIONS_CLEARED: usize = u16::MAX as usize;
 /// only when every change has been checked.
 #[derive(Default)]
 struct AllocationScratch {
-    allocations: BTreeMap<(OperatorSet, Address), Allocation>,
+    allocations: ScratchAllocations,
     strategies: BTreeMap<Address, (u64, VecDeque<OperatorSet>)>,
+}
+
+/// Allocations being changed, and every write in the order the contract makes it: the
+/// operator's `allocatedSets` and `allocatedStrategies` follow each write, so their storage
+/// order depends on that sequence, not only on the final values.
+#[derive(Default)]
+struct ScratchAllocations {
+    current: BTreeMap<(OperatorSet, Address), Allocation>,
+    writes: Vec<(OperatorSet, Address, Allocation)>,
+}
+
+impl ScratchAllocations {
+    fn get(&self, operator_set: OperatorSet, strategy: Address) -> Allocation {
+        self.current[&(operator_set, strategy)]
+    }
+
+    /// Stores `allocation` as `_updateAllocationInfo` does.
+    fn write(&mut self, operator_set: OperatorSet, strategy: Address, allocation: Allocation) {
+        self.current.insert((operator_set, strategy), allocation);
+        self.writes.push((operator_set, strategy, allocation));
+    }
+}
+
+/// `_updateAllocationInfo`'s bookkeeping: a pending change lists the (set, strategy) among the
+/// operator's allocations; a settled zero allocation unlists it, and the set with its last
+/// strategy. Anything else leaves both lists as they are.
+fn track_allocation(
+    record: &mut Operator,
+    operator_set: OperatorSet,
+    strategy: Address,
+    allocation: Allocation,
+) {
+    if allocation.pending_diff != 0 {
+        record.allocated_strategies.entry(operator_set).or_default().add(strategy);
+        record.allocated_sets.add(operator_set);
+    } else if allocation.current_magnitude == 0 {
+        let now_empty = match record.allocated_strategies.get_mut(&operator_set) {
+            Some(strategies) => {
+                strategies.remove(&strategy);
+                strategies.is_empty()
+            }
+            None => true,
+        };
+        if now_empty {
+            record.allocated_strategies.remove(&operator_set);
+            record.allocated_sets.remove(&operator_set);
+        }
+    }
 }
 
 impl AllocationScratch {
     fn load(&mut self, operator: &Operator, operator_set: OperatorSet, strategy: Address) {
         self.allocations
+            .current
             .entry((operator_set, strategy))
             .or_insert_with(|| operator.allocation(operator_set, strategy));
         self.strategies.entry(strategy).or_insert_with(|| {
@@ -81,7 +131,7 @@ fn clear_queue(
     operator: Address,
     strategy: Address,
     limit: usize,
-    allocations: &mut BTreeMap<(OperatorSet, Address), Allocation>,
+    allocations: &mut ScratchAllocations,
     encumbered: &mut u64,
     queue: &mut VecDeque<OperatorSet>,
     events: &mut Events,
@@ -89,7 +139,7 @@ fn clear_queue(
     let mut cleared = 0;
     while cleared < limit {
         let Some(&front) = queue.front() else { break };
-        let stored = allocations[&(front, strategy)];
+        let stored = allocations.get(front, strategy);
         if now < stored.effect_block {
             // FIFO by effect block: nothing behind an immature entry is mature either.
             break;
@@ -98,7 +148,7 @@ fn clear_queue(
         if stored.pending_diff < 0 {
             *encumbered = add_signed(*encumbered, stored.pending_diff);
         }
-        allocations.insert((front, strategy), stored.updated(now));
+        allocations.write(front, strategy, stored.updated(now));
         encumbered_event(events, operator, strategy, before, *encumbered);
         queue.pop_front();
         cleared += 1;
@@ -162,7 +212,7 @@ impl EigenLayer {
         if !self.avss.contains_key(&avs) {
             return Err(EigenLayerError::NonexistentAVSMetadata(avs));
         }
-        let mut created: Vec<(OperatorSet, OperatorSetInfo, Vec<Address>)> = Vec::new();
+        let mut created: Vec<(OperatorSet, OperatorSetInfo)> = Vec::new();
         for (index, set_params) in params.iter().enumerate() {
             let recipient = recipients.map(|r| r[index]);
             if let Some(recipient) = recipient {
@@ -175,16 +225,16 @@ impl EigenLayer {
             }
             let operator_set = OperatorSet { avs, id: set_params.operator_set_id };
             let exists = self.operator_sets.contains_key(&operator_set)
-                || created.iter().any(|(set, _, _)| *set == operator_set);
+                || created.iter().any(|(set, _)| *set == operator_set);
             if exists {
                 return Err(EigenLayerError::InvalidOperatorSet(operator_set));
             }
-            let mut strategies = BTreeSet::new();
+            let mut strategies = EnumerableSet::default();
             for &strategy in &set_params.strategies {
                 if recipient.is_some() && Self::is_redistribution_forbidden(strategy) {
                     return Err(EigenLayerError::InvalidStrategy(strategy));
                 }
-                if !strategies.insert(strategy) {
+                if !strategies.add(strategy) {
                     return Err(EigenLayerError::StrategyAlreadyInOperatorSet {
                         operator_set,
                         strategy,
@@ -198,14 +248,14 @@ impl EigenLayer {
             }
             let info = OperatorSetInfo {
                 strategies,
-                members: BTreeSet::new(),
+                members: EnumerableSet::default(),
                 slasher: SlasherInfo { slasher, pending_slasher: slasher, effect_block: env.block },
                 redistribution_recipient: recipient,
                 slash_count: 0,
             };
-            created.push((operator_set, info, set_params.strategies.clone()));
+            created.push((operator_set, info));
         }
-        for (operator_set, info, strategies_in_order) in created {
+        for (operator_set, info) in created {
             events.push(Ev::OperatorSetCreated { operator_set });
             if let Some(recipient) = info.redistribution_recipient {
                 events.push(Ev::RedistributionAddressSet {
@@ -213,7 +263,7 @@ impl EigenLayer {
                     redistribution_recipient: recipient,
                 });
             }
-            for strategy in strategies_in_order {
+            for &strategy in &info.strategies {
                 events.push(Ev::StrategyAddedToOperatorSet { operator_set, strategy });
             }
             events.push(Ev::SlasherUpdated {
@@ -247,7 +297,7 @@ impl EigenLayer {
             if redistributing && Self::is_redistribution_forbidden(strategy) {
                 return Err(EigenLayerError::InvalidStrategy(strategy));
             }
-            if !strategies.insert(strategy) {
+            if !strategies.add(strategy) {
                 return Err(EigenLayerError::StrategyAlreadyInOperatorSet {
                     operator_set,
                     strategy,
@@ -339,7 +389,8 @@ impl EigenLayer {
         let record = self.operators.get_mut(&operator).expect("checked");
         for operator_set in joining {
             record.registrations.entry(operator_set).or_default().registered = true;
-            self.operator_sets.get_mut(&operator_set).expect("checked").members.insert(operator);
+            record.registered_sets.add(operator_set);
+            self.operator_sets.get_mut(&operator_set).expect("checked").members.add(operator);
             events.push(Ev::OperatorAddedToOperatorSet { operator, operator_set });
         }
         Ok(())
@@ -383,6 +434,7 @@ impl EigenLayer {
             record
                 .registrations
                 .insert(operator_set, RegistrationStatus { registered: false, slashable_until });
+            record.registered_sets.remove(&operator_set);
             self.operator_sets.get_mut(&operator_set).expect("checked").members.remove(&operator);
             events.push(Ev::OperatorRemovedFromOperatorSet { operator, operator_set });
         }
@@ -461,7 +513,7 @@ impl EigenLayer {
                     queue,
                     &mut produced,
                 );
-                let stored = scratch.allocations[&(operator_set, strategy)];
+                let stored = scratch.allocations.get(operator_set, strategy);
                 let mut allocation = stored.updated(now);
                 if stored.effect_block != 0 && now >= stored.effect_block && stored.pending_diff < 0
                 {
@@ -515,7 +567,7 @@ impl EigenLayer {
                     allocation.effect_block = uint32_block(now + u64::from(delay))?;
                 }
                 encumbered_event(&mut produced, operator, strategy, before, *encumbered);
-                scratch.allocations.insert((operator_set, strategy), allocation);
+                scratch.allocations.write(operator_set, strategy, allocation);
                 produced.push(Ev::AllocationUpdated {
                     operator,
                     operator_set,
@@ -532,12 +584,15 @@ impl EigenLayer {
 
     fn commit_allocation_scratch(&mut self, operator: Address, scratch: AllocationScratch) {
         let record = self.operators.get_mut(&operator).expect("checked");
-        for (key, allocation) in scratch.allocations {
+        for (key, allocation) in scratch.allocations.current {
             if allocation == Allocation::default() {
                 record.allocations.remove(&key);
             } else {
                 record.allocations.insert(key, allocation);
             }
+        }
+        for (operator_set, strategy, allocation) in scratch.allocations.writes {
+            track_allocation(record, operator_set, strategy, allocation);
         }
         for (strategy, (encumbered, queue)) in scratch.strategies {
             let entry = record.strategies.entry(strategy).or_default();
@@ -709,6 +764,7 @@ impl EigenLayer {
         entry.encumbered_magnitude = encumbered;
         encumbered_event(events, operator, strategy, encumbered_before, encumbered);
         record.allocations.insert((operator_set, strategy), allocation);
+        track_allocation(record, operator_set, strategy, allocation);
         events.push(Ev::AllocationUpdated {
             operator,
             operator_set,
@@ -743,8 +799,10 @@ impl EigenLayer {
                 math::add(self.burnable_beacon_chain_eth_shares, total).expect("bounded");
         } else {
             let pending = self.pending_slashes.entry((operator_set, slash_id)).or_default();
-            let fresh = pending.insert(strategy, total).is_none();
+            let fresh = pending.set(strategy, total);
             assert!(fresh, "a slash id records each strategy once (StrategyAlreadyInSlash)");
+            self.pending_operator_sets.add(operator_set);
+            self.pending_slash_ids.entry(operator_set).or_default().add(slash_id);
             events.push(Ev::BurnOrRedistributableSharesIncreased {
                 operator_set,
                 slash_id,

@@ -13,7 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use smallvec::SmallVec;
 
 use super::params::Params;
-use crate::{math::WAD_U64, serde_ext};
+use crate::{
+    enumerable::{EnumerableMap, EnumerableSet},
+    math::WAD_U64,
+    serde_ext,
+};
 
 /// An operator set: an AVS and a 32-bit id (`OperatorSetLib.OperatorSet`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -341,6 +345,16 @@ pub struct Operator {
     /// Registrations by set (registered, or deregistered but still slashable, or past).
     #[serde(with = "serde_ext::pairs")]
     pub registrations: BTreeMap<OperatorSet, RegistrationStatus>,
+    /// `registeredSets`: the sets the operator is registered to, in storage order.
+    #[serde(default)]
+    pub registered_sets: EnumerableSet<OperatorSet>,
+    /// `allocatedSets`: sets with a non-zero or pending allocation, in storage order (kept as
+    /// the contract keeps it: updated only where an allocation is written).
+    #[serde(default)]
+    pub allocated_sets: EnumerableSet<OperatorSet>,
+    /// `allocatedStrategies`: per set, the strategies allocated to it, in storage order.
+    #[serde(default, with = "serde_ext::pairs")]
+    pub allocated_strategies: BTreeMap<OperatorSet, EnumerableSet<Address>>,
 }
 
 impl Operator {
@@ -397,10 +411,10 @@ impl SlasherInfo {
 /// An operator set's configuration and members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorSetInfo {
-    /// Strategies the set can slash.
-    pub strategies: BTreeSet<Address>,
-    /// Registered operators.
-    pub members: BTreeSet<Address>,
+    /// Strategies the set can slash (`_operatorSetStrategies`), in storage order.
+    pub strategies: EnumerableSet<Address>,
+    /// Registered operators (`_operatorSetMembers`), in storage order.
+    pub members: EnumerableSet<Address>,
     /// The slasher.
     pub slasher: SlasherInfo,
     /// Where slashed funds go; `None` burns them.
@@ -436,8 +450,9 @@ pub struct Withdrawal {
     pub scaled_shares: Vec<U256>,
 }
 
-/// Shares a slash took from one set, waiting for anyone to burn or redistribute them.
-pub type PendingSlash = BTreeMap<Address, U256>;
+/// Shares a slash took from one set, waiting for anyone to burn or redistribute them
+/// (`_burnOrRedistributableShares[set][slashId]`: strategy → shares, in storage order).
+pub type PendingSlash = EnumerableMap<Address, U256>;
 
 /// The PermissionController's record of one account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -475,6 +490,12 @@ pub struct EigenLayer {
     /// `burnOrRedistributableShares` per (set, slash id).
     #[serde(with = "serde_ext::pairs")]
     pub pending_slashes: BTreeMap<(OperatorSet, u64), PendingSlash>,
+    /// `_pendingOperatorSets`: sets with shares waiting to be cleared, in storage order.
+    #[serde(default)]
+    pub pending_operator_sets: EnumerableSet<OperatorSet>,
+    /// `_pendingSlashIds`: per set, its slash ids with shares waiting, in storage order.
+    #[serde(default, with = "serde_ext::pairs")]
+    pub pending_slash_ids: BTreeMap<OperatorSet, EnumerableSet<u64>>,
     /// Beacon-chain ETH shares slashed by AVSs (`EigenPodManager.burnableETHShares`): native ETH
     /// has no burn path, so these are only counted.
     #[serde(with = "serde_ext::amount")]
@@ -506,6 +527,8 @@ impl EigenLayer {
             operator_sets: BTreeMap::new(),
             withdrawals: FxHashMap::default(),
             pending_slashes: BTreeMap::new(),
+            pending_operator_sets: EnumerableSet::default(),
+            pending_slash_ids: BTreeMap::new(),
             burnable_beacon_chain_eth_shares: U256::ZERO,
             rewards: super::rewards::RewardsCoordinator::new(params.rewards),
             pods: BTreeMap::new(),

@@ -200,8 +200,10 @@ impl EigenLayer {
             .and_then(|set| set.redistribution_recipient)
             .unwrap_or(DEFAULT_BURN_ADDRESS);
         // Check every payout before moving anything, so a failure leaves the slash untouched.
+        // The contract clears a copy of the keys in storage order, so its events come in that
+        // order even though each removal swaps the last key into the gap.
         let mut payouts: Vec<(Address, Option<StrategyWithdrawal>)> = Vec::new();
-        for (&strategy, &shares) in pending {
+        for (&strategy, &shares) in pending.iter() {
             if only.is_some_and(|wanted| wanted != strategy) {
                 continue;
             }
@@ -229,8 +231,25 @@ impl EigenLayer {
         }
         if self.pending_slashes.get(&(operator_set, slash_id)).is_some_and(|e| e.is_empty()) {
             self.pending_slashes.remove(&(operator_set, slash_id));
+            self.forget_cleared_slash(operator_set, slash_id);
         }
         Ok(())
+    }
+
+    /// A slash with nothing left to clear leaves `_pendingSlashIds`, and a set with no such
+    /// slash leaves `_pendingOperatorSets`.
+    fn forget_cleared_slash(&mut self, operator_set: OperatorSet, slash_id: u64) {
+        let set_done = match self.pending_slash_ids.get_mut(&operator_set) {
+            Some(ids) => {
+                ids.remove(&slash_id);
+                ids.is_empty()
+            }
+            None => true,
+        };
+        if set_done {
+            self.pending_slash_ids.remove(&operator_set);
+            self.pending_operator_sets.remove(&operator_set);
+        }
     }
 
     /// Checks adding `shares` to the staker's deposit shares (StrategyManager._addShares followed

@@ -46,6 +46,8 @@ pub enum EigenLayerView {
     GetAllocatableMagnitude(OperatorStrategy),
     GetAllocation(OperatorSetStrategy),
     GetStrategyAllocations(OperatorStrategy),
+    GetAllocatedSets(Operator),
+    GetAllocatedStrategies(OperatorInSet),
     GetAllocationDelay(Operator),
     GetMinimumSlashableStake(MinimumSlashableStake),
     GetAllocatedStake(AllocatedStake),
@@ -69,6 +71,9 @@ pub enum EigenLayerView {
     IsRedistributingOperatorSet(OperatorSetArg),
     GetSlashCount(OperatorSetArg),
     GetBurnOrRedistributableShares(SlashRef),
+    GetBurnOrRedistributableCount(SlashRef),
+    GetPendingOperatorSets(NoArgs),
+    GetPendingSlashIds(OperatorSetArg),
     TotalShares(StrategyArg),
     SharesToUnderlyingView(SharesOfStrategy),
     UnderlyingToSharesView(UnderlyingOfStrategy),
@@ -338,20 +343,29 @@ impl EigenLayer {
                 allocation_json(self.get_allocation(now, a.operator, a.operator_set, a.strategy))
             }
             V::GetStrategyAllocations(a) => {
-                let record = self.operators.get(&a.operator);
-                let (sets, allocations): (Vec<Value>, Vec<Value>) = record
-                    .map(|r| {
-                        r.allocations
-                            .iter()
-                            .filter(|((_, strategy), _)| *strategy == a.strategy)
-                            .map(|((set, _), alloc)| {
-                                (json!(set), allocation_json(alloc.updated(now)))
-                            })
-                            .unzip()
+                // Every set in `allocatedSets`, in storage order, with its allocation of this
+                // strategy (zero where the set holds only other strategies).
+                let sets = self.operators.get(&a.operator).map(|r| r.allocated_sets.values());
+                let (sets, allocations): (Vec<Value>, Vec<Value>) = sets
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&set| {
+                        let allocation = self.get_allocation(now, a.operator, set, a.strategy);
+                        (json!(set), allocation_json(allocation))
                     })
-                    .unwrap_or_default();
+                    .unzip();
                 json!({ "operator_sets": sets, "allocations": allocations })
             }
+            V::GetAllocatedSets(a) => json!(
+                self.operators.get(&a.operator).map(|r| r.allocated_sets.values()).unwrap_or(&[])
+            ),
+            V::GetAllocatedStrategies(a) => addresses(
+                self.operators
+                    .get(&a.operator)
+                    .and_then(|r| r.allocated_strategies.get(&a.operator_set))
+                    .map(|strategies| strategies.values().to_vec())
+                    .unwrap_or_default(),
+            ),
             V::GetAllocationDelay(a) => {
                 let (is_set, delay) = self
                     .operators
@@ -425,15 +439,7 @@ impl EigenLayer {
             V::GetMembers(a) => addresses(self.set(a.operator_set)?.members.iter().copied()),
             V::GetMemberCount(a) => json!(self.set(a.operator_set)?.members.len()),
             V::GetRegisteredSets(a) => json!(
-                self.operators
-                    .get(&a.operator)
-                    .map(|o| o
-                        .registrations
-                        .iter()
-                        .filter(|(_, s)| s.registered)
-                        .map(|(set, _)| *set)
-                        .collect::<Vec<_>>())
-                    .unwrap_or_default()
+                self.operators.get(&a.operator).map(|o| o.registered_sets.values()).unwrap_or(&[])
             ),
             V::GetStrategiesInOperatorSet(a) => {
                 addresses(self.set(a.operator_set)?.strategies.iter().copied())
@@ -454,6 +460,13 @@ impl EigenLayer {
                     pending.map(|p| p.iter().map(|(s, v)| (*s, *v)).unzip()).unwrap_or_default();
                 json!({ "strategies": addresses(strategies), "shares": amounts(shares) })
             }
+            V::GetBurnOrRedistributableCount(a) => json!(
+                self.pending_slashes.get(&(a.operator_set, a.slash_id)).map_or(0, |p| p.len())
+            ),
+            V::GetPendingOperatorSets(_) => json!(self.pending_operator_sets.values()),
+            V::GetPendingSlashIds(a) => json!(
+                self.pending_slash_ids.get(&a.operator_set).map(|ids| ids.values()).unwrap_or(&[])
+            ),
             V::TotalShares(a) => Value::String(self.pool(a.strategy)?.total_shares.to_string()),
             V::SharesToUnderlyingView(a) => {
                 let pool = self.pool(a.strategy)?;

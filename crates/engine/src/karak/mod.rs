@@ -242,7 +242,7 @@ impl Karak {
                     native,
                 },
             );
-            self.operators.entry(operator).or_default().vaults.insert(vault);
+            self.operators.entry(operator).or_default().vaults.add(vault);
             events.push(Ev::DeployedVault { operator, vault, asset: config.asset });
         }
         Ok(events)
@@ -257,7 +257,7 @@ impl Karak {
         if state.is_some_and(|s| s.dss.len() >= MAX_DSS_PER_OPERATOR) {
             return Err(E::MaxDSSCapacityReached);
         }
-        self.operators.entry(operator).or_default().dss.insert(dss);
+        self.operators.entry(operator).or_default().dss.add(dss);
         Ok(Ev::RegisteredOperatorToDSS { operator, dss })
     }
 
@@ -321,7 +321,7 @@ impl Karak {
         let state = self.operators.get_mut(&operator).expect("checked above");
         let staked = state.vaults_staked_in_dss.entry(update.dss).or_default();
         if update.to_stake {
-            staked.insert(vault);
+            staked.add(vault);
         } else {
             staked.remove(&vault);
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
-use crate::serde_ext;
+use crate::{enumerable::EnumerableSet, serde_ext};
 
 /// Slashing can be requested up to 7 days after an unstake request (`SLASHING_WINDOW`).
 pub const SLASHING_WINDOW: u64 = 7 * 86_400;
@@ -60,12 +60,12 @@ pub struct Amount(#[serde(with = "serde_ext::amount")] pub U256);
 /// What Core records of an operator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorState {
-    /// Its vaults (at most 32).
-    pub vaults: BTreeSet<Address>,
-    /// The DSSs it is registered to (at most 32).
-    pub dss: BTreeSet<Address>,
-    /// Per DSS, the vaults staked to it.
-    pub vaults_staked_in_dss: BTreeMap<Address, BTreeSet<Address>>,
+    /// Its vaults (at most 32), in storage order (`vaults`, an `EnumerableSet`).
+    pub vaults: EnumerableSet<Address>,
+    /// The DSSs it is registered to (at most 32), in storage order (`dssMap`).
+    pub dss: EnumerableSet<Address>,
+    /// Per DSS, the vaults staked to it, in storage order (`vaultStakedInDssMap`).
+    pub vaults_staked_in_dss: BTreeMap<Address, EnumerableSet<Address>>,
     /// Per DSS, when it may next request a slash.
     pub next_slashable_timestamp: BTreeMap<Address, u64>,
     /// Per vault, the pending stake update (at most one).

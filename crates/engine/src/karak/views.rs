@@ -21,6 +21,12 @@ pub enum KarakView {
     IsOperatorRegisteredToDss(OperatorDss),
     #[serde(rename = "core.fetch_vaults_staked_in_dss")]
     FetchVaultsStakedInDss(OperatorDss),
+    #[serde(rename = "core.get_operator_vaults")]
+    GetOperatorVaults(OperatorArg),
+    /// `operatorState[operator].pendingSlashingsInVault[vault]`: no getter on chain (the
+    /// contracts' tests read the storage slot); `isVaultQueuedForSlashing` is this `!= 0`.
+    #[serde(rename = "core.pending_slashings_in_vault")]
+    PendingSlashingsInVault(VaultArg),
     #[serde(rename = "core.pending_stake_update")]
     PendingStakeUpdate(VaultArg),
     #[serde(rename = "core.slashing_request")]
@@ -61,6 +67,15 @@ pub struct Target {
     /// The vault.
     #[serde(with = "serde_ext::account")]
     pub target: Address,
+}
+
+/// An operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorArg {
+    /// The operator.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
 }
 
 /// An operator and a DSS.
@@ -171,6 +186,22 @@ impl Karak {
                     .map(|set| set.iter().map(|v| v.to_checksum(None)).collect::<Vec<_>>())
                     .unwrap_or_default()
             ),
+            V::GetOperatorVaults(a) => json!(
+                self.operators
+                    .get(&a.operator)
+                    .map(|s| s.vaults.iter().map(|v| v.to_checksum(None)).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            ),
+            V::PendingSlashingsInVault(a) => {
+                let operator = self.vault(a.vault)?.operator;
+                json!(
+                    self.operators
+                        .get(&operator)
+                        .and_then(|s| s.pending_slashings_in_vault.get(&a.vault))
+                        .copied()
+                        .unwrap_or(0)
+                )
+            }
             V::PendingStakeUpdate(a) => {
                 let operator = self.vault(a.vault)?.operator;
                 json!(

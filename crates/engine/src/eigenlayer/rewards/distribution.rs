@@ -304,7 +304,10 @@ impl EigenLayer {
                     .filter(|(s, _)| !unique || info.strategies.contains(s))
                     .collect();
                 let mut weights: Vec<(Address, U256, Option<Allocated>)> = Vec::new();
-                for &operator in &info.members {
+                // The Sidecar's own order: by address, whatever the set's storage order.
+                let mut members = info.members.values().to_vec();
+                members.sort_unstable();
+                for operator in members {
                     let record = &self.operators[&operator];
                     let allocated: Option<Allocated> = unique.then(|| {
                         counted
