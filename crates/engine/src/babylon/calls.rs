@@ -22,7 +22,7 @@ pub enum BabylonCall {
     CreateBtcDelegation(CreateBtcDelegation),
     AddCovenantSigs(StakingTx),
     AddBtcDelegationInclusionProof(InclusionProof),
-    BtcUndelegate(StakingTx),
+    BtcUndelegate(Undelegate),
     WithdrawStake(StakingTx),
     DistributeRewards(DistributeRewards),
     WithdrawReward(WithdrawReward),
@@ -191,6 +191,20 @@ pub struct CreateBtcDelegation {
 pub struct StakingTx {
     /// The staking transaction's hash.
     pub staking_tx_hash: B256,
+}
+
+/// `MsgBTCUndelegate`: the staker's unbonding transaction, already on Bitcoin, reported with
+/// its inclusion proof (reduced, as for staking transactions, to the including block's height).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Undelegate {
+    /// The staking transaction's hash.
+    pub staking_tx_hash: B256,
+    /// The BTC height of the block that includes the unbonding transaction. The unbonding
+    /// output's timelock (`unbonding_time`) counts from there, however late the report comes.
+    /// Omitted: the current tip (the transaction was just included).
+    #[serde(default)]
+    pub inclusion_height: Option<u64>,
 }
 
 /// `MsgAddBTCDelegationInclusionProof`, with the proof reduced to the including block's height.

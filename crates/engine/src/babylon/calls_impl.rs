@@ -78,7 +78,7 @@ impl Babylon {
                 self.add_inclusion_proof(env, args, &mut events)?
             }
             BabylonCall::BtcUndelegate(args) => {
-                self.btc_undelegate(ledger, env, sender, args.staking_tx_hash, &mut events)?
+                self.btc_undelegate(ledger, env, sender, args, &mut events)?
             }
             BabylonCall::WithdrawStake(args) => {
                 self.withdraw_stake(ledger, env, sender, args.staking_tx_hash, &mut events)?
@@ -678,14 +678,20 @@ impl Babylon {
         Ok(())
     }
 
+    /// `BTCUndelegate`: Babylon takes the staker's unbonding spend as its intent to leave and
+    /// removes the voting power at once. As in Babylon's msg server, the inclusion proof must
+    /// name a block the light client knows but need not be `k` deep (an undelegation only
+    /// revokes power). The unbonding output's CSV timelock is a Bitcoin rule: it runs from the
+    /// block that includes the unbonding transaction, not from the report.
     fn btc_undelegate(
         &mut self,
         ledger: &mut Ledger,
         env: &BabylonEnv,
         sender: Address,
-        hash: B256,
+        args: &super::calls::Undelegate,
         events: &mut Vec<Ev>,
     ) -> Result<()> {
+        let hash = args.staking_tx_hash;
         let delegation = self.own_delegation(hash, sender)?;
         let status = self.status(delegation, env.btc_height);
         if status != DelegationStatus::Active {
@@ -693,6 +699,20 @@ impl Babylon {
                 status: status.into(),
                 what: "early unbonding",
             });
+        }
+        let included_at = args.inclusion_height.unwrap_or(env.btc_height);
+        if included_at > env.btc_height {
+            return Err(BabylonError::InvalidInclusionProof(format!(
+                "the unbonding transaction's block {included_at} is past the BTC tip {}",
+                env.btc_height
+            )));
+        }
+        let staked_at = delegation.start_height.expect("an active delegation is on Bitcoin");
+        if included_at < staked_at {
+            return Err(BabylonError::InvalidInclusionProof(format!(
+                "the unbonding transaction's block {included_at} is before the staking \
+                 transaction's block {staked_at}, whose output it spends"
+            )));
         }
         let params = self.params(delegation.params_version).clone();
         ledger
@@ -704,12 +724,12 @@ impl Babylon {
             )
             .expect("the escrow holds the stake");
         let delegation = self.delegations.get_mut(&hash).expect("checked");
-        delegation.unbonded_at = Some(env.btc_height);
+        delegation.unbonded_at = Some(included_at);
         delegation.outflows.fees_sat += params.unbonding_fee_sat;
-        let withdrawable_at = env.btc_height + params.unbonding_time_blocks;
+        let withdrawable_at = included_at + params.unbonding_time_blocks;
         events.push(Ev::BtcDelegationUnbonded {
             staking_tx_hash: hash,
-            btc_height: env.btc_height,
+            btc_height: included_at,
             unbonding_fee_sat: params.unbonding_fee_sat,
             withdrawable_at,
         });

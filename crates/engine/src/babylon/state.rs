@@ -135,7 +135,7 @@ pub struct BtcDelegation {
     pub start_height: Option<u64>,
     /// The parameter version in force (at inclusion once included; at registration before).
     pub params_version: u32,
-    /// BTC height of an early unbonding.
+    /// BTC height of the block that includes the early-unbonding transaction.
     pub unbonded_at: Option<u64>,
     /// BTC height of the slash that reached it.
     pub slashed_at: Option<u64>,

@@ -23,7 +23,7 @@ enum Op {
     Delegate { staker: u8, provider: u8, value: u64, time: u64 },
     Sign { delegation: u8, member: u8 },
     Include { delegation: u8, depth: u8 },
-    Undelegate { delegation: u8 },
+    Undelegate { delegation: u8, depth: u8 },
     Withdraw { delegation: u8 },
     Vote { provider: u8, height: u8, block: u8 },
     Advance { btc_blocks: u8 },
@@ -34,7 +34,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (any::<u8>(), any::<u8>(), 5_000u64..2_000_000, 1u64..1200).prop_map(|(staker, provider, value, time)| Op::Delegate { staker, provider, value, time }),
         4 => (any::<u8>(), any::<u8>()).prop_map(|(delegation, member)| Op::Sign { delegation, member }),
         3 => (any::<u8>(), 0u8..4).prop_map(|(delegation, depth)| Op::Include { delegation, depth }),
-        1 => any::<u8>().prop_map(|delegation| Op::Undelegate { delegation }),
+        1 => (any::<u8>(), 0u8..8).prop_map(|(delegation, depth)| Op::Undelegate { delegation, depth }),
         2 => any::<u8>().prop_map(|delegation| Op::Withdraw { delegation }),
         3 => (any::<u8>(), 1u8..6, 0u8..3).prop_map(|(provider, height, block)| Op::Vote { provider, height, block }),
         2 => (1u8..40).prop_map(|btc_blocks| Op::Advance { btc_blocks }),
@@ -125,11 +125,14 @@ fn to_call(op: &Op, world: &World) -> Option<Call> {
                 }),
             )
         }
-        Op::Undelegate { delegation } => {
+        Op::Undelegate { delegation, depth } => {
             let hash = pick(&hashes, delegation)?;
+            // The unbonding transaction was included `depth` blocks ago (before the staking
+            // transaction's block, the report is refused).
+            let inclusion_height = Some(tip.saturating_sub(u64::from(depth)));
             babylon(
                 staker_of(hash),
-                BabylonCall::BtcUndelegate(StakingTx { staking_tx_hash: hash }),
+                BabylonCall::BtcUndelegate(Undelegate { staking_tx_hash: hash, inclusion_height }),
             )
         }
         Op::Withdraw { delegation } => {
