@@ -573,6 +573,20 @@ impl World {
         Ok(self.process_time())
     }
 
+    /// Sets the timestamp without moving the block (Foundry's `vm.warp`); returns what
+    /// time-driven state did meanwhile (reward days that ended).
+    pub fn warp(&mut self, timestamp: u64) -> Result<Vec<Event>, ClockError> {
+        self.clock.warp(timestamp)?;
+        Ok(self.process_time())
+    }
+
+    /// Sets the block number without moving the timestamp (Foundry's `vm.roll`); returns what
+    /// the beacon chain, whose slots are blocks, did meanwhile.
+    pub fn roll(&mut self, block: u64) -> Result<Vec<Event>, ClockError> {
+        self.clock.roll(block)?;
+        Ok(self.process_time())
+    }
+
     /// Time-driven state: the beacon chain's epochs and withdrawal sweep up to the clock, so
     /// every call meets a chain that is up to date.
     fn process_time(&mut self) -> Vec<Event> {

@@ -21,21 +21,37 @@ pub enum NodeCall {
     World(Action),
     /// `node.advance_blocks`: move the clock forward.
     AdvanceBlocks(u64),
+    /// `node.warp`: set the timestamp, leaving the block (Foundry's `vm.warp`).
+    Warp(u64),
+    /// `node.roll`: set the block number, leaving the timestamp (Foundry's `vm.roll`).
+    Roll(u64),
+}
+
+/// Reads the one integer argument of a `node.*` clock call.
+fn clock_arg(name: &str, field: &str, args: Value) -> Result<u64, String> {
+    let Value::Object(mut map) = args else {
+        return Err(format!("{name} takes {{ \"{field}\": N }}"));
+    };
+    let value = map.remove(field).ok_or_else(|| format!("{name}: missing field `{field}`"))?;
+    if let Some(unknown) = map.keys().next() {
+        return Err(format!("{name}: unknown field `{unknown}`, expected `{field}`"));
+    }
+    #[derive(Deserialize)]
+    #[serde(transparent)]
+    struct Int(#[serde(with = "serde_ext::int")] u64);
+    serde_json::from_value::<Int>(value).map(|n| n.0).map_err(|e| format!("{name}: {e}"))
 }
 
 impl NodeCall {
     /// Reads `protocol.function` and its arguments; `node.advance_blocks` takes `{ blocks }`.
     pub fn parse(name: &str, args: Value) -> Result<Self, String> {
-        if name == "node.advance_blocks" {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Args {
-                #[serde(with = "serde_ext::int")]
-                blocks: u64,
+        match name {
+            "node.advance_blocks" => {
+                return clock_arg(name, "blocks", args).map(Self::AdvanceBlocks);
             }
-            let args: Args =
-                serde_json::from_value(args).map_err(|e| format!("node.advance_blocks: {e}"))?;
-            return Ok(Self::AdvanceBlocks(args.blocks));
+            "node.warp" => return clock_arg(name, "timestamp", args).map(Self::Warp),
+            "node.roll" => return clock_arg(name, "block", args).map(Self::Roll),
+            _ => {}
         }
         Action::parse(name, args).map(Self::World).map_err(|e| e.to_string())
     }
@@ -45,6 +61,8 @@ impl NodeCall {
         match self {
             Self::World(action) => action.name(),
             Self::AdvanceBlocks(_) => "node.advance_blocks".into(),
+            Self::Warp(_) => "node.warp".into(),
+            Self::Roll(_) => "node.roll".into(),
         }
     }
 
@@ -53,7 +71,15 @@ impl NodeCall {
         match self {
             Self::World(action) => action.args(),
             Self::AdvanceBlocks(blocks) => serde_json::json!({ "blocks": blocks }),
+            Self::Warp(timestamp) => serde_json::json!({ "timestamp": timestamp }),
+            Self::Roll(block) => serde_json::json!({ "block": block }),
         }
+    }
+
+    /// `node.warp` and `node.roll` set the clock themselves: no wall-clock time passes before
+    /// them, so a replay reaches the same state from the entry alone.
+    fn sets_the_clock(&self) -> bool {
+        matches!(self, Self::Warp(_) | Self::Roll(_))
     }
 }
 
@@ -236,7 +262,11 @@ impl NodeState {
                 return Err(ChainError::BadNonce { sender, expected, got });
             }
         }
-        let block = block.max(self.world.clock.block);
+        let block = if call.sets_the_clock() {
+            self.world.clock.block
+        } else {
+            block.max(self.world.clock.block)
+        };
         // Time passes before the call, and a rejected call undoes it too. Without validators
         // the beacon chain is idle and only the clock moves; with them, epochs and the sweep
         // change balances, so the world is kept whole (cheap on a local network's scale).
@@ -288,6 +318,7 @@ impl NodeState {
             NodeCall::AdvanceBlocks(blocks) => {
                 entry.block.checked_sub(blocks).ok_or("bad advance entry")?
             }
+            NodeCall::Warp(_) | NodeCall::Roll(_) => self.world.clock.block,
             NodeCall::World(_) => entry.block,
         };
         let replayed = self
@@ -313,6 +344,18 @@ impl NodeState {
                     return Err(ChainError::OnlyAdmin(call.name()));
                 }
                 self.world.advance_blocks(*blocks).map_err(|e| ChainError::Clock(e.to_string()))
+            }
+            NodeCall::Warp(timestamp) => {
+                if sender != self.world.admin {
+                    return Err(ChainError::OnlyAdmin(call.name()));
+                }
+                self.world.warp(*timestamp).map_err(|e| ChainError::Clock(e.to_string()))
+            }
+            NodeCall::Roll(block) => {
+                if sender != self.world.admin {
+                    return Err(ChainError::OnlyAdmin(call.name()));
+                }
+                self.world.roll(*block).map_err(|e| ChainError::Clock(e.to_string()))
             }
         }
     }
@@ -429,6 +472,25 @@ mod tests {
         .unwrap();
         log.push(state.apply(7, named_address("alice"), Some(0), &deposit).unwrap());
         log.push(state.apply(7, admin, Some(0), &NodeCall::AdvanceBlocks(3)).unwrap());
+        // warp and roll take effect where the clock stands, whatever the wall clock says.
+        let timestamp = state.world.clock.timestamp() + 1;
+        log.push(state.apply(20, admin, Some(1), &NodeCall::Warp(timestamp)).unwrap());
+        assert_eq!((state.world.clock.block, state.world.clock.timestamp()), (10, timestamp));
+        log.push(state.apply(20, admin, Some(2), &NodeCall::Roll(12)).unwrap());
+        assert_eq!((state.world.clock.block, state.world.clock.timestamp()), (12, timestamp));
+        assert!(matches!(
+            state.apply(20, admin, Some(3), &NodeCall::Roll(11)),
+            Err(ChainError::Clock(_))
+        ));
+        assert!(matches!(
+            state.apply(20, named_address("alice"), Some(1), &NodeCall::Warp(timestamp)),
+            Err(ChainError::OnlyAdmin(_))
+        ));
+        assert_eq!(
+            NodeCall::parse("node.warp", serde_json::json!({ "timestamp": "1767225601" })),
+            Ok(NodeCall::Warp(1_767_225_601))
+        );
+        assert!(NodeCall::parse("node.roll", serde_json::json!({ "blocks": 3 })).is_err());
         let encoded = serde_json::to_vec(&log).unwrap();
         let decoded: Vec<LogEntry> = serde_json::from_slice(&encoded).unwrap();
         assert_eq!(decoded, log);

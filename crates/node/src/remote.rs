@@ -106,8 +106,22 @@ impl Backend for RemoteBackend {
             .map_err(|e| format!("{}: {}", e.name, e.message))
     }
 
+    fn warp(&mut self, timestamp: u64) -> Result<Vec<Value>, String> {
+        self.submit(ADMIN_NAME, "node.warp", json!({ "timestamp": timestamp }))
+            .map_err(|e| format!("{}: {}", e.name, e.message))
+    }
+
+    fn roll(&mut self, block: u64) -> Result<Vec<Value>, String> {
+        self.submit(ADMIN_NAME, "node.roll", json!({ "block": block }))
+            .map_err(|e| format!("{}: {}", e.name, e.message))
+    }
+
     fn block(&mut self) -> u64 {
         self.client.health().map_or(0, |h| h.block)
+    }
+
+    fn timestamp(&mut self) -> u64 {
+        self.client.health().map_or(0, |h| h.timestamp)
     }
 
     fn check_invariants(&mut self) -> Result<(), String> {

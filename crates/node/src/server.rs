@@ -950,6 +950,9 @@ pub struct Health {
     pub entries: u64,
     /// The current block.
     pub block: u64,
+    /// The current block's timestamp.
+    #[serde(default)]
+    pub timestamp: u64,
     /// The chain id.
     pub chain_id: u64,
     /// The state hash recovered at start.
@@ -979,6 +982,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> Json<Health> {
         status: "ok".into(),
         entries: state.next_seq,
         block: state.world.clock.block,
+        timestamp: state.world.clock.timestamp(),
         chain_id: shared.genesis.chain_id,
         recovered_state_hash: shared.recovered_hash.to_string(),
         verified: shared.verified,

@@ -33,8 +33,14 @@ pub trait Backend {
     fn set_block(&mut self, block: u64) -> Result<Vec<Value>, String>;
     /// Moves the clock forward; returns the events time produced.
     fn advance_blocks(&mut self, blocks: u64) -> Result<Vec<Value>, String>;
+    /// Sets the timestamp, leaving the block (Foundry's `vm.warp`).
+    fn warp(&mut self, timestamp: u64) -> Result<Vec<Value>, String>;
+    /// Sets the block number, leaving the timestamp (Foundry's `vm.roll`).
+    fn roll(&mut self, block: u64) -> Result<Vec<Value>, String>;
     /// The current block.
     fn block(&mut self) -> u64;
+    /// The current block's timestamp.
+    fn timestamp(&mut self) -> u64;
     /// Checks every invariant, where the backend can (an in-memory world can).
     fn check_invariants(&mut self) -> Result<(), String>;
     /// A commitment to the whole state, where the backend has one.
@@ -85,8 +91,22 @@ impl Backend for LocalBackend {
         Ok(events.iter().map(|e| json!(e)).collect())
     }
 
+    fn warp(&mut self, timestamp: u64) -> Result<Vec<Value>, String> {
+        let events = self.world.warp(timestamp).map_err(|e| e.to_string())?;
+        Ok(events.iter().map(|e| json!(e)).collect())
+    }
+
+    fn roll(&mut self, block: u64) -> Result<Vec<Value>, String> {
+        let events = self.world.roll(block).map_err(|e| e.to_string())?;
+        Ok(events.iter().map(|e| json!(e)).collect())
+    }
+
     fn block(&mut self) -> u64 {
         self.world.clock.block
+    }
+
+    fn timestamp(&mut self) -> u64 {
+        self.world.clock.timestamp()
     }
 
     fn check_invariants(&mut self) -> Result<(), String> {

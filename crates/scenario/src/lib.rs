@@ -18,5 +18,5 @@ mod run;
 pub use backend::{Backend, LocalBackend, Reverted};
 pub use compare::matches;
 pub use names::NameBook;
-pub use parse::{ParseError, Scenario, Step, StepKind, parse, parse_file};
+pub use parse::{ParseError, Scenario, Step, StepKind, WarpTo, parse, parse_file};
 pub use run::{Failure, Outcome, Report, run, run_on, run_to_world};

@@ -66,6 +66,19 @@ pub enum StepKind {
     AdvanceBlocks(u64),
     /// Move the clock forward by at least this many seconds.
     AdvanceSeconds(u64),
+    /// Set the timestamp, leaving the block (Foundry's `vm.warp`).
+    Warp(WarpTo),
+    /// Set the block number, leaving the timestamp (Foundry's `vm.roll`).
+    Roll(u64),
+}
+
+/// Where a `warp` step moves the timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarpTo {
+    /// This timestamp.
+    At(u64),
+    /// This many seconds after the current timestamp (`"now+N"`).
+    Later(u64),
 }
 
 /// A scenario file that cannot be read.
@@ -107,6 +120,8 @@ struct RawStep {
     at_block: Option<toml::Value>,
     advance_blocks: Option<toml::Value>,
     advance_seconds: Option<toml::Value>,
+    warp: Option<toml::Value>,
+    roll: Option<toml::Value>,
     #[allow(dead_code)]
     note: Option<String>,
 }
@@ -166,13 +181,15 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
         ("at_block", raw.at_block.is_some()),
         ("advance_blocks", raw.advance_blocks.is_some()),
         ("advance_seconds", raw.advance_seconds.is_some()),
+        ("warp", raw.warp.is_some()),
+        ("roll", raw.roll.is_some()),
     ]
     .into_iter()
     .filter_map(|(name, present)| present.then_some(name))
     .collect();
     if chosen.len() != 1 {
         return Err(format!(
-            "a step does exactly one of call, view, at_block, advance_blocks, advance_seconds (this one has {})",
+            "a step does exactly one of call, view, at_block, advance_blocks, advance_seconds, warp, roll (this one has {})",
             if chosen.is_empty() { "none".to_owned() } else { chosen.join(" and ") }
         ));
     }
@@ -191,6 +208,10 @@ fn read_step(raw: RawStep, line: usize) -> Result<Step, String> {
         StepKind::AtBlock(block_count("at_block", &block)?)
     } else if let Some(blocks) = raw.advance_blocks {
         StepKind::AdvanceBlocks(block_count("advance_blocks", &blocks)?)
+    } else if let Some(to) = raw.warp {
+        StepKind::Warp(warp_to(&to)?)
+    } else if let Some(block) = raw.roll {
+        StepKind::Roll(block_count("roll", &block)?)
     } else {
         StepKind::AdvanceSeconds(block_count(
             "advance_seconds",
@@ -251,6 +272,28 @@ fn block_count(field: &str, value: &toml::Value) -> Result<u64, String> {
         _ => None,
     };
     parsed.ok_or_else(|| format!("{field} must be a non-negative integer, not {value}"))
+}
+
+/// `warp = 1767225601` (a timestamp), `warp = "now"` or `warp = "now+N"` (seconds from now).
+fn warp_to(value: &toml::Value) -> Result<WarpTo, String> {
+    if let toml::Value::String(text) = value
+        && let Some(rest) = text.trim().strip_prefix("now")
+    {
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Ok(WarpTo::Later(0));
+        }
+        if let Some(digits) = rest.strip_prefix('+') {
+            let seconds = digits.trim().replace('_', "").parse().map_err(|_| {
+                format!("warp = {text:?}: the seconds after \"now+\" must be a whole number")
+            })?;
+            return Ok(WarpTo::Later(seconds));
+        }
+        return Err(format!(
+            "warp = {text:?}: the clock moves forward only (\"now\", \"now+N\" or a timestamp)"
+        ));
+    }
+    block_count("warp", value).map(WarpTo::At)
 }
 
 /// Converts TOML to JSON; TOML floats are refused, since amounts must be exact.
@@ -325,5 +368,30 @@ mod tests {
 
         let err = parse_str("name = \"x\"\n[[step]]\nadvance_blocks = -3\n").unwrap_err();
         assert!(err.message.contains("non-negative"), "{err}");
+    }
+
+    #[test]
+    fn warp_and_roll_steps_read_like_foundrys_cheatcodes() {
+        let kinds = |text: &str| -> Vec<StepKind> {
+            parse_str(text).unwrap().steps.into_iter().map(|step| step.kind).collect()
+        };
+        assert_eq!(
+            kinds(
+                "name = \"x\"\n[[step]]\nwarp = \"now+1\"\n[[step]]\nwarp = \"now\"\n\
+                 [[step]]\nwarp = 1767225601\n[[step]]\nroll = \"12\"\n"
+            ),
+            [
+                StepKind::Warp(WarpTo::Later(1)),
+                StepKind::Warp(WarpTo::Later(0)),
+                StepKind::Warp(WarpTo::At(1_767_225_601)),
+                StepKind::Roll(12),
+            ]
+        );
+        let err = parse_str("name = \"x\"\n[[step]]\nwarp = \"now-1\"\n").unwrap_err();
+        assert!(err.message.contains("forward only"), "{err}");
+        let err = parse_str("name = \"x\"\n[[step]]\nwarp = \"now+x\"\n").unwrap_err();
+        assert!(err.message.contains("whole number"), "{err}");
+        let err = parse_str("name = \"x\"\n[[step]]\nroll = 3\nwarp = 4\n").unwrap_err();
+        assert!(err.message.contains("warp and roll"), "{err}");
     }
 }

@@ -10,7 +10,7 @@ use crate::{
     backend::{Backend, LocalBackend},
     compare::matches,
     names::NameBook,
-    parse::{Scenario, Step, StepKind},
+    parse::{Scenario, Step, StepKind, WarpTo},
 };
 
 /// What one step did.
@@ -214,6 +214,21 @@ impl<B: Backend> Runner<'_, B> {
                 // Whole blocks of 12 s, rounded up, as the world's clock moves.
                 let result = self.backend.advance_blocks(seconds.div_ceil(SECONDS_PER_BLOCK));
                 clock(format!("advance {seconds} s"), result, self)
+            }
+            StepKind::Warp(to) => {
+                let timestamp = match *to {
+                    WarpTo::At(timestamp) => Some(timestamp),
+                    WarpTo::Later(seconds) => self.backend.timestamp().checked_add(seconds),
+                };
+                let result = timestamp
+                    .ok_or_else(|| "the timestamp would overflow".to_owned())
+                    .and_then(|timestamp| self.backend.warp(timestamp));
+                let what = format!("warp to timestamp {}", timestamp.unwrap_or(u64::MAX));
+                clock(what, result, self)
+            }
+            StepKind::Roll(block) => {
+                let result = self.backend.roll(*block);
+                clock(format!("roll to block {block}"), result, self)
             }
             StepKind::Call { name, args } => self.call(number, step, name, args),
             StepKind::View { name, args } => self.view(number, step, name, args),
@@ -478,8 +493,7 @@ impl<B: Backend> Runner<'_, B> {
     /// `now`, `now-N` or `now+N` (seconds) as a timestamp.
     fn relative_time(&mut self, text: &str) -> Option<u64> {
         let rest = text.strip_prefix("now")?.trim();
-        let now = rampart_engine::clock::DEFAULT_GENESIS_TIMESTAMP
-            + SECONDS_PER_BLOCK * self.backend.block();
+        let now = self.backend.timestamp();
         if rest.is_empty() {
             return Some(now);
         }
