@@ -124,6 +124,38 @@ impl<'de, T: Deserialize<'de> + Ord + Copy> Deserialize<'de> for EnumerableSet<T
     }
 }
 
+/// A set of keys with, per key, a set of values, kept as the contracts keep such pairs (the
+/// sets an operator allocated to and each one's strategies; the operator sets with pending
+/// slashes and each one's slash ids): `key` is listed while its own set is not empty.
+#[derive(Debug)]
+pub struct NestedSets<'a, K, V> {
+    /// The keys, in storage order.
+    pub keys: &'a mut EnumerableSet<K>,
+    /// Each key's values.
+    pub values: &'a mut BTreeMap<K, EnumerableSet<V>>,
+}
+
+impl<K: Ord + Copy, V: Ord + Copy> NestedSets<'_, K, V> {
+    /// Adds `value` under `key`, listing `key` if it was not.
+    pub fn add(&mut self, key: K, value: V) {
+        self.values.entry(key).or_default().add(value);
+        self.keys.add(key);
+    }
+
+    /// Removes `value` from under `key`; a key left with no values is unlisted (checked even
+    /// when `value` was absent, as the contracts check the length after every removal).
+    pub fn remove(&mut self, key: K, value: &V) {
+        let emptied = self.values.get_mut(&key).is_none_or(|set| {
+            set.remove(value);
+            set.is_empty()
+        });
+        if emptied {
+            self.values.remove(&key);
+            self.keys.remove(&key);
+        }
+    }
+}
+
 /// An `EnumerableMap`: an [`EnumerableSet`] of keys in storage order, each with its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumerableMap<K, V> {

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, DEFAULT_BURN_ADDRESS, strategy_address},
-    enumerable::EnumerableSet,
+    enumerable::{EnumerableSet, NestedSets},
     math::{self, WAD},
 };
 
@@ -64,21 +64,12 @@ fn track_allocation(
     strategy: Address,
     allocation: Allocation,
 ) {
+    let mut allocated =
+        NestedSets { keys: &mut record.allocated_sets, values: &mut record.allocated_strategies };
     if allocation.pending_diff != 0 {
-        record.allocated_strategies.entry(operator_set).or_default().add(strategy);
-        record.allocated_sets.add(operator_set);
+        allocated.add(operator_set, strategy);
     } else if allocation.current_magnitude == 0 {
-        let now_empty = match record.allocated_strategies.get_mut(&operator_set) {
-            Some(strategies) => {
-                strategies.remove(&strategy);
-                strategies.is_empty()
-            }
-            None => true,
-        };
-        if now_empty {
-            record.allocated_strategies.remove(&operator_set);
-            record.allocated_sets.remove(&operator_set);
-        }
+        allocated.remove(operator_set, &strategy);
     }
 }
 
@@ -801,8 +792,11 @@ impl EigenLayer {
             let pending = self.pending_slashes.entry((operator_set, slash_id)).or_default();
             let fresh = pending.set(strategy, total);
             assert!(fresh, "a slash id records each strategy once (StrategyAlreadyInSlash)");
-            self.pending_operator_sets.add(operator_set);
-            self.pending_slash_ids.entry(operator_set).or_default().add(slash_id);
+            NestedSets {
+                keys: &mut self.pending_operator_sets,
+                values: &mut self.pending_slash_ids,
+            }
+            .add(operator_set, slash_id);
             events.push(Ev::BurnOrRedistributableSharesIncreased {
                 operator_set,
                 slash_id,

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, DEFAULT_BURN_ADDRESS, strategy_address},
+    enumerable::NestedSets,
     ledger::Ledger,
     math::{self, Rounding},
 };
@@ -231,25 +232,15 @@ impl EigenLayer {
         }
         if self.pending_slashes.get(&(operator_set, slash_id)).is_some_and(|e| e.is_empty()) {
             self.pending_slashes.remove(&(operator_set, slash_id));
-            self.forget_cleared_slash(operator_set, slash_id);
+            // Nothing left to clear: the slash leaves `_pendingSlashIds`, and a set with no
+            // such slash leaves `_pendingOperatorSets`.
+            NestedSets {
+                keys: &mut self.pending_operator_sets,
+                values: &mut self.pending_slash_ids,
+            }
+            .remove(operator_set, &slash_id);
         }
         Ok(())
-    }
-
-    /// A slash with nothing left to clear leaves `_pendingSlashIds`, and a set with no such
-    /// slash leaves `_pendingOperatorSets`.
-    fn forget_cleared_slash(&mut self, operator_set: OperatorSet, slash_id: u64) {
-        let set_done = match self.pending_slash_ids.get_mut(&operator_set) {
-            Some(ids) => {
-                ids.remove(&slash_id);
-                ids.is_empty()
-            }
-            None => true,
-        };
-        if set_done {
-            self.pending_slash_ids.remove(&operator_set);
-            self.pending_operator_sets.remove(&operator_set);
-        }
     }
 
     /// Checks adding `shares` to the staker's deposit shares (StrategyManager._addShares followed
