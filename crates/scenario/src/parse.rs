@@ -142,7 +142,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ParseError> {
     let error =
         |line: Option<usize>, message: String| ParseError { path: shown.clone(), line, message };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|span| line_of(text, span.start));
+        let line = e.span().map(|span| LineIndex::new(text).line_of(span.start));
         error(line, e.message().trim().to_owned())
     })?;
     let params = match &raw.params {
@@ -158,9 +158,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ParseError> {
             return Err(error(None, format!("params must be a name or a table, not {other}")));
         }
     };
+    let lines = LineIndex::new(text);
     let mut steps = Vec::with_capacity(raw.steps.len());
     for spanned in raw.steps {
-        let line = line_of(text, spanned.span().start);
+        let line = lines.line_of(spanned.span().start);
         let step =
             read_step(spanned.into_inner(), line).map_err(|message| error(Some(line), message))?;
         steps.push(step);
@@ -320,8 +321,22 @@ fn toml_to_json(value: toml::Value) -> Result<Value, String> {
     })
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+/// Where each line starts, found in one pass, so that naming the line of every step costs a
+/// binary search rather than a rescan of the file (which made long files quadratic).
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let newlines = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1);
+        Self { starts: std::iter::once(0).chain(newlines).collect() }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 #[cfg(test)]
@@ -368,6 +383,15 @@ mod tests {
 
         let err = parse_str("name = \"x\"\n[[step]]\nadvance_blocks = -3\n").unwrap_err();
         assert!(err.message.contains("non-negative"), "{err}");
+    }
+
+    #[test]
+    fn line_index_names_the_line_of_every_offset() {
+        let text = "a\nbc\n\nd";
+        let index = LineIndex::new(text);
+        let lines: Vec<usize> = (0..text.len()).map(|offset| index.line_of(offset)).collect();
+        assert_eq!(lines, [1, 1, 2, 2, 2, 3, 4]);
+        assert_eq!(index.line_of(text.len()), 4, "the end of the file is on the last line");
     }
 
     #[test]
