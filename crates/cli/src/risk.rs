@@ -77,7 +77,7 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     }
     let path = args.file.as_deref().expect("clap requires a file");
     let progress = Progress::start("analysing");
-    let (network, assets) = load(path, args.inputs.as_deref())?;
+    let (network, assets, assumptions) = load(path, args.inputs.as_deref())?;
     let mut options = Options { exact_search: false, ..Options::default() };
     if !args.shocks.is_empty() {
         options.shocks = args
@@ -131,6 +131,12 @@ pub(crate) fn risk(args: &RiskArgs) -> anyhow::Result<ExitCode> {
     if let Some(assets) = assets {
         report["per_asset"] = assets;
     }
+    if !assumptions.is_empty() {
+        for assumption in &assumptions {
+            eprintln!("warning: {assumption}");
+        }
+        report["assumptions"] = assumptions.into();
+    }
     report["seconds"] = format!("{:.3}", started.elapsed().as_secs_f64()).into();
     drop(progress);
     let text = if args.json { serde_json::to_string_pretty(&report)? } else { markdown(&report) };
@@ -162,11 +168,37 @@ fn exact_search(
     }
 }
 
-/// The network, and for worlds the concentration per asset.
-fn load(
-    path: &Path,
-    inputs: Option<&Path>,
-) -> anyhow::Result<(Network, Option<serde_json::Value>)> {
+/// What a world's report assumed because `--inputs` did not say: every service whose profit
+/// from corruption was not given counts as 0 (no attack on it can pay), at a threshold of ⅓.
+fn assumed_inputs(network: &Network, inputs: &Inputs, given: bool) -> Vec<String> {
+    let missing: Vec<&str> = network
+        .services
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| !inputs.services.contains_key(*name))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let shown = missing.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+    let more = missing.len().saturating_sub(8);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    let source = if given { "the --inputs file names no" } else { "no --inputs file gave a" };
+    vec![format!(
+        "{source} profit from corruption for {} of {} services ({shown}{more}): each was taken \
+         as 0, at an attack threshold of 1/3, so no attack on it can pay and \"secure\" says \
+         only that. Give each `[[service]] name = \"avs/id\"` a `profit_from_corruption` with \
+         --inputs FILE.",
+        missing.len(),
+        network.services.len(),
+    )]
+}
+
+type Loaded = (Network, Option<serde_json::Value>, Vec<String>);
+
+/// The network; for worlds, the concentration per asset and what was assumed.
+fn load(path: &Path, inputs: Option<&Path>) -> anyhow::Result<Loaded> {
+    let given = inputs.is_some();
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let inputs = match inputs {
@@ -178,7 +210,8 @@ fn load(
     };
     let from = |world: &rampart_engine::World, name: &dyn Fn(rampart_engine::Address) -> String| {
         let network = from_world(world, name, &inputs).map_err(anyhow::Error::msg)?;
-        Ok((network, Some(rampart_risk::world::asset_concentration(world, name))))
+        let assumed = assumed_inputs(&network, &inputs, given);
+        Ok((network, Some(rampart_risk::world::asset_concentration(world, name)), assumed))
     };
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
@@ -190,7 +223,7 @@ fn load(
         }
         let network =
             parse_network(&text, true).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        return Ok((network, None));
+        return Ok((network, None, Vec::new()));
     }
     if text.lines().any(|l| l.trim() == "[[step]]") {
         let scenario = rampart_scenario::parse(&text, path).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -204,7 +237,7 @@ fn load(
     }
     let network =
         parse_network(&text, false).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    Ok((network, None))
+    Ok((network, None, Vec::new()))
 }
 
 /// A spinner on stderr for work that takes longer than a second; silent when stderr is not a

@@ -180,6 +180,16 @@ fn risk_finds_figure_fours_attack_and_reads_scenarios() {
     let oracle = services.iter().find(|s| s["name"] == "oracle/0").expect("the oracle's set");
     assert_eq!(oracle["profit_from_corruption"], "1000");
     assert_eq!(report["secure"], false, "1000 ETH of profit against at most 85 ETH of stake");
+    let assumed = report["assumptions"].as_array().expect("the bridge's profit was not given");
+    assert!(assumed[0].as_str().unwrap().contains("1 of 2 services (bridge/0)"), "{assumed:?}");
+    // Without --inputs, nothing can pay: the report says loudly that this was assumed.
+    let out = rampart().arg("risk").arg(root.join("scenarios/02_risk_isolation.toml")).output();
+    let out = out.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(markdown.contains("Assumed, not given"), "{markdown}");
+    assert!(markdown.contains("no --inputs file gave a profit"), "{markdown}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: no --inputs file"));
     std::fs::write(&inputs, "[[service]]\nname = \"nowhere/9\"\nprofit_from_corruption = \"1\"\n")
         .unwrap();
     let out = rampart()

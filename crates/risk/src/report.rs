@@ -285,6 +285,15 @@ pub fn markdown(report: &Value) -> String {
         report["services"], report["operators"], report["links"], text(&report["total_stake"]),
         text(&report["unit"]), text(&report["restaking_degree"])
     ));
+    if let Value::Array(assumed) = &report["assumptions"]
+        && !assumed.is_empty()
+    {
+        out.push_str("> **⚠ Assumed, not given** — the figures below rest on these defaults:\n");
+        for assumption in assumed {
+            out.push_str(&format!(">\n> - {}\n", text(assumption)));
+        }
+        out.push('\n');
+    }
     out.push_str("## Security\n\n| figure | value |\n|---|---|\n");
     for key in ["secure", "gamma_el", "gamma_lp", "gamma_exact", "search_method"] {
         out.push_str(&format!("| `{key}` | {} |\n", text(&report[key])));
