@@ -132,7 +132,7 @@ impl Sender {
 #[derive(Debug, Args)]
 pub(crate) struct CallArgs {
     /// The node.
-    #[arg(long, default_value = "http://127.0.0.1:8545")]
+    #[arg(long, env = "RAMPART_NODE", default_value = "http://127.0.0.1:8545")]
     node: String,
     #[command(flatten)]
     sender: Sender,
@@ -187,7 +187,7 @@ pub(crate) fn call(args: &CallArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Args)]
 pub(crate) struct ViewArgs {
     /// The node.
-    #[arg(long, default_value = "http://127.0.0.1:8545")]
+    #[arg(long, env = "RAMPART_NODE", default_value = "http://127.0.0.1:8545")]
     node: String,
     /// `protocol.function`, e.g. eigenlayer.get_withdrawable_shares.
     view: String,
@@ -214,7 +214,7 @@ pub(crate) fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Args)]
 pub(crate) struct EventsArgs {
     /// The node.
-    #[arg(long, default_value = "http://127.0.0.1:8545")]
+    #[arg(long, env = "RAMPART_NODE", default_value = "http://127.0.0.1:8545")]
     node: String,
     /// First log position.
     #[arg(long, default_value_t = 0)]
@@ -254,7 +254,7 @@ pub(crate) fn events(args: &EventsArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Args)]
 pub(crate) struct LoadArgs {
     /// The node (started with --dev).
-    #[arg(long, default_value = "http://127.0.0.1:8545")]
+    #[arg(long, env = "RAMPART_NODE", default_value = "http://127.0.0.1:8545")]
     node: String,
     /// Signed calls to send.
     #[arg(long, default_value_t = 50_000)]

@@ -17,8 +17,12 @@ pub(crate) struct RunArgs {
     /// Print one line per scenario instead of every step.
     #[arg(long, short)]
     quiet: bool,
-    /// Run against a running node (started with --dev --block-time 0) instead of a fresh world.
-    #[arg(long)]
+    /// Run against a running node instead of a fresh world. The scenario runs on the node's
+    /// state: start an empty node with the scenario's parameters and a manual clock
+    /// (`rampart node --params testnet --block-time 0 --data-dir NEW_DIR`). A node with other
+    /// parameters, or whose clock is past the scenario's first block, is refused before the
+    /// first step; a node with earlier entries (--dev funding) gets a note.
+    #[arg(long, value_name = "URL")]
     node: Option<String>,
 }
 
@@ -28,16 +32,24 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut reports = Vec::new();
     let mut failures = 0usize;
     for file in &files {
-        let outcome = parse_file(file).map_err(|e| e.to_string()).and_then(|scenario| match &args
-            .node
-        {
-            None => run_scenario(&scenario).map_err(|failure| failure.to_string()),
-            Some(url) => {
-                let backend =
-                    rampart_node::remote::RemoteBackend::connect(url).map_err(|e| e.to_string())?;
-                rampart_scenario::run_on(&scenario, backend).map_err(|failure| failure.to_string())
-            }
-        });
+        let outcome =
+            parse_file(file).map_err(|e| e.to_string()).and_then(|scenario| match &args.node {
+                None => run_scenario(&scenario).map_err(|failure| failure.to_string()),
+                Some(url) => {
+                    let mut backend = rampart_node::remote::RemoteBackend::connect(url)
+                        .map_err(|e| e.to_string())?;
+                    let note = backend
+                        .check_fits(&scenario)
+                        .map_err(|why| format!("{}: cannot run on {url}: {why}", file.display()))?;
+                    if let Some(note) = &note {
+                        eprintln!("note: {note}");
+                    }
+                    rampart_scenario::run_on(&scenario, backend).map_err(|failure| match &note {
+                        Some(note) => format!("{failure}\n(note: {note})"),
+                        None => failure.to_string(),
+                    })
+                }
+            });
         match outcome {
             Ok(report) => {
                 if args.json {

@@ -4,12 +4,18 @@
 //! steps become the admin's `node.advance_blocks`, and views go to `/v1/views`, so a scenario
 //! checks a running node exactly as it checks an in-memory world. Clock steps need the node's
 //! admin key to be the dev admin's, and exact block placement needs `--block-time 0`.
+//!
+//! A scenario describes a world from its genesis, so it runs on the node's state as it finds
+//! it and says what it assumes: [`RemoteBackend::check_fits`] refuses before the first step
+//! when the node's EigenLayer parameters differ from the scenario's or its clock is already
+//! past the scenario's first block, and notes when the node holds earlier entries (dev
+//! funding, other runs) that the scenario's expectations do not know about.
 
 use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, B256};
 use rampart_engine::accounts::{ADMIN_NAME, named_signing_key, parse_hex_address};
-use rampart_scenario::{Backend, Reverted};
+use rampart_scenario::{Backend, Reverted, Scenario, StepKind};
 use serde_json::{Value, json};
 
 use crate::client::{Client, ClientError};
@@ -28,6 +34,56 @@ impl RemoteBackend {
         let client = Client::new(url);
         let chain_id = client.health()?.chain_id;
         Ok(Self { client, chain_id, nonces: BTreeMap::new() })
+    }
+
+    /// Whether `scenario` can run on the node as it is: `Err` says why not, before anything
+    /// is sent; `Ok(Some(note))` says what the run assumes of the node's earlier state.
+    pub fn check_fits(&mut self, scenario: &Scenario) -> Result<Option<String>, String> {
+        let health = self.client.health().map_err(|e| e.to_string())?;
+        let wanted = scenario.params.min_withdrawal_delay_blocks;
+        let has = self
+            .client
+            .view("eigenlayer.min_withdrawal_delay_blocks", json!({}))
+            .map_err(|e| e.to_string())?
+            .value
+            .as_u64()
+            .ok_or("the node's min_withdrawal_delay_blocks is not a number")?;
+        if has != wanted {
+            let name = |blocks| match blocks {
+                50 => "testnet",
+                100_800 => "mainnet",
+                _ => "custom",
+            };
+            return Err(format!(
+                "the scenario needs {} EigenLayer parameters ({wanted}-block withdrawal delay) but \
+                 the node runs {} ones ({has} blocks): start a node with `--params {}`",
+                name(wanted),
+                name(has),
+                name(wanted),
+            ));
+        }
+        let first_block = scenario.steps.iter().find_map(|step| match step.kind {
+            StepKind::AtBlock(block) => Some(block),
+            _ => None,
+        });
+        if let Some(block) = first_block
+            && block < health.block
+        {
+            return Err(format!(
+                "the scenario places its steps from block {block} on, but the node is already at \
+                 block {}: run it on a fresh node (a new `--data-dir`)",
+                health.block
+            ));
+        }
+        Ok((health.entries > 0).then(|| {
+            format!(
+                "the node already holds {} log entries (dev funding or earlier calls); the \
+                 scenario's expectations assume the world it builds from genesis, so balances \
+                 and counts it checks may differ. A node started without --dev (and with a new \
+                 --data-dir) is empty.",
+                health.entries
+            )
+        }))
     }
 
     fn submit(

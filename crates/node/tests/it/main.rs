@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod lifecycle;
+mod scenarios;
 
 use std::path::Path;
 
