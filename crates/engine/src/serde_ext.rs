@@ -82,14 +82,28 @@ fn split_unit(text: &str) -> Result<(&str, u32), String> {
 #[serde(untagged)]
 enum Scalar {
     Integer(u64),
+    Negative(i64),
     Text(String),
     Float(f64),
 }
 
+/// JSON readers take an integer beyond 64 bits as a binary float, whose digits are no longer
+/// the ones written: such a number is refused without being echoed back as another number.
+const FLOAT_EXACT_LIMIT: f64 = 18_446_744_073_709_551_616.0; // 2^64
+
 fn scalar_to_amount(scalar: Scalar) -> Result<U256, String> {
     match scalar {
         Scalar::Integer(value) => Ok(U256::from(value)),
+        Scalar::Negative(value) => Err(format!("{value} is negative: amounts are at least 0")),
         Scalar::Text(text) => parse_amount(&text),
+        Scalar::Float(value) if value < 0.0 => {
+            Err("a negative number: amounts are at least 0".into())
+        }
+        Scalar::Float(value) if value >= FLOAT_EXACT_LIMIT => {
+            Err("a number at or above 2^64 cannot be read exactly from a JSON or TOML number: \
+             write it as a decimal string, e.g. \"100 ether\" or its digits in quotes"
+                .into())
+        }
         Scalar::Float(value) => Err(format!(
             "{value} is a binary float; write amounts as integers or strings like \"1.5 ether\""
         )),

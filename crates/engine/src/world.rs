@@ -241,8 +241,28 @@ impl Rejection {
 
 /// A call or view that could not be read: unknown protocol or function, bad arguments.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ParseError(pub String);
+#[error("{message}")]
+pub struct ParseError {
+    /// What was wrong: the name, or the arguments of a known function.
+    pub kind: ParseErrorKind,
+    /// What it means.
+    pub message: String,
+}
+
+/// Whether a call's name or its arguments could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// No such protocol or function.
+    UnknownCall,
+    /// The function exists; its arguments do not fit it.
+    BadArguments,
+}
+
+impl ParseError {
+    fn unknown(message: String) -> Self {
+        Self { kind: ParseErrorKind::UnknownCall, message }
+    }
+}
 
 /// The protocols a call may name.
 pub const PROTOCOLS: [&str; 7] =
@@ -250,7 +270,9 @@ pub const PROTOCOLS: [&str; 7] =
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
-        ParseError(format!("{name:?} is not protocol.function (e.g. \"eigenlayer.delegate_to\")"))
+        ParseError::unknown(format!(
+            "{name:?} is not protocol.function (e.g. \"eigenlayer.delegate_to\")"
+        ))
     })
 }
 
@@ -264,8 +286,15 @@ fn parse_module<T: serde::de::DeserializeOwned>(
     function: &str,
     args: Value,
 ) -> Result<T, ParseError> {
-    serde_json::from_value(module_value(function, args))
-        .map_err(|e| ParseError(format!("{protocol}.{function}: {e}")))
+    serde_json::from_value(module_value(function, args)).map_err(|e| {
+        // serde names an unknown tag "unknown variant"; anything else is about the arguments.
+        let kind = if e.to_string().starts_with("unknown variant") {
+            ParseErrorKind::UnknownCall
+        } else {
+            ParseErrorKind::BadArguments
+        };
+        ParseError { kind, message: format!("{protocol}.{function}: {e}") }
+    })
 }
 
 impl Action {
@@ -280,7 +309,7 @@ impl Action {
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
-            other => Err(ParseError(format!(
+            other => Err(ParseError::unknown(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
             ))),
@@ -348,7 +377,7 @@ impl View {
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
             "world" => parse_module(protocol, function, args).map(Self::World),
-            other => Err(ParseError(format!(
+            other => Err(ParseError::unknown(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
             ))),

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, B256, U256};
 use rampart_engine::{
-    Action, Call, Event, World,
+    Action, Call, Event, ParseError, World,
     accounts::{ADMIN_NAME, named_address, token_address},
     eigenlayer::Params,
     serde_ext,
-    world::TokenCall,
+    world::{ParseErrorKind, TokenCall},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -44,16 +44,14 @@ fn clock_arg(name: &str, field: &str, args: Value) -> Result<u64, String> {
 
 impl NodeCall {
     /// Reads `protocol.function` and its arguments; `node.advance_blocks` takes `{ blocks }`.
-    pub fn parse(name: &str, args: Value) -> Result<Self, String> {
-        match name {
-            "node.advance_blocks" => {
-                return clock_arg(name, "blocks", args).map(Self::AdvanceBlocks);
-            }
-            "node.warp" => return clock_arg(name, "timestamp", args).map(Self::Warp),
-            "node.roll" => return clock_arg(name, "block", args).map(Self::Roll),
-            _ => {}
-        }
-        Action::parse(name, args).map(Self::World).map_err(|e| e.to_string())
+    pub fn parse(name: &str, args: Value) -> Result<Self, ParseError> {
+        let clock = match name {
+            "node.advance_blocks" => clock_arg(name, "blocks", args).map(Self::AdvanceBlocks),
+            "node.warp" => clock_arg(name, "timestamp", args).map(Self::Warp),
+            "node.roll" => clock_arg(name, "block", args).map(Self::Roll),
+            _ => return Action::parse(name, args).map(Self::World),
+        };
+        clock.map_err(|message| ParseError { kind: ParseErrorKind::BadArguments, message })
     }
 
     /// `protocol.function`.

@@ -123,7 +123,7 @@ fn reverted(error: ClientError) -> Reverted {
         ClientError::Api { code, revert, message, .. } => {
             let name = match (code.as_str(), revert) {
                 (_, Some(revert)) => revert,
-                ("UnknownCall" | "MalformedPayload", None) => "BadCall".into(),
+                ("UnknownCall" | "BadArguments" | "MalformedPayload", None) => "BadCall".into(),
                 (_, None) => code,
             };
             Reverted { name, message }

@@ -451,7 +451,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code: `MalformedJson`, `BodyTooLarge`, `BatchTooLarge`, `MalformedQuery`,
     /// `MalformedAddress`, `MalformedSignature`, `WrongSigner`, `WrongChain`,
-    /// `MalformedPayload`, `UnknownCall`, `BadNonce`, `OnlyAdmin`, `Reverted`, `NotFound`,
+    /// `MalformedPayload`, `UnknownCall`, `BadArguments`, `BadNonce`, `OnlyAdmin`, `Reverted`, `NotFound`,
     /// `Unavailable` (503: the node is stopping), `Storage` (500).
     pub code: String,
     /// For `Reverted`: the contract error name (`InsufficientMagnitude`).
@@ -624,6 +624,16 @@ async fn submit_call(
     Ok(Json(receipt))
 }
 
+/// A call or view that could not be read: `UnknownCall` for a name no protocol has,
+/// `BadArguments` for a known function whose arguments do not fit it.
+fn unreadable_call(error: rampart_engine::ParseError) -> ApiError {
+    let code = match error.kind {
+        rampart_engine::world::ParseErrorKind::UnknownCall => "UnknownCall",
+        rampart_engine::world::ParseErrorKind::BadArguments => "BadArguments",
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, code, error.message)
+}
+
 /// Authenticates a signed call and hands it to the writer; the receiver yields its receipt.
 async fn enqueue(
     shared: &Shared,
@@ -631,8 +641,7 @@ async fn enqueue(
 ) -> Result<oneshot::Receiver<Result<Receipt, ApiError>>, ApiError> {
     // libsecp256k1 recovers in ~30 µs: cheaper inline than a hand-off to a blocking thread.
     let verified = auth::verify(signed, shared.genesis.chain_id)?;
-    let call = NodeCall::parse(&verified.call, verified.args)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "UnknownCall", e))?;
+    let call = NodeCall::parse(&verified.call, verified.args).map_err(unreadable_call)?;
     let (reply, receive) = oneshot::channel();
     let submission = Submission { sender: verified.from, nonce: verified.nonce, call, reply };
     let inbox = shared.submit.read().expect("not poisoned").clone().ok_or_else(|| {
@@ -734,8 +743,7 @@ async fn read_view(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ViewResponse>, ApiError> {
     let request: ViewRequest = body_json(body)?;
-    let view = View::parse(&request.view, request.args)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "UnknownCall", e.to_string()))?;
+    let view = View::parse(&request.view, request.args).map_err(unreadable_call)?;
     shared.metrics.views.fetch_add(1, Ordering::Relaxed);
     let state = shared.state.read().expect("not poisoned");
     let value = state.world.view(&view).map_err(|r| {

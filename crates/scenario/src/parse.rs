@@ -143,7 +143,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ParseError> {
         |line: Option<usize>, message: String| ParseError { path: shown.clone(), line, message };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|span| LineIndex::new(text).line_of(span.start));
-        error(line, e.message().trim().to_owned())
+        let mut message = e.message().trim().to_owned();
+        // TOML integers are 64-bit; the parser's own words for a longer one are cryptic.
+        if message.contains("integer") && message.contains("i128") {
+            message.push_str(
+                ": TOML integers stop at 9223372036854775807 (2^63 - 1); write larger numbers \
+                 as strings, e.g. \"100000000000000000000\" or \"100 ether\"",
+            );
+        }
+        error(line, message)
     })?;
     let params = match &raw.params {
         None => Params::MAINNET,
@@ -383,6 +391,12 @@ mod tests {
 
         let err = parse_str("name = \"x\"\n[[step]]\nadvance_blocks = -3\n").unwrap_err();
         assert!(err.message.contains("non-negative"), "{err}");
+
+        let err = parse_str(
+            "name = \"x\"\n[[step]]\nview = \"a.b\"\nargs = { x = 100000000000000000000 }\n",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("write larger numbers as strings"), "{err}");
     }
 
     #[test]

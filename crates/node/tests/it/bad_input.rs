@@ -76,14 +76,24 @@ async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
         expect_error(
             api.submit_signed(&signed("alice", 0, 31_337, "token.transfer", unknown_field)),
             400,
-            "UnknownCall",
+            "BadArguments",
         );
         let bad_amount = json!({ "to": "bob", "token": "ETH", "amount": "lots" });
         expect_error(
             api.submit_signed(&signed("alice", 0, 31_337, "token.transfer", bad_amount)),
             400,
-            "UnknownCall",
+            "BadArguments",
         );
+        // A negative amount is negative, and a JSON number past 2^64 is not echoed back as
+        // the float JSON readers turn it into.
+        for (amount, says) in [(json!(-1), "-1 is negative"), (json!(1e20), "decimal string")] {
+            let args = json!({ "to": "bob", "token": "ETH", "amount": amount });
+            let error = api
+                .submit_signed(&signed("alice", 0, 31_337, "token.transfer", args))
+                .expect_err("refused");
+            assert!(error.to_string().contains(says), "{error}");
+            assert!(!error.to_string().contains("100000000000000000000"), "{error}");
+        }
 
         // Replays and skipped nonces.
         expect_error(
