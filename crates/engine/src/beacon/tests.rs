@@ -101,22 +101,126 @@ fn a_deposit_activates_after_the_finality_lag_and_the_activation_delay() {
 }
 
 #[test]
-fn full_participation_pays_the_altair_base_reward() {
+fn full_participation_pays_attestations_proposals_and_the_sync_committee() {
     let mut chain = Chain::new();
     // Compounding, so that the reward stays in the balance instead of being skimmed.
     chain.deposit("alice", 32, true);
     chain.advance_to_epoch(9);
     let before = chain.validator("alice").balance;
     chain.advance_to_epoch(10);
-    // total 32 ETH: isqrt(32e9) = 178,885; per increment 64e9 / 178,885 = 357,771 gwei;
-    // base reward 32 × 357,771 = 11,448,672; flags 14, 26, 14 of 64 with everyone
-    // participating: 2,504,397 + 4,651,023 + 2,504,397 = 9,659,817 gwei.
-    assert_eq!(chain.validator("alice").balance - before, 9_659_817);
+    // total 32 ETH: isqrt(32e9) = 178,885; get_base_reward_per_increment = 64e9 / 178,885
+    // = 357,771 gwei; get_base_reward = 32 × 357,771 = 11,448,672.
+    // get_flag_index_deltas, everyone participating: 14, 26, 14 of 64, each floored:
+    //   2,504,397 + 4,651,023 + 2,504,397 = 9,659,817.
+    // Proposals (process_attestation): 11,448,672 × 54 // ((64 − 8) × 64 // 8 = 448)
+    //   = 618,228,288 // 448 = 1,379,973; alice proposes every block.
+    // process_sync_aggregate: total_base_rewards = 357,771 × 32 = 11,448,672;
+    //   max_participant_rewards = 11,448,672 × 2 // 64 // 32 = 11,180;
+    //   participant_reward = 11,180 // 512 = 21, so 32 slots × 512 seats × 21 = 344,064;
+    //   the proposer's 21 × 8 // 56 = 3 a signature: 32 × 512 × 3 = 49,152.
+    // 9,659,817 + 1,379,973 + 344,064 + 49,152 = 11,433,006 gwei.
+    assert_eq!(chain.validator("alice").balance - before, 11_433_006);
+    let rewards = chain.events.iter().rev().find_map(|e| match e {
+        BeaconEvent::EpochRewards {
+            epoch: 9,
+            rewards_gwei,
+            attestation_rewards_gwei,
+            proposer_rewards_gwei,
+            sync_rewards_gwei,
+            penalties_gwei,
+            ..
+        } => Some((
+            *rewards_gwei,
+            *attestation_rewards_gwei,
+            *proposer_rewards_gwei,
+            *sync_rewards_gwei,
+            *penalties_gwei,
+        )),
+        _ => None,
+    });
+    assert_eq!(rewards, Some((11_433_006, 9_659_817, 1_379_973 + 49_152, 344_064, 0)));
     // Rewards are ETH minted at the deposit contract, not numbers out of thin air.
     assert_eq!(
         chain.ledger.balance_of(NATIVE_ETH, deposit_contract()),
         wei(chain.validator("alice").balance)
     );
+}
+
+/// A chain of `count` active 0x02 validators of `eth` each, built directly (the deposit churn
+/// would take years to fill it), processed up to the start of epoch 1.
+fn chain_of(count: usize, eth: u64) -> Chain {
+    let mut chain = Chain::new();
+    for i in 0..count {
+        let pubkey = key(&format!("big{i}"));
+        let credentials = WithdrawalCredentials { compounding: true, address: pod() };
+        chain.beacon.validators.push(Validator {
+            pubkey,
+            operator: operator(),
+            credentials,
+            effective_balance: eth * ETH,
+            balance: eth * ETH,
+            activation_eligibility_epoch: 0,
+            activation_epoch: 0,
+            exit_epoch: FAR_FUTURE_EPOCH,
+            withdrawable_epoch: FAR_FUTURE_EPOCH,
+            slashed: false,
+            participation_bps: FULL_PARTICIPATION_BPS,
+            participation_credit: 0,
+            performed_duties: false,
+            inactivity_score: 0,
+        });
+        chain.beacon.index_of.insert(pubkey, i);
+        chain.beacon.by_credentials.entry(pod()).or_default().push(i);
+    }
+    let staked = U256::from(count as u64 * eth) * wei(ETH);
+    chain.ledger.mint(NATIVE_ETH, deposit_contract(), staked).unwrap();
+    chain.beacon.next_epoch = 1;
+    chain.beacon.next_block = 0;
+    chain.advance_to_epoch(1);
+    chain
+}
+
+fn epoch_rewards(chain: &Chain, epoch: u64) -> (u64, u64) {
+    chain
+        .events
+        .iter()
+        .find_map(|e| match e {
+            BeaconEvent::EpochRewards { epoch: e, rewards_gwei, penalties_gwei, .. }
+                if *e == epoch =>
+            {
+                Some((*rewards_gwei, *penalties_gwei))
+            }
+            _ => None,
+        })
+        .expect("the epoch paid rewards")
+}
+
+#[test]
+fn the_consensus_apr_at_34_million_eth_is_the_specs() {
+    // 17,000 validators of 2,000 ETH: 34,000,000 ETH active.
+    let mut chain = chain_of(17_000, 2_000);
+    chain.advance_to_epoch(2);
+    // isqrt(34e15) = 184,390,889; get_base_reward_per_increment = 64e9 // 184,390,889 = 347;
+    // get_base_reward = 2,000 × 347 = 694,000 a validator (the spec's ideal issuance per
+    // epoch is 34e6 × 347 = 11,798,000,000 gwei).
+    // get_flag_index_deltas: 694,000 × {14, 26, 14} // 64 = 151,812 + 281,937 + 151,812
+    //   = 585,561 (all that Rampart paid before: 84.4% of the base reward).
+    // Proposals: 17,000 × 694,000 × 54 // 448 = 1,422,080,357 for attestations, plus the
+    //   sync aggregates' 32 × 512 × 3,214 = 52,658,176 (participant_reward below, × 8 // 56
+    //   = 3,214): 1,474,738,533 shared by effective balance, 1/17,000 each = 86,749.
+    // process_sync_aggregate: total_base_rewards = 347 × 34e6 = 11,798,000,000;
+    //   × 2 // 64 // 32 = 11,521,484; // 512 = 22,502 a seat and slot; 32 × 512 × 22,502
+    //   = 368,672,768 an epoch, 1/17,000 each = 21,686.
+    // A validator: 585,561 + 86,749 + 21,686 = 693,996 gwei; the chain 11,797,932,000 (the
+    // spec's 11,798,000,000 less 68,000 of per-validator flooring).
+    let alice = chain.beacon.validators[0].balance - 2_000 * ETH;
+    assert_eq!(alice, 693_996);
+    assert_eq!(epoch_rewards(&chain, 1), (11_797_932_000, 0));
+    // APR = 693,996 × 82,181.25 epochs a year (225 a day × 365.25) / 2,000 ETH = 2.8517%,
+    // in basis points ⌊693,996 × 328,725 × 10,000 / (4 × 2,000e9)⌋ = 285 (the spec notes'
+    // 166.3 / √34e6 = 2.85%); attestations alone gave 2.41%.
+    let apr_bps = u128::from(alice) * 328_725 * 10_000 / (4 * 2_000 * u128::from(ETH));
+    assert_eq!(apr_bps, 285);
 }
 
 #[test]
