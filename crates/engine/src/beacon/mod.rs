@@ -385,7 +385,7 @@ impl BeaconChain {
                         .get(&deposit.depositor)
                         .copied()
                         .unwrap_or(FULL_PARTICIPATION_BPS),
-                    participation_credit: 0,
+                    participation_credit: state::duty_schedule_phase(index),
                     performed_duties: false,
                     inactivity_score: 0,
                 };

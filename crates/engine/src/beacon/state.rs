@@ -51,7 +51,8 @@ pub struct Validator {
     /// [`Validator::perform_duties`] for which epochs it misses.
     #[serde(default = "full_participation")]
     pub participation_bps: u16,
-    /// The duty schedule's accumulator: basis points carried to the next active epoch.
+    /// The duty schedule's accumulator: basis points carried to the next active epoch. It
+    /// starts at [`duty_schedule_phase`] of the validator's index.
     #[serde(default)]
     pub participation_credit: u16,
     /// Whether it performed its duties (attested, proposed, signed for the sync committee) in
@@ -61,6 +62,13 @@ pub struct Validator {
     /// `inactivity_scores[index]` (Altair).
     #[serde(default)]
     pub inactivity_score: u64,
+}
+
+/// The duty schedule's starting credit for the validator at `index`: `index × 6,180 mod
+/// 10,000`, a golden-ratio sequence that spreads validators' missed epochs evenly.
+pub fn duty_schedule_phase(index: usize) -> u16 {
+    let phase = (index as u64 % 10_000) * 6_180 % u64::from(FULL_PARTICIPATION_BPS);
+    u16::try_from(phase).expect("below 10,000")
 }
 
 fn full_participation() -> u16 {
@@ -81,8 +89,10 @@ impl Validator {
     /// The schedule is a Bresenham accumulator, deterministic and without randomness: each
     /// active epoch adds `participation_bps` to the credit, and the validator performs its duties
     /// when the credit reaches 10,000 (which it then gives back). Over `n` active epochs from a
-    /// zero credit it performs exactly `⌊n · participation_bps / 10,000⌋` times, spread evenly:
-    /// at 7,500 it misses the first of every four epochs, at 5,000 every other one.
+    /// credit `c` it performs exactly `⌊(c + n · participation_bps) / 10,000⌋` times, spread
+    /// evenly: at 7,500 it misses one epoch in four, at 5,000 every other one. Validators start
+    /// at different credits ([`duty_schedule_phase`]) so that those at the same rate do not all
+    /// miss the same epochs.
     pub fn perform_duties(&mut self) -> bool {
         self.participation_credit += self.participation_bps;
         self.performed_duties = self.participation_credit >= FULL_PARTICIPATION_BPS;

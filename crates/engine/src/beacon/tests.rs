@@ -405,3 +405,165 @@ fn the_entry_queue_counts_the_sixteen_deposits_an_epoch_limit() {
     chain.advance_to_epoch(2);
     assert_eq!(chain.beacon.validators.len(), 20);
 }
+
+fn set_participation(chain: &mut Chain, name: &str, participation_bps: u16) {
+    let args = calls::SetParticipation { pubkey: key(name), participation_bps };
+    chain.call(admin(), BeaconCall::SetParticipation(args)).unwrap();
+}
+
+fn finality(chain: &Chain) -> serde_json::Value {
+    chain.beacon.view(chain.block, &BeaconView::Finality {}).unwrap()
+}
+
+/// Four 32 ETH 0x02 validators, active from epoch 8 (one deposit churn of 128 ETH).
+fn four_validators() -> Chain {
+    let mut chain = Chain::new();
+    for i in 0..4 {
+        chain.deposit(&format!("v{i}"), 32, true);
+    }
+    chain.advance_to_epoch(10);
+    chain
+}
+
+#[test]
+fn participation_is_the_admins_to_set_and_at_most_10000_basis_points() {
+    let mut chain = four_validators();
+    let args = |bps| calls::SetParticipation { pubkey: key("v0"), participation_bps: bps };
+    assert_eq!(
+        chain.call(operator(), BeaconCall::SetParticipation(args(5_000))),
+        Err(BeaconError::OnlyAdmin)
+    );
+    assert_eq!(
+        chain.call(admin(), BeaconCall::SetParticipation(args(10_001))),
+        Err(BeaconError::InvalidParticipation(10_001))
+    );
+    let unknown = calls::SetParticipation { pubkey: key("nobody"), participation_bps: 0 };
+    assert_eq!(
+        chain.call(admin(), BeaconCall::SetParticipation(unknown)),
+        Err(BeaconError::UnknownValidator(key("nobody")))
+    );
+    // An operator's rate reaches all its validators, and those it deposits later.
+    let by_operator =
+        calls::SetOperatorParticipation { operator: operator(), participation_bps: 9_000 };
+    chain.call(admin(), BeaconCall::SetOperatorParticipation(by_operator)).unwrap();
+    assert!(chain.beacon.validators.iter().all(|v| v.participation_bps == 9_000));
+    chain.deposit("late", 32, true);
+    // Its slot (in epoch 10) is final when epoch 11 ends.
+    chain.advance_to_epoch(12);
+    assert_eq!(chain.validator("late").participation_bps, 9_000);
+    let view = BeaconView::Validator(ValidatorRef { pubkey: key("v0") });
+    assert_eq!(chain.beacon.view(chain.block, &view).unwrap()["participation_bps"], 9_000);
+}
+
+#[test]
+fn a_validator_at_7500_basis_points_misses_one_epoch_in_four() {
+    let mut chain = four_validators();
+    set_participation(&mut chain, "v1", 7_500);
+    let mut performed = Vec::new();
+    for epoch in 11..19 {
+        chain.advance_to_epoch(epoch);
+        performed.push(chain.validator("v1").performed_duties);
+    }
+    // v1's credit starts at 1 × 6,180 (duty_schedule_phase) and goes 13,680 − 10,000 = 3,680
+    // (hit), 11,180 → 1,180 (hit), 8,680 (miss), 16,180 → 6,180 (hit), then again:
+    // ⌊(6,180 + 8 × 7,500) / 10,000⌋ = 6 epochs of 8.
+    assert_eq!(performed, [true, true, false, true, true, true, false, true]);
+}
+
+#[test]
+fn a_missed_epoch_costs_source_target_and_sync_and_shrinks_the_others_rewards() {
+    let mut chain = four_validators();
+    set_participation(&mut chain, "v3", 0);
+    let (online, offline) = (chain.validator("v0").balance, chain.validator("v3").balance);
+    chain.advance_to_epoch(11);
+    // Epoch 10, 128 ETH active, 96 ETH attesting: isqrt(128e9) = 357,770;
+    // get_base_reward_per_increment = 64e9 // 357,770 = 178,885; get_base_reward = 5,724,320.
+    // v3, offline (get_flag_index_deltas): source 5,724,320 × 14 // 64 = 1,252,195 and target
+    //   × 26 // 64 = 2,325,505, no head penalty; process_sync_aggregate: participant_reward =
+    //   178,885 × 128 × 2 // 64 // 32 // 512 = 43, its quarter of 32 × 512 seats:
+    //   704,512 / 4 = 176,128 lost; process_inactivity_updates: 4 − min(16, 4) = 0, so
+    //   get_inactivity_penalty_deltas takes 0. 1,252,195 + 2,325,505 + 176,128 = 3,753,828.
+    assert_eq!(offline - chain.validator("v3").balance, 3_753_828);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
+    // v0: flags scaled by 96 of 128 increments: 5,724,320 × {14, 26, 14} × 96 // (128 × 64)
+    //   = 939,146 + 1,744,128 + 939,146 = 3,622,420; proposals, a third of
+    //   178,885 × 96 × 54 // 448 = 2,069,955 plus 32 × 512 × (43 × 8 // 56 = 6) × 96/128
+    //   = 73,728: 2,143,683 // 3 = 714,561; sync 176,128. 4,513,109 in all.
+    assert_eq!(chain.validator("v0").balance - online, 4_513_109);
+    // Three quarters attest: epoch 10 is justified, 9 finalized; no leak.
+    let view = finality(&chain);
+    assert_eq!(view["finalized_epoch"], 9);
+    assert_eq!(view["in_inactivity_leak"], false);
+}
+
+#[test]
+fn without_two_thirds_finality_stalls_the_leak_drains_the_offline_and_recovery_ends_it() {
+    let mut chain = four_validators();
+    // From epoch 10, half the stake is offline: 64 of 128 ETH < 2/3.
+    set_participation(&mut chain, "v2", 0);
+    set_participation(&mut chain, "v3", 0);
+    chain.advance_to_epoch(11);
+    // weigh_justification_and_finality at the end of 10: 9 justified (bit 1) with 8 before it,
+    // 10 not: rule "2nd/3rd most recent justified, the 3rd as source" finalizes 8.
+    assert_eq!(finality(&chain)["finalized_epoch"], 8);
+    assert_eq!(finality(&chain)["current_justified_epoch"], 9);
+    // A deposit now waits for its slot to be finalized.
+    chain.block += 3;
+    chain.deposit("newcomer", 32, true);
+    chain.advance_to_epoch(14);
+    // get_finality_delay = previous epoch − 8: 1, 2, 3, 4 at the ends of 10…13, no leak yet;
+    // scores rise by 4 and recover by 16 each epoch.
+    assert_eq!(finality(&chain)["finality_delay"], 4);
+    assert_eq!(finality(&chain)["in_inactivity_leak"], false);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
+    chain.advance_to_epoch(15);
+    // The end of 14: delay 5 > MIN_EPOCHS_TO_INACTIVITY_PENALTY (4): the leak starts.
+    assert!(chain.events.contains(&BeaconEvent::InactivityLeak {
+        epoch: 14,
+        leaking: true,
+        finalized_epoch: 8
+    }));
+    assert_eq!(chain.validator("v3").inactivity_score, 4);
+    assert_eq!(chain.validator("v0").inactivity_score, 0);
+    let (online, offline) = (chain.validator("v0").balance, chain.validator("v3").balance);
+    chain.advance_to_epoch(16);
+    // Epoch 15, leaking; 128 ETH active, 64 attesting; get_base_reward = 5,724,320.
+    // v3: score 8 after process_inactivity_updates; get_inactivity_penalty_deltas:
+    //   32e9 × 8 // (4 × 2^24) = 3,814; source and target 1,252,195 + 2,325,505; its
+    //   sync seats 176,128: 3,757,642 in all.
+    assert_eq!(chain.validator("v3").inactivity_score, 8);
+    assert_eq!(offline - chain.validator("v3").balance, 3_757_642);
+    // v0: no attestation rewards in a leak (get_flag_index_deltas); proposals still pay:
+    //   178,885 × 64 × 54 // 448 = 1,379,970 plus 32 × 512 × 6 × 64/128 = 49,152, half each:
+    //   714,561; sync 176,128: 890,689.
+    assert_eq!(chain.validator("v0").balance - online, 890_689);
+    // The newcomer's deposit (a slot of epoch 10) is still pending: 8 is the finalized epoch.
+    assert_eq!(chain.beacon.validators.len(), 4);
+
+    // Back online at epoch 20: after six leaking epochs (14…19) the score is 24.
+    chain.advance_to_epoch(20);
+    assert_eq!(chain.validator("v3").inactivity_score, 24);
+    set_participation(&mut chain, "v2", 10_000);
+    set_participation(&mut chain, "v3", 10_000);
+    chain.advance_to_epoch(21);
+    // The end of 20 justifies 20 but finalizes nothing yet (19 was not justified): still a
+    // leak, the score falls by 1 only.
+    assert_eq!(chain.validator("v3").inactivity_score, 23);
+    assert_eq!(finality(&chain)["in_inactivity_leak"], true);
+    chain.advance_to_epoch(22);
+    // The end of 21: 20 and 21 justified, 20 finalized (the 1st/2nd rule); the delay is 0,
+    // the leak is over and the score falls by 1 + 16.
+    assert!(chain.events.contains(&BeaconEvent::InactivityLeak {
+        epoch: 21,
+        leaking: false,
+        finalized_epoch: 20
+    }));
+    assert_eq!(chain.validator("v3").inactivity_score, 6);
+    // Epoch 10's deposit is applied now that its slot is final.
+    assert!(chain.events.iter().any(|e| matches!(
+        e,
+        BeaconEvent::DepositApplied { epoch: 21, pubkey, .. } if *pubkey == key("newcomer")
+    )));
+    chain.advance_to_epoch(23);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
+}
