@@ -58,9 +58,8 @@ impl Finality {
         let previous_target_balance = self.target_balance;
         let old_previous_justified = self.previous_justified_epoch;
         let old_current_justified = self.current_justified_epoch;
-        let supermajority = |balance: u64| {
-            u128::from(balance) * 3 >= u128::from(total_active_balance) * 2
-        };
+        let supermajority =
+            |balance: u64| u128::from(balance) * 3 >= u128::from(total_active_balance) * 2;
 
         // Justifications.
         self.previous_justified_epoch = self.current_justified_epoch;

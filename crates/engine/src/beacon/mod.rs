@@ -1,17 +1,28 @@
 //! The Ethereum beacon chain after Electra, in gwei: deposits through the pending-deposit
 //! churn, activation, voluntary exits through the exit churn ([`churn`]), the withdrawal sweep
-//! (16 a block), slashing with the initial and correlation penalties, and per-epoch consensus
-//! rewards from the base-reward formula.
+//! (16 a block), slashing with the initial and correlation penalties, per-epoch consensus
+//! rewards and penalties ([`rewards`]: attestations, proposals, the sync committee, the
+//! inactivity leak), and justification and finality ([`finality`]).
 //!
 //! Time is the world's: a slot is a world block (12 s) and an epoch 32 of them. The chain is
 //! processed when the world's clock moves ([`BeaconChain::process_until`]), epoch by epoch and
 //! block by block, so a call always meets a chain that is up to date and stays atomic.
 //!
-//! Simplifications, documented: every active, unslashed validator attests perfectly (full
-//! participation: no missed-duty penalties, no inactivity leak); finality lags one epoch;
-//! deposits' BLS signatures, sync committees and proposer and whistleblower rewards are not
-//! modelled. ETH is the ledger's native ETH held at the deposit contract: rewards mint there,
-//! penalties burn from it, withdrawals pay out of it.
+//! Validators perform their duties by a deterministic schedule ([`Validator::perform_duties`]):
+//! every epoch by default, or a share of epochs the admin sets per validator or per operator.
+//! Those that miss an epoch pay the spec's penalties; finality needs two thirds of the active
+//! balance, so enough missed duties stall it, delay deposits and activations, and start the
+//! inactivity leak.
+//!
+//! Simplifications, documented: proposals and sync-committee seats are paid in expected value
+//! by effective-balance share, not to RANDAO-chosen validators (see [`rewards`]); an epoch's
+//! duties are all-or-nothing (a validator that performs them attests with all three flags on
+//! time, proposes its expected blocks and signs in its expected sync seats); its rewards are
+//! paid when the epoch ends; the chain starts finalized, and an epoch without active
+//! validators counts as justified (the rest of the network is not modelled). Deposits' BLS
+//! signatures and whistleblower rewards are not modelled. ETH is the ledger's native ETH held
+//! at the deposit contract: rewards mint there, penalties burn from it, withdrawals pay out of
+//! it.
 
 pub mod calls;
 pub mod churn;
@@ -689,8 +700,8 @@ impl BeaconChain {
                     "effective_balance_gwei": v.effective_balance, "slashed": v.slashed,
                     "activation_epoch": epoch_json(v.activation_epoch), "exit_epoch": epoch_json(v.exit_epoch),
                     "withdrawable_epoch": epoch_json(v.withdrawable_epoch),
-                    "participation_bps": v.participation_bps, "inactivity_score": v.inactivity_score,
-                    "performed_duties": v.performed_duties,
+                    "participation_bps": v.participation_bps,
+                    "inactivity_score": v.inactivity_score, "performed_duties": v.performed_duties,
                 })
             }
             BeaconView::Queues {} => {

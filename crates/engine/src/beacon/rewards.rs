@@ -147,19 +147,16 @@ impl EpochBalances {
     /// and of the expected sync signatures.
     pub fn proposer_pool(&self) -> u64 {
         let flag_weights: u64 = ATTESTATION_WEIGHTS.iter().sum();
-        let inclusion_numerator = u128::from(self.base_reward(self.participating))
-            * u128::from(flag_weights);
+        let inclusion_numerator =
+            u128::from(self.base_reward(self.participating)) * u128::from(flag_weights);
         let proposer_reward_denominator = u128::from(
             (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT) * WEIGHT_DENOMINATOR / PROPOSER_WEIGHT,
         );
         let inclusion = inclusion_numerator / proposer_reward_denominator;
         let per_signature = self.sync_participant_reward() * PROPOSER_WEIGHT
             / (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT);
-        let signatures = share(
-            SLOTS_PER_EPOCH * SYNC_COMMITTEE_SIZE * per_signature,
-            self.signing,
-            self.active,
-        );
+        let signatures =
+            share(SLOTS_PER_EPOCH * SYNC_COMMITTEE_SIZE * per_signature, self.signing, self.active);
         to_u64(inclusion) + signatures
     }
 }
@@ -214,7 +211,8 @@ impl BeaconChain {
         let proposer_pool = balances.proposer_pool();
         let active_increments = balances.total_active / GWEI_PER_ETH;
         let participating_increments = balances.participating.max(GWEI_PER_ETH) / GWEI_PER_ETH;
-        let inactivity_denominator = u128::from(INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT);
+        let inactivity_denominator =
+            u128::from(INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT);
         for validator in self.validators.iter_mut().filter(|v| v.is_eligible(epoch)) {
             let effective_balance = validator.effective_balance;
             let participating = validator.is_unslashed_participating(epoch);

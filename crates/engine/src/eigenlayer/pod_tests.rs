@@ -10,8 +10,8 @@ use super::{EigenLayer, EigenLayerCall, EigenLayerError, Env, Params, pods::pod_
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, NATIVE_ETH, named_address},
     beacon::{
-        BeaconChain, FAR_FUTURE_EPOCH, FULL_PARTICIPATION_BPS, WithdrawalCredentials, calls::validator_key,
-        state::Validator,
+        BeaconChain, FAR_FUTURE_EPOCH, FULL_PARTICIPATION_BPS, WithdrawalCredentials,
+        calls::validator_key, state::Validator,
     },
     ledger::Ledger,
     math::WAD,

@@ -24,7 +24,6 @@ enum Op {
     VoluntaryExit { key: usize },
     WithdrawalRequest { key: usize },
     Slash { key: usize },
-    /// Missed duties (0: offline), which can stall finality and start the inactivity leak.
     Participation { key: usize, participation_bps: u16 },
 }
 
@@ -164,7 +163,10 @@ fn run(ops: &[Op]) -> Result<Run, TestCaseError> {
             }
             Op::Participation { key, participation_bps } => Some((
                 admin(),
-                BeaconCall::SetParticipation(SetParticipation { pubkey: pubkey(key), participation_bps }),
+                BeaconCall::SetParticipation(SetParticipation {
+                    pubkey: pubkey(key),
+                    participation_bps,
+                }),
             )),
         };
         if let Some((sender, call)) = call {

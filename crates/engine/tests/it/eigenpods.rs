@@ -29,7 +29,6 @@ enum Op {
     Checkpoint { owner: u8 },
     Prove { owner: u8 },
     BeaconSlash { owner: u8, key: u8 },
-    /// The validator performs its duties in `participation_bps` of epochs (0: offline).
     Participation { owner: u8, key: u8, participation_bps: u16 },
     StaleBalance { owner: u8, key: u8 },
     RequestExit { owner: u8, key: u8 },
@@ -50,7 +49,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => owner.clone().prop_map(|owner| Op::Prove { owner }),
         1 => (owner.clone(), key.clone()).prop_map(|(owner, key)| Op::BeaconSlash { owner, key }),
         1 => (owner.clone(), key.clone(), prop_oneof![Just(0u16), Just(5_000), Just(10_000)])
-            .prop_map(|(owner, key, participation_bps)| Op::Participation { owner, key, participation_bps }),
+            .prop_map(|(owner, key, bps)| Op::Participation { owner, key, participation_bps: bps }),
         1 => (owner.clone(), key.clone()).prop_map(|(owner, key)| Op::StaleBalance { owner, key }),
         1 => (owner.clone(), key).prop_map(|(owner, key)| Op::RequestExit { owner, key }),
         1 => (1u8..=100).prop_map(|percent| Op::AvsSlash { percent }),
