@@ -105,3 +105,46 @@ impl Finality {
         self.finality_delay() > MIN_EPOCHS_TO_INACTIVITY_PENALTY
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOTAL: u64 = 300;
+
+    #[test]
+    fn one_epoch_without_two_thirds_delays_finality_by_two_epochs() {
+        // A healthy chain processed up to the end of 99: 99 justified, 98 final.
+        let mut finality = Finality::healthy_before(100);
+        finality.weigh(100, TOTAL, TOTAL);
+        assert_eq!((finality.current_justified_epoch, finality.finalized_epoch), (100, 99));
+        // 101 gets 199 of 300 (< 2/3): bits 0b1110; "2nd/3rd justified, the 3rd as source"
+        // (old previous justified 99 + 2 = 101) finalizes 99 again.
+        finality.weigh(101, 199, TOTAL);
+        assert_eq!(finality.justification_bits, 0b1110);
+        assert_eq!((finality.current_justified_epoch, finality.finalized_epoch), (100, 99));
+        // 102 is justified but 101 is not: bits 0b1101, no rule applies; delay 101 − 99 = 2.
+        finality.weigh(102, 200, TOTAL);
+        assert_eq!(finality.justification_bits, 0b1101);
+        assert_eq!((finality.finalized_epoch, finality.finality_delay()), (99, 2));
+        // 103 and 102 justified: "1st/2nd justified, the 2nd as source" finalizes 102.
+        finality.weigh(103, TOTAL, TOTAL);
+        assert_eq!((finality.current_justified_epoch, finality.finalized_epoch), (103, 102));
+        assert_eq!(finality.finality_delay(), 0);
+    }
+
+    #[test]
+    fn a_stall_leaks_once_the_delay_exceeds_four_epochs() {
+        let mut finality = Finality::healthy_before(10);
+        // Nothing justified from 10 on: 8 is final (the end of 10), then the delay grows by one
+        // an epoch: 1 at 10, ..., 5 at 14, when is_in_inactivity_leak turns true.
+        let leaks: Vec<(u64, bool)> = (10..15)
+            .map(|epoch| {
+                finality.weigh(epoch, 0, TOTAL);
+                (finality.finality_delay(), finality.in_inactivity_leak())
+            })
+            .collect();
+        assert_eq!(leaks, [(1, false), (2, false), (3, false), (4, false), (5, true)]);
+        assert_eq!(finality.finalized_epoch, 8);
+    }
+}
