@@ -1,6 +1,6 @@
-//! Beacon-chain operations: deposits, exits, slashing evidence.
+//! Beacon-chain operations: deposits, exits, slashing evidence, validators' participation.
 
-use alloy_primitives::{B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
 use super::state::WithdrawalCredentials;
@@ -20,6 +20,10 @@ pub enum BeaconCall {
     WithdrawalRequest(ValidatorRef),
     /// Slashing evidence (the admin stands in for the proposer that includes it).
     SlashValidator(ValidatorRef),
+    /// How often a validator performs its duties (the admin, standing in for its uptime).
+    SetParticipation(SetParticipation),
+    /// How often every validator of an operator performs its duties, and its later ones.
+    SetOperatorParticipation(SetOperatorParticipation),
     /// Nothing but processing up to the current block (which every clock move does anyway).
     ProcessSlots(ProcessSlots),
 }
@@ -74,6 +78,28 @@ pub struct ValidatorRef {
     pub pubkey: B256,
 }
 
+/// A validator's participation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetParticipation {
+    /// The validator's key.
+    #[serde(with = "validator_key")]
+    pub pubkey: B256,
+    /// Basis points of epochs in which it performs its duties (10,000: every one, 0: offline).
+    pub participation_bps: u16,
+}
+
+/// An operator's participation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOperatorParticipation {
+    /// The operator: the validators' first depositor.
+    #[serde(with = "serde_ext::account")]
+    pub operator: Address,
+    /// Basis points of epochs in which its validators perform their duties.
+    pub participation_bps: u16,
+}
+
 /// No arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +113,8 @@ pub enum BeaconView {
     Validator(ValidatorRef),
     /// The entry and exit queues and the churn.
     Queues {},
+    /// Justification, finality and the inactivity leak.
+    Finality {},
     /// When a new exit of `amount` would leave, from the exit queue as it stands.
     ExitWait {
         /// The exit's size (wei, or with a unit).

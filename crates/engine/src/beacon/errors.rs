@@ -33,9 +33,12 @@ pub enum BeaconError {
     /// The validator is already slashed.
     #[error("validator {0} is already slashed")]
     AlreadySlashed(B256),
-    /// Only the admin submits slashing evidence.
-    #[error("only the admin may submit slashing evidence")]
+    /// Only the admin submits slashing evidence and sets participation.
+    #[error("only the admin may submit slashing evidence or set participation")]
     OnlyAdmin,
+    /// Participation is at most 10,000 basis points.
+    #[error("participation of {0} basis points is above 10,000")]
+    InvalidParticipation(u16),
     /// A token movement failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),

@@ -47,9 +47,36 @@ pub enum BeaconEvent {
         full: bool,
         slot: u64,
     },
+    /// `rewards_gwei` is everything minted (the sum of the three reward parts) and
+    /// `penalties_gwei` everything burned (the sum of the three penalty parts).
     EpochRewards {
         epoch: u64,
         rewards_gwei: u64,
         penalties_gwei: u64,
+        #[serde(default)]
+        attestation_rewards_gwei: u64,
+        #[serde(default)]
+        proposer_rewards_gwei: u64,
+        #[serde(default)]
+        sync_rewards_gwei: u64,
+        #[serde(default)]
+        attestation_penalties_gwei: u64,
+        #[serde(default)]
+        sync_penalties_gwei: u64,
+        #[serde(default)]
+        inactivity_penalties_gwei: u64,
+        #[serde(default)]
+        in_inactivity_leak: bool,
+    },
+    /// The finality delay crossed `MIN_EPOCHS_TO_INACTIVITY_PENALTY` (a leak starts) or came
+    /// back under it (the leak ends), at the end of `epoch`.
+    InactivityLeak {
+        epoch: u64,
+        leaking: bool,
+        finalized_epoch: u64,
+    },
+    ParticipationSet {
+        validator_index: u64,
+        participation_bps: u16,
     },
 }

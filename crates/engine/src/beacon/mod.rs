@@ -1,22 +1,35 @@
 //! The Ethereum beacon chain after Electra, in gwei: deposits through the pending-deposit
 //! churn, activation, voluntary exits through the exit churn ([`churn`]), the withdrawal sweep
-//! (16 a block), slashing with the initial and correlation penalties, and per-epoch consensus
-//! rewards from the base-reward formula.
+//! (16 a block), slashing with the initial and correlation penalties, per-epoch consensus
+//! rewards and penalties ([`rewards`]: attestations, proposals, the sync committee, the
+//! inactivity leak), and justification and finality ([`finality`]).
 //!
 //! Time is the world's: a slot is a world block (12 s) and an epoch 32 of them. The chain is
 //! processed when the world's clock moves ([`BeaconChain::process_until`]), epoch by epoch and
 //! block by block, so a call always meets a chain that is up to date and stays atomic.
 //!
-//! Simplifications, documented: every active, unslashed validator attests perfectly (full
-//! participation: no missed-duty penalties, no inactivity leak); finality lags one epoch;
-//! deposits' BLS signatures, sync committees and proposer and whistleblower rewards are not
-//! modelled. ETH is the ledger's native ETH held at the deposit contract: rewards mint there,
-//! penalties burn from it, withdrawals pay out of it.
+//! Validators perform their duties by a deterministic schedule ([`Validator::perform_duties`]):
+//! every epoch by default, or a share of epochs the admin sets per validator or per operator.
+//! Those that miss an epoch pay the spec's penalties; finality needs two thirds of the active
+//! balance, so enough missed duties stall it, delay deposits and activations, and start the
+//! inactivity leak.
+//!
+//! Simplifications, documented: proposals and sync-committee seats are paid in expected value
+//! by effective-balance share, not to RANDAO-chosen validators (see [`rewards`]); an epoch's
+//! duties are all-or-nothing (a validator that performs them attests with all three flags on
+//! time, proposes its expected blocks and signs in its expected sync seats); its rewards are
+//! paid when the epoch ends; the chain starts finalized, and an epoch without active
+//! validators counts as justified (the rest of the network is not modelled). Deposits' BLS
+//! signatures and whistleblower rewards are not modelled. ETH is the ledger's native ETH held
+//! at the deposit contract: rewards mint there, penalties burn from it, withdrawals pay out of
+//! it.
 
 pub mod calls;
 pub mod churn;
 pub mod errors;
 pub mod events;
+pub mod finality;
+pub mod rewards;
 pub mod state;
 #[cfg(test)]
 mod tests;
@@ -27,10 +40,12 @@ pub use self::{
     calls::{BeaconCall, BeaconView},
     errors::BeaconError,
     events::BeaconEvent,
-    state::{BeaconChain, FAR_FUTURE_EPOCH, WithdrawalCredentials},
+    finality::Finality,
+    state::{BeaconChain, FAR_FUTURE_EPOCH, FULL_PARTICIPATION_BPS, WithdrawalCredentials},
 };
 use self::{
     churn::{GWEI_PER_ETH, activation_exit_churn_limit},
+    rewards::EpochBalances,
     state::{PendingDeposit, Validator},
 };
 use crate::{
@@ -66,9 +81,6 @@ pub const MAX_WITHDRAWALS_PER_PAYLOAD: usize = 16;
 pub const MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP: usize = 16_384;
 /// `MAX_PENDING_DEPOSITS_PER_EPOCH`.
 pub const MAX_PENDING_DEPOSITS_PER_EPOCH: usize = 16;
-/// Epochs finality lags behind the current epoch on a healthy chain: with every validator
-/// attesting, justification at the end of epoch `e` finalizes `e - 1`.
-pub const FINALITY_LAG_EPOCHS: u64 = 1;
 
 /// Who starts an exit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +89,18 @@ pub enum ExitPath {
     Voluntary,
     /// An EIP-7002 full-exit request from the withdrawal address.
     Request,
+}
+
+/// Participation is the admin's to set (it stands in for the validators' uptime), at most
+/// 10,000 basis points.
+fn check_participation(admin: Address, sender: Address, bps: u16) -> Result<(), BeaconError> {
+    if sender != admin {
+        return Err(BeaconError::OnlyAdmin);
+    }
+    if bps > FULL_PARTICIPATION_BPS {
+        return Err(BeaconError::InvalidParticipation(bps));
+    }
+    Ok(())
 }
 
 /// The deposit contract, which holds every staked wei.
@@ -152,9 +176,17 @@ impl BeaconChain {
         })
     }
 
-    /// The end of `epoch` (`process_epoch`, in the spec's order for what is modelled).
+    /// The end of `epoch` (`process_epoch`, in the spec's order for what is modelled), after
+    /// the duties its blocks carried.
     fn process_epoch(&mut self, ledger: &mut Ledger, epoch: u64, events: &mut Events) {
-        self.process_rewards_and_penalties(ledger, epoch, events);
+        self.perform_duties(epoch);
+        let balances = EpochBalances::of(self, epoch);
+        self.process_justification_and_finalization(epoch, &balances, events);
+        if epoch > 0 {
+            let leaking = self.finality().in_inactivity_leak();
+            self.process_inactivity_updates(epoch, leaking);
+            self.process_rewards_and_penalties(ledger, epoch, &balances, leaking, events);
+        }
         self.process_registry_updates(epoch, events);
         self.process_slashings(ledger, epoch, events);
         self.process_pending_deposits(epoch, events);
@@ -162,49 +194,60 @@ impl BeaconChain {
         self.slashings.remove(&((epoch + 1) % EPOCHS_PER_SLASHINGS_VECTOR));
     }
 
-    /// Full participation: each active unslashed validator earns every flag's reward; slashed
-    /// ones still eligible pay the source and target penalties (Altair accounting).
+    /// Decides, by each validator's schedule, who performs its duties in `epoch`.
+    fn perform_duties(&mut self, epoch: u64) {
+        for validator in &mut self.validators {
+            if validator.is_active(epoch) {
+                validator.perform_duties();
+            } else {
+                validator.performed_duties = false;
+            }
+        }
+    }
+
+    /// Justification and finality as processed so far (a healthy chain before the first
+    /// epoch is processed).
+    pub fn finality(&self) -> Finality {
+        self.finality.unwrap_or_else(|| Finality::healthy_before(self.next_epoch.saturating_sub(1)))
+    }
+
+    /// `process_justification_and_finalization`, and an event when a leak starts or ends.
+    /// An epoch without active validators counts as justified: the chain Rampart models is
+    /// the world's validators, and before any is active nothing could otherwise finalize.
+    fn process_justification_and_finalization(
+        &mut self,
+        epoch: u64,
+        balances: &EpochBalances,
+        events: &mut Events,
+    ) {
+        let mut finality = self.finality.unwrap_or_else(|| Finality::healthy_before(epoch));
+        let was_leaking = finality.in_inactivity_leak();
+        let target =
+            if balances.active == 0 { balances.total_active } else { balances.participating };
+        finality.weigh(epoch, target, balances.total_active);
+        let leaking = finality.in_inactivity_leak();
+        if leaking != was_leaking {
+            events.push(BeaconEvent::InactivityLeak {
+                epoch,
+                leaking,
+                finalized_epoch: finality.finalized_epoch,
+            });
+        }
+        self.finality = Some(finality);
+    }
+
+    /// Pays `epoch`'s rewards and takes its penalties ([`rewards`]): rewards mint at the
+    /// deposit contract, penalties burn there.
     fn process_rewards_and_penalties(
         &mut self,
         ledger: &mut Ledger,
         epoch: u64,
+        balances: &EpochBalances,
+        leaking: bool,
         events: &mut Events,
     ) {
-        if epoch == 0 {
-            return;
-        }
-        let total = self.total_active_balance(epoch);
-        let per_increment = GWEI_PER_ETH * BASE_REWARD_FACTOR / total.isqrt();
-        let active_increments = total / GWEI_PER_ETH;
-        let participating: u64 = self
-            .validators
-            .iter()
-            .filter(|v| v.is_active(epoch) && !v.slashed)
-            .map(|v| v.effective_balance)
-            .sum();
-        let participating_increments = participating.max(GWEI_PER_ETH) / GWEI_PER_ETH;
-        let (mut rewards, mut penalties) = (0u64, 0u64);
-        for validator in &mut self.validators {
-            let eligible = validator.is_active(epoch)
-                || (validator.slashed && epoch + 1 < validator.withdrawable_epoch);
-            if !eligible {
-                continue;
-            }
-            let base_reward = validator.effective_balance / GWEI_PER_ETH * per_increment;
-            for (flag, weight) in ATTESTATION_WEIGHTS.iter().enumerate() {
-                if validator.is_active(epoch) && !validator.slashed {
-                    let reward = base_reward * weight * participating_increments
-                        / (active_increments * WEIGHT_DENOMINATOR);
-                    validator.balance += reward;
-                    rewards += reward;
-                } else if flag != 2 {
-                    let penalty =
-                        (base_reward * weight / WEIGHT_DENOMINATOR).min(validator.balance);
-                    validator.balance -= penalty;
-                    penalties += penalty;
-                }
-            }
-        }
+        let accounts = self.apply_rewards_and_penalties(epoch, balances, leaking);
+        let (rewards, penalties) = (accounts.rewards(), accounts.penalties());
         ledger.mint(NATIVE_ETH, deposit_contract(), wei(rewards)).expect("issuance fits");
         ledger
             .burn(NATIVE_ETH, deposit_contract(), wei(penalties))
@@ -214,12 +257,19 @@ impl BeaconChain {
                 epoch,
                 rewards_gwei: rewards,
                 penalties_gwei: penalties,
+                attestation_rewards_gwei: accounts.attestation,
+                proposer_rewards_gwei: accounts.proposer,
+                sync_rewards_gwei: accounts.sync,
+                attestation_penalties_gwei: accounts.attestation_penalties,
+                sync_penalties_gwei: accounts.sync_penalties,
+                inactivity_penalties_gwei: accounts.inactivity_penalties,
+                in_inactivity_leak: leaking,
             });
         }
     }
 
     fn process_registry_updates(&mut self, epoch: u64, events: &mut Events) {
-        let finalized = epoch.saturating_sub(FINALITY_LAG_EPOCHS);
+        let finalized = self.finality().finalized_epoch;
         for index in 0..self.validators.len() {
             let validator = &self.validators[index];
             if validator.activation_eligibility_epoch == FAR_FUTURE_EPOCH
@@ -291,7 +341,7 @@ impl BeaconChain {
         let next_epoch = epoch + 1;
         let available = self.deposit_balance_to_consume
             + activation_exit_churn_limit(self.total_active_balance(epoch));
-        let finalized_slot = epoch.saturating_sub(FINALITY_LAG_EPOCHS) * SLOTS_PER_EPOCH;
+        let finalized_slot = self.finality().finalized_epoch * SLOTS_PER_EPOCH;
         let (mut processed, mut taken, mut hit) = (0u64, 0usize, false);
         let mut postponed = Vec::new();
         while let Some(deposit) = self.pending_deposits.get(taken) {
@@ -341,6 +391,14 @@ impl BeaconChain {
                     exit_epoch: FAR_FUTURE_EPOCH,
                     withdrawable_epoch: FAR_FUTURE_EPOCH,
                     slashed: false,
+                    participation_bps: self
+                        .operator_participation
+                        .get(&deposit.depositor)
+                        .copied()
+                        .unwrap_or(FULL_PARTICIPATION_BPS),
+                    participation_credit: state::duty_schedule_phase(index),
+                    performed_duties: false,
+                    inactivity_score: 0,
                 };
                 validator.effective_balance = (deposit.amount - deposit.amount % GWEI_PER_ETH)
                     .min(validator.max_effective_balance());
@@ -553,9 +611,57 @@ impl BeaconChain {
                     withdrawable_epoch: validator.withdrawable_epoch,
                 });
             }
+            BeaconCall::SetParticipation(args) => {
+                self.set_participation(admin, sender, args, &mut events)?
+            }
+            BeaconCall::SetOperatorParticipation(args) => {
+                self.set_operator_participation(admin, sender, args, &mut events)?
+            }
             BeaconCall::ProcessSlots(_) => {}
         }
         Ok(events)
+    }
+
+    /// `beacon.set_participation`: how often one validator performs its duties, from now on.
+    fn set_participation(
+        &mut self,
+        admin: Address,
+        sender: Address,
+        args: &calls::SetParticipation,
+        events: &mut Events,
+    ) -> Result<(), BeaconError> {
+        check_participation(admin, sender, args.participation_bps)?;
+        let index =
+            *self.index_of.get(&args.pubkey).ok_or(BeaconError::UnknownValidator(args.pubkey))?;
+        self.validators[index].participation_bps = args.participation_bps;
+        events.push(BeaconEvent::ParticipationSet {
+            validator_index: index as u64,
+            participation_bps: args.participation_bps,
+        });
+        Ok(())
+    }
+
+    /// `beacon.set_operator_participation`: how often every validator of an operator (its
+    /// depositor) performs its duties, now and for its validators deposited later.
+    fn set_operator_participation(
+        &mut self,
+        admin: Address,
+        sender: Address,
+        args: &calls::SetOperatorParticipation,
+        events: &mut Events,
+    ) -> Result<(), BeaconError> {
+        check_participation(admin, sender, args.participation_bps)?;
+        self.operator_participation.insert(args.operator, args.participation_bps);
+        for (index, validator) in self.validators.iter_mut().enumerate() {
+            if validator.operator == args.operator {
+                validator.participation_bps = args.participation_bps;
+                events.push(BeaconEvent::ParticipationSet {
+                    validator_index: index as u64,
+                    participation_bps: args.participation_bps,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Answers a query at `block`.
@@ -594,6 +700,8 @@ impl BeaconChain {
                     "effective_balance_gwei": v.effective_balance, "slashed": v.slashed,
                     "activation_epoch": epoch_json(v.activation_epoch), "exit_epoch": epoch_json(v.exit_epoch),
                     "withdrawable_epoch": epoch_json(v.withdrawable_epoch),
+                    "participation_bps": v.participation_bps,
+                    "inactivity_score": v.inactivity_score, "performed_duties": v.performed_duties,
                 })
             }
             BeaconView::Queues {} => {
@@ -608,6 +716,18 @@ impl BeaconChain {
                     "earliest_exit_epoch": self.exit_queue.earliest_exit_epoch,
                     "exit_balance_to_consume_gwei": self.exit_queue.exit_balance_to_consume,
                     "exit_queue_epochs": self.exit_queue.earliest_exit_epoch.saturating_sub(epoch),
+                })
+            }
+            BeaconView::Finality {} => {
+                let finality = self.finality();
+                json!({
+                    "epoch": epoch, "last_processed_epoch": finality.epoch,
+                    "justification_bits": finality.justification_bits,
+                    "current_justified_epoch": finality.current_justified_epoch,
+                    "previous_justified_epoch": finality.previous_justified_epoch,
+                    "finalized_epoch": finality.finalized_epoch,
+                    "finality_delay": finality.finality_delay(),
+                    "in_inactivity_leak": finality.in_inactivity_leak(),
                 })
             }
             BeaconView::ExitWait { amount } => {

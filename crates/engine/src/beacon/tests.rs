@@ -101,22 +101,126 @@ fn a_deposit_activates_after_the_finality_lag_and_the_activation_delay() {
 }
 
 #[test]
-fn full_participation_pays_the_altair_base_reward() {
+fn full_participation_pays_attestations_proposals_and_the_sync_committee() {
     let mut chain = Chain::new();
     // Compounding, so that the reward stays in the balance instead of being skimmed.
     chain.deposit("alice", 32, true);
     chain.advance_to_epoch(9);
     let before = chain.validator("alice").balance;
     chain.advance_to_epoch(10);
-    // total 32 ETH: isqrt(32e9) = 178,885; per increment 64e9 / 178,885 = 357,771 gwei;
-    // base reward 32 × 357,771 = 11,448,672; flags 14, 26, 14 of 64 with everyone
-    // participating: 2,504,397 + 4,651,023 + 2,504,397 = 9,659,817 gwei.
-    assert_eq!(chain.validator("alice").balance - before, 9_659_817);
+    // total 32 ETH: isqrt(32e9) = 178,885; get_base_reward_per_increment = 64e9 / 178,885
+    // = 357,771 gwei; get_base_reward = 32 × 357,771 = 11,448,672.
+    // get_flag_index_deltas, everyone participating: 14, 26, 14 of 64, each floored:
+    //   2,504,397 + 4,651,023 + 2,504,397 = 9,659,817.
+    // Proposals (process_attestation): 11,448,672 × 54 // ((64 − 8) × 64 // 8 = 448)
+    //   = 618,228,288 // 448 = 1,379,973; alice proposes every block.
+    // process_sync_aggregate: total_base_rewards = 357,771 × 32 = 11,448,672;
+    //   max_participant_rewards = 11,448,672 × 2 // 64 // 32 = 11,180;
+    //   participant_reward = 11,180 // 512 = 21, so 32 slots × 512 seats × 21 = 344,064;
+    //   the proposer's 21 × 8 // 56 = 3 a signature: 32 × 512 × 3 = 49,152.
+    // 9,659,817 + 1,379,973 + 344,064 + 49,152 = 11,433,006 gwei.
+    assert_eq!(chain.validator("alice").balance - before, 11_433_006);
+    let rewards = chain.events.iter().rev().find_map(|e| match e {
+        BeaconEvent::EpochRewards {
+            epoch: 9,
+            rewards_gwei,
+            attestation_rewards_gwei,
+            proposer_rewards_gwei,
+            sync_rewards_gwei,
+            penalties_gwei,
+            ..
+        } => Some((
+            *rewards_gwei,
+            *attestation_rewards_gwei,
+            *proposer_rewards_gwei,
+            *sync_rewards_gwei,
+            *penalties_gwei,
+        )),
+        _ => None,
+    });
+    assert_eq!(rewards, Some((11_433_006, 9_659_817, 1_379_973 + 49_152, 344_064, 0)));
     // Rewards are ETH minted at the deposit contract, not numbers out of thin air.
     assert_eq!(
         chain.ledger.balance_of(NATIVE_ETH, deposit_contract()),
         wei(chain.validator("alice").balance)
     );
+}
+
+/// A chain of `count` active 0x02 validators of `eth` each, built directly (the deposit churn
+/// would take years to fill it), processed up to the start of epoch 1.
+fn chain_of(count: usize, eth: u64) -> Chain {
+    let mut chain = Chain::new();
+    for i in 0..count {
+        let pubkey = key(&format!("big{i}"));
+        let credentials = WithdrawalCredentials { compounding: true, address: pod() };
+        chain.beacon.validators.push(Validator {
+            pubkey,
+            operator: operator(),
+            credentials,
+            effective_balance: eth * ETH,
+            balance: eth * ETH,
+            activation_eligibility_epoch: 0,
+            activation_epoch: 0,
+            exit_epoch: FAR_FUTURE_EPOCH,
+            withdrawable_epoch: FAR_FUTURE_EPOCH,
+            slashed: false,
+            participation_bps: FULL_PARTICIPATION_BPS,
+            participation_credit: 0,
+            performed_duties: false,
+            inactivity_score: 0,
+        });
+        chain.beacon.index_of.insert(pubkey, i);
+        chain.beacon.by_credentials.entry(pod()).or_default().push(i);
+    }
+    let staked = U256::from(count as u64 * eth) * wei(ETH);
+    chain.ledger.mint(NATIVE_ETH, deposit_contract(), staked).unwrap();
+    chain.beacon.next_epoch = 1;
+    chain.beacon.next_block = 0;
+    chain.advance_to_epoch(1);
+    chain
+}
+
+fn epoch_rewards(chain: &Chain, epoch: u64) -> (u64, u64) {
+    chain
+        .events
+        .iter()
+        .find_map(|e| match e {
+            BeaconEvent::EpochRewards { epoch: e, rewards_gwei, penalties_gwei, .. }
+                if *e == epoch =>
+            {
+                Some((*rewards_gwei, *penalties_gwei))
+            }
+            _ => None,
+        })
+        .expect("the epoch paid rewards")
+}
+
+#[test]
+fn the_consensus_apr_at_34_million_eth_is_the_specs() {
+    // 17,000 validators of 2,000 ETH: 34,000,000 ETH active.
+    let mut chain = chain_of(17_000, 2_000);
+    chain.advance_to_epoch(2);
+    // isqrt(34e15) = 184,390,889; get_base_reward_per_increment = 64e9 // 184,390,889 = 347;
+    // get_base_reward = 2,000 × 347 = 694,000 a validator (the spec's ideal issuance per
+    // epoch is 34e6 × 347 = 11,798,000,000 gwei).
+    // get_flag_index_deltas: 694,000 × {14, 26, 14} // 64 = 151,812 + 281,937 + 151,812
+    //   = 585,561 (all that Rampart paid before: 84.4% of the base reward).
+    // Proposals: 17,000 × 694,000 × 54 // 448 = 1,422,080,357 for attestations, plus the
+    //   sync aggregates' 32 × 512 × 3,214 = 52,658,176 (participant_reward below, × 8 // 56
+    //   = 3,214): 1,474,738,533 shared by effective balance, 1/17,000 each = 86,749.
+    // process_sync_aggregate: total_base_rewards = 347 × 34e6 = 11,798,000,000;
+    //   × 2 // 64 // 32 = 11,521,484; // 512 = 22,502 a seat and slot; 32 × 512 × 22,502
+    //   = 368,672,768 an epoch, 1/17,000 each = 21,686.
+    // A validator: 585,561 + 86,749 + 21,686 = 693,996 gwei; the chain 11,797,932,000 (the
+    // spec's 11,798,000,000 less 68,000 of per-validator flooring).
+    let alice = chain.beacon.validators[0].balance - 2_000 * ETH;
+    assert_eq!(alice, 693_996);
+    assert_eq!(epoch_rewards(&chain, 1), (11_797_932_000, 0));
+    // APR = 693,996 × 82,181.25 epochs a year (225 a day × 365.25) / 2,000 ETH = 2.8517%,
+    // in basis points ⌊693,996 × 328,725 × 10,000 / (4 × 2,000e9)⌋ = 285 (the spec notes'
+    // 166.3 / √34e6 = 2.85%); attestations alone gave 2.41%.
+    let apr_bps = u128::from(alice) * 328_725 * 10_000 / (4 * 2_000 * u128::from(ETH));
+    assert_eq!(apr_bps, 285);
 }
 
 #[test]
@@ -300,4 +404,166 @@ fn the_entry_queue_counts_the_sixteen_deposits_an_epoch_limit() {
     assert_eq!(chain.beacon.validators.len(), 16);
     chain.advance_to_epoch(2);
     assert_eq!(chain.beacon.validators.len(), 20);
+}
+
+fn set_participation(chain: &mut Chain, name: &str, participation_bps: u16) {
+    let args = calls::SetParticipation { pubkey: key(name), participation_bps };
+    chain.call(admin(), BeaconCall::SetParticipation(args)).unwrap();
+}
+
+fn finality(chain: &Chain) -> serde_json::Value {
+    chain.beacon.view(chain.block, &BeaconView::Finality {}).unwrap()
+}
+
+/// Four 32 ETH 0x02 validators, active from epoch 8 (one deposit churn of 128 ETH).
+fn four_validators() -> Chain {
+    let mut chain = Chain::new();
+    for i in 0..4 {
+        chain.deposit(&format!("v{i}"), 32, true);
+    }
+    chain.advance_to_epoch(10);
+    chain
+}
+
+#[test]
+fn participation_is_the_admins_to_set_and_at_most_10000_basis_points() {
+    let mut chain = four_validators();
+    let args = |bps| calls::SetParticipation { pubkey: key("v0"), participation_bps: bps };
+    assert_eq!(
+        chain.call(operator(), BeaconCall::SetParticipation(args(5_000))),
+        Err(BeaconError::OnlyAdmin)
+    );
+    assert_eq!(
+        chain.call(admin(), BeaconCall::SetParticipation(args(10_001))),
+        Err(BeaconError::InvalidParticipation(10_001))
+    );
+    let unknown = calls::SetParticipation { pubkey: key("nobody"), participation_bps: 0 };
+    assert_eq!(
+        chain.call(admin(), BeaconCall::SetParticipation(unknown)),
+        Err(BeaconError::UnknownValidator(key("nobody")))
+    );
+    // An operator's rate reaches all its validators, and those it deposits later.
+    let by_operator =
+        calls::SetOperatorParticipation { operator: operator(), participation_bps: 9_000 };
+    chain.call(admin(), BeaconCall::SetOperatorParticipation(by_operator)).unwrap();
+    assert!(chain.beacon.validators.iter().all(|v| v.participation_bps == 9_000));
+    chain.deposit("late", 32, true);
+    // Its slot (in epoch 10) is final when epoch 11 ends.
+    chain.advance_to_epoch(12);
+    assert_eq!(chain.validator("late").participation_bps, 9_000);
+    let view = BeaconView::Validator(ValidatorRef { pubkey: key("v0") });
+    assert_eq!(chain.beacon.view(chain.block, &view).unwrap()["participation_bps"], 9_000);
+}
+
+#[test]
+fn a_validator_at_7500_basis_points_misses_one_epoch_in_four() {
+    let mut chain = four_validators();
+    set_participation(&mut chain, "v1", 7_500);
+    let mut performed = Vec::new();
+    for epoch in 11..19 {
+        chain.advance_to_epoch(epoch);
+        performed.push(chain.validator("v1").performed_duties);
+    }
+    // v1's credit starts at 1 × 6,180 (duty_schedule_phase) and goes 13,680 − 10,000 = 3,680
+    // (hit), 11,180 → 1,180 (hit), 8,680 (miss), 16,180 → 6,180 (hit), then again:
+    // ⌊(6,180 + 8 × 7,500) / 10,000⌋ = 6 epochs of 8.
+    assert_eq!(performed, [true, true, false, true, true, true, false, true]);
+}
+
+#[test]
+fn a_missed_epoch_costs_source_target_and_sync_and_shrinks_the_others_rewards() {
+    let mut chain = four_validators();
+    set_participation(&mut chain, "v3", 0);
+    let (online, offline) = (chain.validator("v0").balance, chain.validator("v3").balance);
+    chain.advance_to_epoch(11);
+    // Epoch 10, 128 ETH active, 96 ETH attesting: isqrt(128e9) = 357,770;
+    // get_base_reward_per_increment = 64e9 // 357,770 = 178,885; get_base_reward = 5,724,320.
+    // v3, offline (get_flag_index_deltas): source 5,724,320 × 14 // 64 = 1,252,195 and target
+    //   × 26 // 64 = 2,325,505, no head penalty; process_sync_aggregate: participant_reward =
+    //   178,885 × 128 × 2 // 64 // 32 // 512 = 43, its quarter of 32 × 512 seats:
+    //   704,512 / 4 = 176,128 lost; process_inactivity_updates: 4 − min(16, 4) = 0, so
+    //   get_inactivity_penalty_deltas takes 0. 1,252,195 + 2,325,505 + 176,128 = 3,753,828.
+    assert_eq!(offline - chain.validator("v3").balance, 3_753_828);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
+    // v0: flags scaled by 96 of 128 increments: 5,724,320 × {14, 26, 14} × 96 // (128 × 64)
+    //   = 939,146 + 1,744,128 + 939,146 = 3,622,420; proposals, a third of
+    //   178,885 × 96 × 54 // 448 = 2,069,955 plus 32 × 512 × (43 × 8 // 56 = 6) × 96/128
+    //   = 73,728: 2,143,683 // 3 = 714,561; sync 176,128. 4,513,109 in all.
+    assert_eq!(chain.validator("v0").balance - online, 4_513_109);
+    // Three quarters attest: epoch 10 is justified, 9 finalized; no leak.
+    let view = finality(&chain);
+    assert_eq!(view["finalized_epoch"], 9);
+    assert_eq!(view["in_inactivity_leak"], false);
+}
+
+#[test]
+fn without_two_thirds_finality_stalls_the_leak_drains_the_offline_and_recovery_ends_it() {
+    let mut chain = four_validators();
+    // From epoch 10, half the stake is offline: 64 of 128 ETH < 2/3.
+    set_participation(&mut chain, "v2", 0);
+    set_participation(&mut chain, "v3", 0);
+    chain.advance_to_epoch(11);
+    // weigh_justification_and_finality at the end of 10: 9 justified (bit 1) with 8 before it,
+    // 10 not: rule "2nd/3rd most recent justified, the 3rd as source" finalizes 8.
+    assert_eq!(finality(&chain)["finalized_epoch"], 8);
+    assert_eq!(finality(&chain)["current_justified_epoch"], 9);
+    // A deposit now waits for its slot to be finalized.
+    chain.block += 3;
+    chain.deposit("newcomer", 32, true);
+    chain.advance_to_epoch(14);
+    // get_finality_delay = previous epoch − 8: 1, 2, 3, 4 at the ends of 10…13, no leak yet;
+    // scores rise by 4 and recover by 16 each epoch.
+    assert_eq!(finality(&chain)["finality_delay"], 4);
+    assert_eq!(finality(&chain)["in_inactivity_leak"], false);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
+    chain.advance_to_epoch(15);
+    // The end of 14: delay 5 > MIN_EPOCHS_TO_INACTIVITY_PENALTY (4): the leak starts.
+    assert!(chain.events.contains(&BeaconEvent::InactivityLeak {
+        epoch: 14,
+        leaking: true,
+        finalized_epoch: 8
+    }));
+    assert_eq!(chain.validator("v3").inactivity_score, 4);
+    assert_eq!(chain.validator("v0").inactivity_score, 0);
+    let (online, offline) = (chain.validator("v0").balance, chain.validator("v3").balance);
+    chain.advance_to_epoch(16);
+    // Epoch 15, leaking; 128 ETH active, 64 attesting; get_base_reward = 5,724,320.
+    // v3: score 8 after process_inactivity_updates; get_inactivity_penalty_deltas:
+    //   32e9 × 8 // (4 × 2^24) = 3,814; source and target 1,252,195 + 2,325,505; its
+    //   sync seats 176,128: 3,757,642 in all.
+    assert_eq!(chain.validator("v3").inactivity_score, 8);
+    assert_eq!(offline - chain.validator("v3").balance, 3_757_642);
+    // v0: no attestation rewards in a leak (get_flag_index_deltas); proposals still pay:
+    //   178,885 × 64 × 54 // 448 = 1,379,970 plus 32 × 512 × 6 × 64/128 = 49,152, half each:
+    //   714,561; sync 176,128: 890,689.
+    assert_eq!(chain.validator("v0").balance - online, 890_689);
+    // The newcomer's deposit (a slot of epoch 10) is still pending: 8 is the finalized epoch.
+    assert_eq!(chain.beacon.validators.len(), 4);
+
+    // Back online at epoch 20: after six leaking epochs (14…19) the score is 24.
+    chain.advance_to_epoch(20);
+    assert_eq!(chain.validator("v3").inactivity_score, 24);
+    set_participation(&mut chain, "v2", 10_000);
+    set_participation(&mut chain, "v3", 10_000);
+    chain.advance_to_epoch(21);
+    // The end of 20 justifies 20 but finalizes nothing yet (19 was not justified): still a
+    // leak, the score falls by 1 only.
+    assert_eq!(chain.validator("v3").inactivity_score, 23);
+    assert_eq!(finality(&chain)["in_inactivity_leak"], true);
+    chain.advance_to_epoch(22);
+    // The end of 21: 20 and 21 justified, 20 finalized (the 1st/2nd rule); the delay is 0,
+    // the leak is over and the score falls by 1 + 16.
+    assert!(chain.events.contains(&BeaconEvent::InactivityLeak {
+        epoch: 21,
+        leaking: false,
+        finalized_epoch: 20
+    }));
+    assert_eq!(chain.validator("v3").inactivity_score, 6);
+    // Epoch 10's deposit is applied now that its slot is final.
+    assert!(chain.events.iter().any(|e| matches!(
+        e,
+        BeaconEvent::DepositApplied { epoch: 21, pubkey, .. } if *pubkey == key("newcomer")
+    )));
+    chain.advance_to_epoch(23);
+    assert_eq!(chain.validator("v3").inactivity_score, 0);
 }

@@ -10,8 +10,8 @@ use super::{EigenLayer, EigenLayerCall, EigenLayerError, Env, Params, pods::pod_
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, NATIVE_ETH, named_address},
     beacon::{
-        BeaconChain, FAR_FUTURE_EPOCH, WithdrawalCredentials, calls::validator_key,
-        state::Validator,
+        BeaconChain, FAR_FUTURE_EPOCH, FULL_PARTICIPATION_BPS, WithdrawalCredentials,
+        calls::validator_key, state::Validator,
     },
     ledger::Ledger,
     math::WAD,
@@ -84,6 +84,10 @@ impl Harness {
             exit_epoch: FAR_FUTURE_EPOCH,
             withdrawable_epoch: FAR_FUTURE_EPOCH,
             slashed: false,
+            participation_bps: FULL_PARTICIPATION_BPS,
+            participation_credit: 0,
+            performed_duties: false,
+            inactivity_score: 0,
         });
         self.beacon.index_of.insert(pubkey, index);
         index as u64

@@ -1,5 +1,6 @@
 //! Random operation sequences against the beacon chain: ETH is conserved exactly (every
-//! change of supply is an event), and the registry's own invariants hold after every step.
+//! change of supply is an event), and the registry's own invariants hold after every step,
+//! missed duties and inactivity leaks included.
 
 use alloy_primitives::{Address, U256};
 use proptest::prelude::*;
@@ -7,7 +8,7 @@ use rampart_engine::{
     accounts::{NATIVE_ETH, derived_address},
     beacon::{
         BeaconCall, BeaconChain, BeaconEvent, SLOTS_PER_EPOCH,
-        calls::{Deposit, ValidatorRef, validator_key},
+        calls::{Deposit, SetParticipation, ValidatorRef, validator_key},
         state::{FAR_FUTURE_EPOCH, WithdrawalCredentials},
     },
     ledger::Ledger,
@@ -23,6 +24,7 @@ enum Op {
     VoluntaryExit { key: usize },
     WithdrawalRequest { key: usize },
     Slash { key: usize },
+    Participation { key: usize, participation_bps: u16 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -33,6 +35,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..KEYS).prop_map(|key| Op::VoluntaryExit { key }),
         1 => (0..KEYS).prop_map(|key| Op::WithdrawalRequest { key }),
         1 => (0..KEYS).prop_map(|key| Op::Slash { key }),
+        2 => (0..KEYS, prop_oneof![Just(0u16), Just(5_000), Just(10_000)])
+            .prop_map(|(key, participation_bps)| Op::Participation { key, participation_bps }),
     ]
 }
 
@@ -106,8 +110,18 @@ fn check_registry(beacon: &BeaconChain, epoch: u64) -> Result<(), TestCaseError>
     Ok(())
 }
 
-/// Runs `ops`; returns how many validators were slashed and how many were fully withdrawn.
-fn run(ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
+/// What a run reached.
+struct Run {
+    /// Validators slashed.
+    slashed: usize,
+    /// Validators withdrawn in full.
+    withdrawn: usize,
+    /// Inactivity leaks started.
+    leaks: usize,
+}
+
+/// Runs `ops`.
+fn run(ops: &[Op]) -> Result<Run, TestCaseError> {
     let mut ledger = Ledger::with_default_tokens();
     let initial = wei(10_000_000 * GWEI);
     ledger.mint(NATIVE_ETH, operator(), initial).unwrap();
@@ -147,6 +161,13 @@ fn run(ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
             Op::Slash { key } => {
                 Some((admin(), BeaconCall::SlashValidator(ValidatorRef { pubkey: pubkey(key) })))
             }
+            Op::Participation { key, participation_bps } => Some((
+                admin(),
+                BeaconCall::SetParticipation(SetParticipation {
+                    pubkey: pubkey(key),
+                    participation_bps,
+                }),
+            )),
         };
         if let Some((sender, call)) = call {
             let (beacon_before, ledger_before) = (beacon.clone(), ledger.clone());
@@ -179,10 +200,12 @@ fn run(ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
             op
         );
     }
-    let slashed = seen.iter().filter(|e| matches!(e, BeaconEvent::ValidatorSlashed { .. })).count();
-    let withdrawn =
-        seen.iter().filter(|e| matches!(e, BeaconEvent::Withdrawal { full: true, .. })).count();
-    Ok((slashed, withdrawn))
+    let count = |event: fn(&BeaconEvent) -> bool| seen.iter().filter(|e| event(e)).count();
+    Ok(Run {
+        slashed: count(|e| matches!(e, BeaconEvent::ValidatorSlashed { .. })),
+        withdrawn: count(|e| matches!(e, BeaconEvent::Withdrawal { full: true, .. })),
+        leaks: count(|e| matches!(e, BeaconEvent::InactivityLeak { leaking: true, .. })),
+    })
 }
 
 proptest! {
@@ -195,11 +218,12 @@ proptest! {
 }
 
 #[test]
-fn the_generator_reaches_exits_and_slashings() {
+fn the_generator_reaches_exits_slashings_and_leaks() {
     use proptest::{strategy::ValueTree, test_runner::TestRunner};
     let mut runner = TestRunner::deterministic();
     let ops = prop::collection::vec(op(), 400).new_tree(&mut runner).unwrap().current();
-    let (slashed, withdrawn) = run(&ops).unwrap();
-    assert!(slashed > 0, "a long random run slashes a validator");
-    assert!(withdrawn > 0, "a long random run withdraws a validator in full");
+    let run = run(&ops).unwrap();
+    assert!(run.slashed > 0, "a long random run slashes a validator");
+    assert!(run.withdrawn > 0, "a long random run withdraws a validator in full");
+    assert!(run.leaks > 0, "a long random run stalls finality into an inactivity leak");
 }

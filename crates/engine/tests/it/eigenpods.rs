@@ -29,6 +29,7 @@ enum Op {
     Checkpoint { owner: u8 },
     Prove { owner: u8 },
     BeaconSlash { owner: u8, key: u8 },
+    Participation { owner: u8, key: u8, participation_bps: u16 },
     StaleBalance { owner: u8, key: u8 },
     RequestExit { owner: u8, key: u8 },
     AvsSlash { percent: u8 },
@@ -47,6 +48,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => owner.clone().prop_map(|owner| Op::Checkpoint { owner }),
         1 => owner.clone().prop_map(|owner| Op::Prove { owner }),
         1 => (owner.clone(), key.clone()).prop_map(|(owner, key)| Op::BeaconSlash { owner, key }),
+        1 => (owner.clone(), key.clone(), prop_oneof![Just(0u16), Just(5_000), Just(10_000)])
+            .prop_map(|(owner, key, bps)| Op::Participation { owner, key, participation_bps: bps }),
         1 => (owner.clone(), key.clone()).prop_map(|(owner, key)| Op::StaleBalance { owner, key }),
         1 => (owner.clone(), key).prop_map(|(owner, key)| Op::RequestExit { owner, key }),
         1 => (1u8..=100).prop_map(|percent| Op::AvsSlash { percent }),
@@ -169,6 +172,11 @@ impl Run {
                 "admin".into(),
                 "beacon.slash_validator",
                 json!({ "pubkey": key_name(owner, key) }),
+            )],
+            Op::Participation { owner, key, participation_bps } => vec![(
+                "admin".into(),
+                "beacon.set_participation",
+                json!({ "pubkey": key_name(owner, key), "participation_bps": participation_bps }),
             )],
             Op::StaleBalance { owner, key } => vec![(
                 "prover".into(),
