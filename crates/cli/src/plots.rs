@@ -163,8 +163,40 @@ where
     Ok(())
 }
 
+/// The heat map's colour for a share of stake in [0, 1]: white for none, deep red for all.
+fn exposure_colour(share: f64) -> RGBColor {
+    // share is in [0, 1], so the shade is in [0, 255].
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let shade = (255.0 * (1.0 - share.clamp(0.0, 1.0))).round() as u8;
+    RGBColor(255, shade, shade / 2)
+}
+
+/// The colour scale beside the heat map: 0% at the bottom to 100% at the top.
+fn colour_scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> PlotResult
+where
+    DB::ErrorType: 'static,
+{
+    let (_, height) = area.dim_in_pixel();
+    let (top, bottom) = (60_i32, i32::try_from(height).unwrap_or(600) - 60);
+    let steps = 50;
+    for step in 0..steps {
+        let share = f64::from(step) / f64::from(steps - 1);
+        let y1 = bottom - (bottom - top) * (step + 1) / steps;
+        let y0 = bottom - (bottom - top) * step / steps;
+        area.draw(&Rectangle::new([(10, y1), (30, y0)], exposure_colour(share).filled()))?;
+    }
+    area.draw(&Rectangle::new([(10, top), (30, bottom)], BLACK))?;
+    let style = ("sans-serif", 14).into_font();
+    for (label, y) in [("100%", top), ("50%", (top + bottom) / 2), ("0%", bottom)] {
+        area.draw(&Text::new(label, (36, y - 7), style.clone()))?;
+    }
+    area.draw(&Text::new("of its", (8, top - 40), style.clone()))?;
+    area.draw(&Text::new("stake", (8, top - 24), style))?;
+    Ok(())
+}
+
 /// Which operators each service can slash, and how much of their stake (the 60 largest
-/// operators and the 40 largest services).
+/// operators and the 40 largest services; the caption says when there are more).
 fn exposure_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     network: &Network,
@@ -178,8 +210,23 @@ where
     let mut services: Vec<usize> = (0..network.services.len()).collect();
     services.sort_by_key(|&s| std::cmp::Reverse(network.securing_stake(s)));
     services.truncate(40);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Exposure: share of each operator's stake a service can slash", ("sans-serif", 20))
+    let shown = |kept: usize, all: usize, what: &str| {
+        if kept < all {
+            format!("the {kept} largest of {all} {what}")
+        } else {
+            format!("all {all} {what}")
+        }
+    };
+    let caption = format!(
+        "Share of each operator's stake a service can slash ({}, {})",
+        shown(operators.len(), network.operators.len(), "operators"),
+        shown(services.len(), network.services.len(), "services"),
+    );
+    let (width, _) = root.dim_in_pixel();
+    let (plot, scale) = root.split_horizontally(width.saturating_sub(90));
+    colour_scale(&scale)?;
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(caption, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -197,13 +244,10 @@ where
             let slashable =
                 network.securing[s].iter().find(|(o, _)| *o == v).map_or(0, |&(_, w)| w) as f64;
             if slashable > 0.0 {
-                let share = (slashable / stake).clamp(0.0, 1.0);
-                // share is in [0, 1], so the shade is in [0, 255].
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let shade = (255.0 * (1.0 - share)).round() as u8;
+                let share = slashable / stake;
                 cells.push(Rectangle::new(
                     [(x, y), (x + 1, y + 1)],
-                    RGBColor(255, shade, shade / 2).filled(),
+                    exposure_colour(share).filled(),
                 ));
             }
         }

@@ -2,6 +2,7 @@
 //! saved world; and the reference networks.
 
 use std::{
+    io::IsTerminal,
     path::{Path, PathBuf},
     process::ExitCode,
     sync::mpsc,
@@ -240,8 +241,8 @@ fn load(path: &Path, inputs: Option<&Path>) -> anyhow::Result<Loaded> {
     Ok((network, None, Vec::new()))
 }
 
-/// A spinner on stderr for work that takes longer than a second; silent when stderr is not a
-/// terminal (CI, pipes).
+/// A spinner on stderr for work that takes longer than a second; where stderr is not a
+/// terminal (CI, pipes), a line every five seconds instead.
 struct Progress {
     state: std::sync::Arc<(std::sync::Mutex<Option<String>>, std::sync::Condvar)>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -261,9 +262,21 @@ impl Progress {
             if !timeout.timed_out() {
                 return;
             }
+            let started = Instant::now();
+            let mut guard = guard;
+            if !std::io::stderr().is_terminal() {
+                // CI logs and pipes get a line every few seconds instead of a spinner.
+                while let Some(message) = guard.clone() {
+                    eprintln!("rampart risk: {message} ({} s)", started.elapsed().as_secs() + 1);
+                    guard = wake
+                        .wait_timeout_while(guard, Duration::from_secs(5), |m| m.is_some())
+                        .expect("not poisoned")
+                        .0;
+                }
+                return;
+            }
             let bar = indicatif::ProgressBar::new_spinner();
             bar.enable_steady_tick(Duration::from_millis(120));
-            let mut guard = guard;
             while let Some(message) = guard.clone() {
                 bar.set_message(message);
                 guard =

@@ -279,10 +279,16 @@ pub fn markdown(report: &Value) -> String {
         Value::Null => "—".into(),
         other => other.to_string(),
     };
+    // Amounts are exact in the JSON; a table reads better at two decimals.
+    let amount = |v: &Value| match v {
+        Value::String(s) => rounded_for_display(s),
+        other => text(other),
+    };
     let mut out = String::new();
     out.push_str(&format!(
-        "# Restaking risk report\n\n{} services, {} operators, {} links; {} {} staked, reused {}× (restaking degree).\n\n",
-        report["services"], report["operators"], report["links"], text(&report["total_stake"]),
+        "# Restaking risk report\n\n{} services, {} operators, {} links; {} {} staked, reused {}× (restaking degree).\n\n\
+         Amounts are rounded to 0.01 for display; the JSON report (`--json`) keeps them exact.\n\n",
+        report["services"], report["operators"], report["links"], amount(&report["total_stake"]),
         text(&report["unit"]), text(&report["restaking_degree"])
     ));
     if let Value::Array(assumed) = &report["assumptions"]
@@ -312,7 +318,7 @@ pub fn markdown(report: &Value) -> String {
     match &report["attack"] {
         Value::Object(attack) => out.push_str(&format!(
             "\n**Attack found**: operators {} corrupt {} for a profit of {} against a cost of {}.\n",
-            text(&attack["operators"]), text(&attack["services"]), text(&attack["profit"]), text(&attack["cost"])
+            text(&attack["operators"]), text(&attack["services"]), amount(&attack["profit"]), amount(&attack["cost"])
         )),
         _ if report["secure"] == Value::Bool(true) => out.push_str("\nNo attack pays.\n"),
         _ => out.push_str("\nThe exact attack search was not run (or did not finish).\n"),
@@ -325,11 +331,11 @@ pub fn markdown(report: &Value) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {}{} | {} | {} | {} |\n",
             text(&s["name"]),
-            text(&s["profit_from_corruption"]),
+            amount(&s["profit_from_corruption"]),
             text(&s["attack_threshold"]),
-            text(&s["securing_stake"]),
+            amount(&s["securing_stake"]),
             s["operators"],
-            text(&s["cost_of_corruption"]),
+            amount(&s["cost_of_corruption"]),
             if s["cost_of_corruption_exact"] == Value::Bool(false) { " (best found)" } else { "" },
             text(&s["profit_to_cost"]),
             s["nakamoto_coefficient"],
@@ -342,13 +348,13 @@ pub fn markdown(report: &Value) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 text(&h["name"]),
-                text(&h["held"]),
+                amount(&h["held"]),
                 h["operators"],
                 text(&h["hhi"]),
                 h["operators_holding_a_third"],
                 text(&h["worst_service"]),
-                text(&h["loss_at_worst_service_cap"]),
-                text(&h["loss_under_attack"])
+                amount(&h["loss_at_worst_service_cap"]),
+                amount(&h["loss_under_attack"])
             ));
         }
     }
@@ -359,7 +365,7 @@ pub fn markdown(report: &Value) -> String {
                 "| {} | {} | {} | {} | {} | {} |\n",
                 text(&a["strategy"]),
                 a["operators"],
-                text(&a["delegated_shares"]),
+                amount(&a["delegated_shares"]),
                 text(&a["hhi"]),
                 a["operators_holding_a_third"],
                 a["operators_holding_half"]
@@ -380,7 +386,67 @@ pub fn markdown(report: &Value) -> String {
     out
 }
 
+/// An exact decimal (`"-4129138.759763419917985144"`) rounded half up to two decimals, with
+/// thousands separators (`"-4,129,138.76"`); text that is not a plain decimal is kept.
+pub fn rounded_for_display(exact: &str) -> String {
+    let (sign, digits) = exact.strip_prefix('-').map_or(("", exact), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !plain(whole) || !plain(fraction) {
+        return exact.to_owned();
+    }
+    // Cents as a digit string: whole ‖ the first two fraction digits, plus one if the third
+    // is 5 or more (carried through the string, so any length stays exact).
+    let mut cents: Vec<u8> = whole.bytes().chain(fraction.bytes().chain(*b"00").take(2)).collect();
+    if fraction.as_bytes().get(2).is_some_and(|d| *d >= b'5') {
+        let mut at = cents.len();
+        loop {
+            if at == 0 {
+                cents.insert(0, b'1');
+                break;
+            }
+            at -= 1;
+            if cents[at] == b'9' {
+                cents[at] = b'0';
+            } else {
+                cents[at] += 1;
+                break;
+            }
+        }
+    }
+    let (whole, cents) = cents.split_at(cents.len() - 2);
+    let whole = std::str::from_utf8(whole).expect("digits").trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let cents = std::str::from_utf8(cents).expect("digits");
+    let sign = if whole == "0" && cents == "00" { "" } else { sign };
+    format!("{sign}{grouped}.{cents}")
+}
+
 /// Keeps `Serialize` in use for downstream callers that want the raw pieces.
 pub fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("serializable")
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::rounded_for_display;
+
+    #[test]
+    fn amounts_round_half_up_to_cents_with_separators() {
+        assert_eq!(rounded_for_display("4129138.759763419917985144"), "4,129,138.76");
+        assert_eq!(rounded_for_display("999999.995"), "1,000,000.00");
+        assert_eq!(rounded_for_display("-1234.5"), "-1,234.50");
+        assert_eq!(rounded_for_display("120"), "120.00");
+        assert_eq!(rounded_for_display("0.004"), "0.00");
+        assert_eq!(rounded_for_display("-0.001"), "0.00");
+        assert_eq!(rounded_for_display("—"), "—");
+        assert_eq!(rounded_for_display("1/3"), "1/3");
+    }
 }
