@@ -2,6 +2,7 @@
 
 mod beacon;
 mod bench;
+mod human;
 mod lrt;
 mod node;
 mod plots;

@@ -6,6 +6,8 @@ use clap::Args;
 use rampart_scenario::{Outcome, Report, parse_file, run as run_scenario};
 use serde_json::{Value, json};
 
+use crate::human::{Units, compact, describe_event, rename_in_text};
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Scenario files, or directories of them (searched with their subdirectories).
@@ -17,6 +19,10 @@ pub(crate) struct RunArgs {
     /// Print one line per scenario instead of every step.
     #[arg(long, short)]
     quiet: bool,
+    /// Print amounts as the exact integers the engine keeps (wei, WAD) instead of in ether
+    /// and percent.
+    #[arg(long)]
+    wei: bool,
     /// Run against a running node instead of a fresh world. The scenario runs on the node's
     /// state: start an empty node with the scenario's parameters and a manual clock
     /// (`rampart node --params testnet --block-time 0 --data-dir NEW_DIR`). A node with other
@@ -55,7 +61,8 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 if args.json {
                     reports.push(report.to_json());
                 } else {
-                    print_report(&report, args.quiet);
+                    let units = if args.wei { Units::Wei } else { Units::Readable };
+                    print_report(&report, args.quiet, units);
                 }
             }
             Err(message) => {
@@ -81,7 +88,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn print_report(report: &Report, quiet: bool) {
+fn print_report(report: &Report, quiet: bool, units: Units) {
     let steps = report.outcomes.len();
     let checks = report.checks();
     if quiet {
@@ -94,7 +101,7 @@ fn print_report(report: &Report, quiet: bool) {
     }
     println!("\n━━ {} — {}", report.path.display(), report.name);
     for outcome in &report.outcomes {
-        print_outcome(outcome);
+        print_outcome(outcome, units, &report.names);
     }
     println!(
         "ok   {steps} steps, {checks} checks, block {}, state {}",
@@ -103,24 +110,29 @@ fn print_report(report: &Report, quiet: bool) {
     );
 }
 
-fn print_outcome(outcome: &Outcome) {
+fn print_outcome(outcome: &Outcome, units: Units, names: &rampart_scenario::NameBook) {
     let head = format!("  {:>3}  block {:<7}", outcome.step, outcome.block);
     match outcome.kind {
         "clock" => {
             println!("{head} ⏱  {}", outcome.what);
-            print_time_events(&outcome.events);
+            print_time_events(&outcome.events, units);
         }
         "view" => {
-            let value = outcome.value.as_ref().map(compact).unwrap_or_default();
+            let value = outcome.value.as_ref().map(|v| compact(v, &outcome.what, units));
+            let value = value.unwrap_or_default();
             let check = if outcome.checks > 0 { " ✓" } else { "" };
             println!("{head} 👁  {} = {value}{check}", outcome.what.trim_start_matches("view "));
         }
         _ => match &outcome.rejected_with {
-            Some(error) => println!("{head} ✗  {} → rejected as expected: {error}", outcome.what),
+            Some(error) => println!(
+                "{head} ✗  {} → rejected as expected: {}",
+                outcome.what,
+                rename_in_text(error, names)
+            ),
             None => {
                 println!("{head} →  {}", outcome.what);
                 for event in &outcome.events {
-                    println!("{:>20}{}", "", describe_event(event));
+                    println!("{:>20}{}", "", describe_event(event, units));
                 }
             }
         },
@@ -130,7 +142,7 @@ fn print_outcome(outcome: &Outcome) {
 /// What time did (the beacon chain's epochs and sweep). A jump of months emits an event an
 /// epoch and a withdrawal a block: kinds that repeat that much are counted, the rest (an
 /// activation, an exit, a penalty) are printed in full, in order.
-fn print_time_events(events: &[Value]) {
+fn print_time_events(events: &[Value], units: Units) {
     const ROUTINE: usize = 16;
     let kind = |event: &Value| event.get("event").and_then(Value::as_str).unwrap_or("?").to_owned();
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
@@ -138,7 +150,7 @@ fn print_time_events(events: &[Value]) {
         *counts.entry(kind(event)).or_default() += 1;
     }
     for event in events.iter().filter(|event| counts[&kind(event)] < ROUTINE) {
-        println!("{:>20}{}", "", describe_event(event));
+        println!("{:>20}{}", "", describe_event(event, units));
     }
     let routine: Vec<String> = counts
         .iter()
@@ -147,37 +159,6 @@ fn print_time_events(events: &[Value]) {
         .collect();
     if !routine.is_empty() {
         println!("{:>20}... and {}", "", routine.join(", "));
-    }
-}
-
-/// `Name(field=value, ...)` with long values kept whole: the numbers are the point.
-fn describe_event(event: &Value) -> String {
-    let Some(object) = event.as_object() else { return event.to_string() };
-    let name = object.get("event").and_then(Value::as_str).unwrap_or("?");
-    let fields: Vec<String> = object
-        .iter()
-        .filter(|(key, _)| key.as_str() != "event")
-        .map(|(key, value)| format!("{key}={}", compact(value)))
-        .collect();
-    format!("{name}({})", fields.join(", "))
-}
-
-fn compact(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Array(items) => {
-            format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join(", "))
-        }
-        Value::Object(map)
-            if map.contains_key("avs") && map.contains_key("id") && map.len() == 2 =>
-        {
-            format!("{}#{}", compact(&map["avs"]), compact(&map["id"]))
-        }
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter().map(|(k, v)| format!("{k}: {}", compact(v))).collect::<Vec<_>>().join(", ")
-        ),
-        other => other.to_string(),
     }
 }
 
