@@ -1,0 +1,175 @@
+//! Jito's read-only queries: the accounts as the programs store them, and each toggle's state
+//! at the current slot.
+
+use alloy_primitives::Address;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{E, Jito, JitoEnv, Result, slot_toggle::get_epoch};
+use crate::serde_ext;
+
+/// A Jito view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
+pub enum JitoView {
+    /// The Solana slot and NCN epoch now.
+    Clock {},
+    /// Both configs.
+    GetConfig {},
+    /// A vault account (with `epoch` and `is_update_needed` now).
+    GetVault {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+    },
+    /// A `VaultOperatorDelegation`.
+    GetVaultOperatorDelegation {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+        /// The operator.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    /// A withdrawal ticket (with `is_withdrawable` now).
+    GetWithdrawalTicket {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+        /// The ticket.
+        #[serde(with = "serde_ext::account")]
+        ticket: Address,
+    },
+    /// An NCN account.
+    GetNcn {
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+    },
+    /// An operator account.
+    GetOperator {
+        /// The operator.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    /// Both opt-in states of an `NcnOperatorState` now.
+    NcnOperatorState {
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        /// The operator.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    /// The state of an `NcnVaultTicket` now.
+    NcnVaultTicketState {
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        vault: Address,
+    },
+    /// The state of an `OperatorVaultTicket` now.
+    OperatorVaultTicketState {
+        /// The operator.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        vault: Address,
+    },
+    /// The state of a `VaultNcnTicket` now.
+    VaultNcnTicketState {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+    },
+}
+
+fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("Jito state serializes")
+}
+
+impl Jito {
+    /// Answers a view.
+    pub fn view(&self, env: &JitoEnv, view: &JitoView) -> Result<Value> {
+        use JitoView as V;
+        let slot = env.slot;
+        let epoch_length = || self.config().map(|c| c.epoch_length);
+        Ok(match view {
+            V::Clock {} => {
+                let length = epoch_length()?;
+                json!({ "slot": slot, "epoch": get_epoch(slot, length)?, "epoch_length": length })
+            }
+            V::GetConfig {} => to_json(self.config()?),
+            V::GetVault { target } => {
+                let vault = self.vault(*target)?;
+                let mut value = to_json(vault);
+                value["is_update_needed"] = json!(vault.is_update_needed(slot, epoch_length()?)?);
+                value["epoch"] = json!(get_epoch(slot, epoch_length()?)?);
+                value
+            }
+            V::GetVaultOperatorDelegation { target, operator } => to_json(
+                self.vault(*target)?
+                    .operator_delegations
+                    .get(operator)
+                    .ok_or_else(|| E::missing("vault operator delegation for", *operator))?,
+            ),
+            V::GetWithdrawalTicket { target, ticket } => {
+                let entry = self
+                    .vault(*target)?
+                    .withdrawal_tickets
+                    .get(ticket)
+                    .ok_or_else(|| E::missing("withdrawal ticket", *ticket))?;
+                let length = epoch_length()?;
+                let withdrawable =
+                    get_epoch(slot, length)? > get_epoch(entry.slot_unstaked, length)? + 1;
+                let mut value = to_json(entry);
+                value["is_withdrawable"] = json!(withdrawable);
+                value
+            }
+            V::GetNcn { ncn } => to_json(self.ncn(*ncn)?),
+            V::GetOperator { operator } => to_json(self.operator(*operator)?),
+            V::NcnOperatorState { ncn, operator } => {
+                let state = self
+                    .ncn(*ncn)?
+                    .operator_states
+                    .get(operator)
+                    .ok_or_else(|| E::missing("NCN operator state for", *operator))?;
+                let length = epoch_length()?;
+                json!({
+                    "ncn_opt_in_state": to_json(&state.ncn_opt_in_state.state(slot, length)?),
+                    "operator_opt_in_state": to_json(&state.operator_opt_in_state.state(slot, length)?),
+                })
+            }
+            V::NcnVaultTicketState { ncn, vault } => {
+                let toggle = self
+                    .ncn(*ncn)?
+                    .vault_tickets
+                    .get(vault)
+                    .ok_or_else(|| E::missing("NCN vault ticket for", *vault))?;
+                to_json(&toggle.state(slot, epoch_length()?)?)
+            }
+            V::OperatorVaultTicketState { operator, vault } => {
+                let toggle = self
+                    .operator(*operator)?
+                    .vault_tickets
+                    .get(vault)
+                    .ok_or_else(|| E::missing("operator vault ticket for", *vault))?;
+                to_json(&toggle.state(slot, epoch_length()?)?)
+            }
+            V::VaultNcnTicketState { target, ncn } => {
+                let toggle = self
+                    .vault(*target)?
+                    .ncn_tickets
+                    .get(ncn)
+                    .ok_or_else(|| E::missing("vault NCN ticket for", *ncn))?;
+                to_json(&toggle.state(slot, epoch_length()?)?)
+            }
+        })
+    }
+}
