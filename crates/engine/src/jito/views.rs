@@ -173,3 +173,60 @@ impl Jito {
         })
     }
 }
+
+/// One operator's delegation from a vault that an NCN could slash under the removed program's
+/// rules: every handshake between the three (NCN↔vault both sides, NCN↔operator both sides,
+/// operator→vault) active or cooling down, as the last published `Slash` required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlashableStake {
+    /// The NCN (the service).
+    pub ncn: Address,
+    /// The operator.
+    pub operator: Address,
+    /// The vault.
+    pub vault: Address,
+    /// The vault's supported token.
+    pub token: Address,
+    /// The delegation's security: staked, enqueued and cooling down (all slashable).
+    pub security: u64,
+}
+
+impl Jito {
+    /// Every (NCN, operator, vault) whose delegation an NCN could slash at `slot` if slashing
+    /// were enabled (see [`super::state::JitoConfig::slashing_enabled`]). The per-epoch caps of
+    /// slasher tickets are not modelled, so `security` is an upper bound.
+    pub fn slashable_stakes(&self, slot: u64) -> Vec<SlashableStake> {
+        let Ok(length) = self.config().map(|c| c.epoch_length) else { return Vec::new() };
+        let live = |toggle: Option<&super::SlotToggle>| {
+            toggle.is_some_and(|t| t.is_active_or_cooldown(slot, length).unwrap_or(false))
+        };
+        let mut out = Vec::new();
+        for (&vault_address, vault) in &self.vaults {
+            for (&operator_address, delegation) in &vault.operator_delegations {
+                let Ok(security) = delegation.delegation_state.total_security() else { continue };
+                let Some(operator) = self.operators.get(&operator_address) else { continue };
+                if security == 0 || !live(operator.vault_tickets.get(&vault_address)) {
+                    continue;
+                }
+                for (&ncn_address, ncn) in &self.ncns {
+                    let opted_in = ncn.operator_states.get(&operator_address).is_some_and(|s| {
+                        live(Some(&s.ncn_opt_in_state)) && live(Some(&s.operator_opt_in_state))
+                    });
+                    if opted_in
+                        && live(ncn.vault_tickets.get(&vault_address))
+                        && live(vault.ncn_tickets.get(&ncn_address))
+                    {
+                        out.push(SlashableStake {
+                            ncn: ncn_address,
+                            operator: operator_address,
+                            vault: vault_address,
+                            token: vault.supported_mint,
+                            security,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -576,6 +576,35 @@ fn test_ticket_boundaries_on_the_world_clock() {
     assert_eq!(state(&f), json!("Active"), "the first block of epoch 2");
 }
 
+/// `world.exposure` sees Jito like the other protocols: the NCN with live handshakes can take the
+/// operator's whole delegation (60 000 of 110 000 deposited), a VRT holder bearing its share
+/// (100 000 / 110 000 of it: 54 545) — but only under the slashing switch; without it the
+/// entries are there with 0 and a note saying the program has no slash instruction (PR #141).
+#[test]
+fn jito_exposure_under_the_slashing_switch() {
+    for enabled in [false, true] {
+        let mut f = Fixture::with_config(0, 0, 0, 1, json!({"slashing_enabled": enabled}));
+        f.fund("depositor", 100_000);
+        f.mint_to("depositor", 100_000, 100_000);
+        f.delegate(0, 60_000).unwrap();
+        let exposure =
+            |f: &Fixture, who: String| view(&f.world, "world.exposure", json!({"account": who}));
+        let entries = exposure(&f, "depositor".into());
+        assert_eq!(entries, json!([]), "tickets still warming up");
+        f.warp_epochs(2);
+        let entries = exposure(&f, "depositor".into());
+        let entry = &entries.as_array().unwrap()[0];
+        assert_eq!(entry["protocol"], "jito");
+        assert_eq!(entry["service"], f.ncn.to_string());
+        assert_eq!(entry["role"], "staker");
+        assert_eq!(entry["slashable"], if enabled { "54545" } else { "0" });
+        assert!(entry["note"].as_str().unwrap().contains("PR #141"));
+        let entries = exposure(&f, f.operators[0].to_string());
+        assert_eq!(entries[0]["slashable"], if enabled { "60000" } else { "0" });
+        assert_eq!(entries[0]["role"], "operator");
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Deposit(u64),
