@@ -214,7 +214,7 @@ impl Fixture {
         );
         let n = self.operators.len();
         for i in 0..n {
-            let operator = self.operators[(i + epoch as usize) % n].to_string();
+            let operator = self.operators[(i + usize::try_from(epoch).unwrap()) % n].to_string();
             apply(
                 &mut self.world,
                 "cranker",
@@ -241,8 +241,7 @@ impl Fixture {
     }
 
     fn vrt_symbol(&self) -> String {
-        let mint = self.vault()["vrt_mint"].as_str().unwrap().to_owned();
-        mint
+        self.vault()["vrt_mint"].as_str().unwrap().to_owned()
     }
 }
 
@@ -696,7 +695,7 @@ proptest! {
                     let n = f.operators.len();
                     let _ = try_apply(&mut f.world, "cranker", "jito.initialize_vault_update_state_tracker", json!({"target": target}));
                     for i in 0..n {
-                        let operator = f.operators[(i + epoch as usize) % n].to_string();
+                        let operator = f.operators[(i + usize::try_from(epoch).unwrap()) % n].to_string();
                         let _ = try_apply(&mut f.world, "cranker", "jito.crank_vault_update_state_tracker", json!({"target": target, "operator": operator}));
                     }
                     let _ = try_apply(&mut f.world, "cranker", "jito.close_vault_update_state_tracker", json!({"target": target, "ncn_epoch": epoch}));
