@@ -19,8 +19,9 @@
 //!   when they finish), after the 2-day veto window. Requests the DSS already made and that are
 //!   not finalized come on top (a DSS may request again every 2 days): each entry lists their
 //!   summed percentages for the vault and the earliest time one can be finalized.
-//! - Jito: each NCN whose handshakes with a vault and one of its operators are all active or
-//!   cooling down could take that operator's whole delegation (every stage) at once, under the
+//! - Jito: each NCN whose handshakes with a vault and one of its operators, and one of whose
+//!   slashers' tickets, are all active or cooling down could take from that operator's
+//!   delegation (every stage) what its slashers' per-epoch caps still allow, at once, under the
 //!   removed slash instruction; the vault program has none since PR #141, so the amount is 0
 //!   unless the config's `slashing_enabled` switch is on, and each entry's `note` says which.
 //!   VRT holders bear it pro rata to the VRT they hold or have in withdrawal tickets.
@@ -394,25 +395,26 @@ impl World {
 }
 
 impl World {
-    /// Jito: each NCN with live handshakes to a vault and one of its operators could take
-    /// that operator's whole delegation (staked, enqueued and cooling down) under the last
-    /// published slash instruction, at once. The vault program has had no slash instruction
+    /// Jito: each NCN with live handshakes to a vault and one of its operators, and a live
+    /// slasher for the vault, could take from that operator's delegation (staked, enqueued and
+    /// cooling down) what its slashers' per-epoch caps still allow this epoch, at once, under
+    /// the last published slash instruction. The vault program has had no slash instruction
     /// since PR #141, so unless the config's `slashing_enabled` switch is on the entry reports
     /// 0 and says why. A VRT holder (VRT held plus VRT in its withdrawal tickets) bears its
-    /// share of the vault's supply; the operator and the vault itself the whole delegation.
+    /// share of the vault's supply; the operator and the vault itself the whole amount.
     fn jito_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
         let jito = &self.jito;
         let Ok(config) = jito.config() else { return Ok(()) };
         let enabled = config.slashing_enabled;
         let note = if enabled {
-            "jito slashing switch on: the removed Slash instruction's semantics (PR #141); \
-             slasher tickets' per-epoch caps not modelled"
+            "jito slashing switch on: the removed Slash instruction's semantics (PR #141), \
+             this epoch's slasher caps"
         } else {
             "jito slashing is disabled: the vault program has no Slash instruction since PR #141"
         };
         for stake in jito.slashable_stakes(self.jito_env().slot) {
             let Ok(vault) = jito.vault(stake.vault) else { continue };
-            let security = U256::from(stake.security);
+            let security = U256::from(stake.slashable_this_epoch);
             let (slashable, role) = if account == stake.operator {
                 (security, "operator")
             } else if account == stake.vault {

@@ -190,9 +190,10 @@ pub fn from_world(
                 .or_default() += token_value(vault.asset, slashable);
         }
     }
-    // Jito: with the slashing switch on, an NCN with live handshakes can take an operator's
-    // whole delegation from each vault (the removed slash instruction); without it, Jito stake
-    // is slashable by nobody and stays out of the graph.
+    // Jito: with the slashing switch on, an NCN with live handshakes and slashers can take an
+    // operator's delegation from each vault (the removed slash instruction), as much as its
+    // slashers' per-epoch caps allow this epoch; the operator's stake is its whole delegation.
+    // Without the switch, Jito stake is slashable by nobody and stays out of the graph.
     let mut jito_links: BTreeMap<(String, Address), Amount> = BTreeMap::new();
     if world.jito.config().is_ok_and(|c| c.slashing_enabled) {
         let mut counted: std::collections::BTreeSet<(Address, Address)> = Default::default();

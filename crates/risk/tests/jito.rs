@@ -26,7 +26,7 @@ fn created(events: &[Event]) -> String {
 }
 
 /// A vault with 110 JitoSOL (9 decimals), 60 of them delegated to one operator, and an NCN whose
-/// handshakes with both are active two epochs later.
+/// handshakes with both, and a slasher's, are active two epochs later.
 fn world(slashing_enabled: bool) -> World {
     let mut w = World::default();
     w.advance_blocks(1).unwrap();
@@ -73,7 +73,15 @@ fn world(slashing_enabled: bool) -> World {
         "jito.initialize_vault_operator_delegation",
         json!({"target": vault, "operator": op}),
     );
+    let ncn_slasher = json!({"ncn": ncn, "vault": vault, "slasher": "slasher"});
+    let mut init = ncn_slasher.clone();
+    init["max_slashable_per_epoch"] = json!("1000000000000");
+    apply(&mut w, "ncn", "jito.initialize_ncn_vault_slasher_ticket", init);
+    let vault_slasher = json!({"target": vault, "ncn": ncn, "slasher": "slasher"});
+    apply(&mut w, "vault_admin", "jito.initialize_vault_ncn_slasher_ticket", vault_slasher.clone());
     w.advance_blocks(1).unwrap();
+    apply(&mut w, "ncn", "jito.warmup_ncn_vault_slasher_ticket", ncn_slasher);
+    apply(&mut w, "vault_admin", "jito.warmup_vault_ncn_slasher_ticket", vault_slasher);
     apply(&mut w, "ncn", "jito.warmup_ncn_vault_ticket", json!({"ncn": ncn, "vault": vault}));
     apply(
         &mut w,

@@ -74,6 +74,63 @@ pub enum JitoCall {
     WarmupOperatorVaultTicket(OperatorVault),
     /// `CooldownOperatorVaultTicket`, by the operator's vault admin.
     CooldownOperatorVaultTicket(OperatorVault),
+    /// `InitializeNcnVaultSlasherTicket`, by the NCN's slasher admin (the NCN's vault ticket
+    /// must exist).
+    InitializeNcnVaultSlasherTicket {
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        vault: Address,
+        /// The slasher (a signer).
+        #[serde(with = "serde_ext::account")]
+        slasher: Address,
+        /// The most it may slash one operator of the vault per NCN epoch.
+        #[serde(with = "serde_ext::int")]
+        max_slashable_per_epoch: u64,
+    },
+    /// `WarmupNcnVaultSlasherTicket`, by the NCN's slasher admin.
+    WarmupNcnVaultSlasherTicket(NcnVaultSlasher),
+    /// `CooldownNcnVaultSlasherTicket`, by the NCN's slasher admin.
+    CooldownNcnVaultSlasherTicket(NcnVaultSlasher),
+    /// `InitializeVaultNcnSlasherTicket`, by the vault's slasher admin.
+    InitializeVaultNcnSlasherTicket(VaultNcnSlasher),
+    /// `WarmupVaultNcnSlasherTicket`, by the vault's slasher admin.
+    WarmupVaultNcnSlasherTicket(VaultNcnSlasher),
+    /// `CooldownVaultNcnSlasherTicket`, by the vault's slasher admin.
+    CooldownVaultNcnSlasherTicket(VaultNcnSlasher),
+    /// `InitializeVaultNcnSlasherOperatorTicket`: this epoch's record of what the slasher took
+    /// from the operator (permissionless).
+    InitializeVaultNcnSlasherOperatorTicket {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        /// The slasher.
+        #[serde(with = "serde_ext::account")]
+        slasher: Address,
+        /// The operator.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+    },
+    /// The removed `Slash` (PR #141), by the slasher: only with the config's slashing switch on.
+    Slash {
+        /// The vault.
+        #[serde(with = "serde_ext::account")]
+        target: Address,
+        /// The NCN.
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        /// The operator slashed.
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        /// Supported tokens taken (to the slasher).
+        #[serde(with = "serde_ext::int")]
+        slash_amount: u64,
+    },
     /// Vault `InitializeVault`: the signer is the admin and makes the initial deposit.
     InitializeVault {
         /// The supported token (a ledger token; register SPL tokens with 9 decimals).
@@ -278,6 +335,36 @@ pub struct OperatorVault {
     /// The vault.
     #[serde(with = "serde_ext::account")]
     pub vault: Address,
+}
+
+/// An NCN, a vault and a slasher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NcnVaultSlasher {
+    /// The NCN.
+    #[serde(with = "serde_ext::account")]
+    pub ncn: Address,
+    /// The vault.
+    #[serde(with = "serde_ext::account")]
+    pub vault: Address,
+    /// The slasher.
+    #[serde(with = "serde_ext::account")]
+    pub slasher: Address,
+}
+
+/// A vault (as `target`), an NCN and a slasher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaultNcnSlasher {
+    /// The vault.
+    #[serde(with = "serde_ext::account")]
+    pub target: Address,
+    /// The NCN.
+    #[serde(with = "serde_ext::account")]
+    pub ncn: Address,
+    /// The slasher.
+    #[serde(with = "serde_ext::account")]
+    pub slasher: Address,
 }
 
 /// A vault as `target`.

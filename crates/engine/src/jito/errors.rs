@@ -34,6 +34,8 @@ pub enum JitoError {
     VaultCapacityExceeded,
     #[error("the signer is not the vault's NCN admin")]
     VaultNcnAdminInvalid,
+    #[error("the signer is not the vault's slasher admin")]
+    VaultSlasherAdminInvalid,
     #[error("the signer is not the vault's fee admin")]
     VaultFeeAdminInvalid,
     #[error("the signer is not the config admin")]

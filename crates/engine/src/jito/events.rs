@@ -50,6 +50,20 @@ pub enum JitoEvent {
         to: Address,
         slot: u64,
     },
+    /// The removed slash instruction, under Rampart's switch.
+    Slash {
+        #[serde(with = "serde_ext::account")]
+        vault: Address,
+        #[serde(with = "serde_ext::account")]
+        ncn: Address,
+        #[serde(with = "serde_ext::account")]
+        operator: Address,
+        #[serde(with = "serde_ext::account")]
+        slasher: Address,
+        slash_amount: u64,
+        ncn_epoch: u64,
+        delegation_state: DelegationState,
+    },
     InitializeVault {
         #[serde(with = "serde_ext::account")]
         vault: Address,

@@ -16,19 +16,25 @@
 //! derived from their kind and a counter, as a PDA from its seeds ([`state`]). SPL tokens are
 //! ledger tokens; amounts are u64 base units inside, as on Solana.
 //!
-//! **Slashing** was removed from the vault program (PR #141, October 2024); nothing in this
-//! module slashes. The config carries Rampart's `slashing_enabled` switch (off) so that
-//! `world.exposure` can report what the last published semantics would let an NCN take —
-//! every delegated stage of the vaults it has live tickets with — and says so in each entry.
+//! **Slashing** was removed from the vault program (PR #141, October 2024). The config carries
+//! Rampart's `slashing_enabled` switch, off by default as on chain: on, `jito.slash` applies
+//! the last published semantics (commit `956e88f6^`) and `world.exposure` / `rampart risk`
+//! count what NCNs could take; off, `jito.slash` fails with `SlashingDisabled` and exposure
+//! entries say that nothing can be slashed.
+//!
+//! The slasher tickets (NCN and vault sides, and the per-epoch record of what a slasher took
+//! from an operator) are modelled as the programs still have them, and `jito.slash` applies
+//! the removed instruction's semantics ([`slashing`]) only when the switch is on.
 //!
 //! Not modelled: token metadata, delegate token accounts, secondary admins of NCNs and
-//! operators, slasher tickets, `InitializeVaultWithMint`, rent.
+//! operators, `InitializeVaultWithMint`, rent.
 
 pub mod calls;
 pub mod errors;
 pub mod events;
 pub mod invariants;
 mod restaking;
+mod slashing;
 pub mod slot_toggle;
 pub mod state;
 pub mod vault;
@@ -137,6 +143,34 @@ impl Jito {
             C::WarmupOperatorVaultTicket(a) => self.operator_toggle_vault(slot, sender, a, true)?,
             C::CooldownOperatorVaultTicket(a) => {
                 self.operator_toggle_vault(slot, sender, a, false)?
+            }
+            C::InitializeNcnVaultSlasherTicket { ncn, vault, slasher, max_slashable_per_epoch } => {
+                self.initialize_ncn_vault_slasher_ticket(
+                    slot,
+                    sender,
+                    &calls::NcnVaultSlasher { ncn: *ncn, vault: *vault, slasher: *slasher },
+                    *max_slashable_per_epoch,
+                )?
+            }
+            C::WarmupNcnVaultSlasherTicket(a) => self.ncn_toggle_slasher(slot, sender, a, true)?,
+            C::CooldownNcnVaultSlasherTicket(a) => {
+                self.ncn_toggle_slasher(slot, sender, a, false)?
+            }
+            C::InitializeVaultNcnSlasherTicket(a) => {
+                self.initialize_vault_ncn_slasher_ticket(slot, sender, a)?
+            }
+            C::WarmupVaultNcnSlasherTicket(a) => {
+                self.vault_toggle_slasher(slot, sender, a, true)?
+            }
+            C::CooldownVaultNcnSlasherTicket(a) => {
+                self.vault_toggle_slasher(slot, sender, a, false)?
+            }
+            C::InitializeVaultNcnSlasherOperatorTicket { target, ncn, slasher, operator } => self
+                .initialize_vault_ncn_slasher_operator_ticket(
+                slot, *target, *ncn, *slasher, *operator,
+            )?,
+            C::Slash { target, ncn, operator, slash_amount } => {
+                self.slash(ledger, slot, sender, *target, (*ncn, *operator), *slash_amount)?
             }
             C::InitializeVault {
                 supported_mint,

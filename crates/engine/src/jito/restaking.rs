@@ -7,15 +7,15 @@ use alloy_primitives::Address;
 
 use super::{
     E, Ev, Jito, Result, account_address,
-    calls::{NcnOperator, NcnVault, OperatorVault},
+    calls::{NcnOperator, NcnVault, NcnVaultSlasher, OperatorVault},
     slot_toggle::SlotToggle,
     state::{
         DEFAULT_FEE_BUMP_BPS, DEFAULT_FEE_RATE_OF_CHANGE_BPS, DEFAULT_FEES_CAP_BPS, JitoConfig,
-        MAX_BPS, Ncn, NcnOperatorState, Operator,
+        MAX_BPS, Ncn, NcnOperatorState, NcnSlasherTicket, Operator,
     },
 };
 
-fn ticket(instruction: &str, from: Address, to: Address, slot: u64) -> Ev {
+fn ticket_event(instruction: &str, from: Address, to: Address, slot: u64) -> Ev {
     Ev::Ticket { instruction: instruction.to_owned(), from, to, slot }
 }
 
@@ -150,7 +150,7 @@ impl Jito {
         let toggle = SlotToggle::new(slot);
         let new = NcnOperatorState { ncn_opt_in_state: toggle, operator_opt_in_state: toggle };
         self.ncns.get_mut(&ncn).expect("checked").operator_states.insert(operator, new);
-        Ok(ticket("initialize_ncn_operator_state", ncn, operator, slot))
+        Ok(ticket_event("initialize_ncn_operator_state", ncn, operator, slot))
     }
 
     fn ncn_operator_state(&self, ncn: Address, operator: Address) -> Result<NcnOperatorState> {
@@ -193,7 +193,7 @@ impl Jito {
             return Err(failure);
         }
         self.ncns.get_mut(&args.ncn).expect("checked").operator_states.insert(args.operator, state);
-        Ok(ticket(name, args.ncn, args.operator, slot))
+        Ok(ticket_event(name, args.ncn, args.operator, slot))
     }
 
     /// `OperatorWarmupNcn` / `OperatorCooldownNcn`, by the operator's NCN admin.
@@ -227,7 +227,7 @@ impl Jito {
             return Err(failure);
         }
         self.ncns.get_mut(&args.ncn).expect("checked").operator_states.insert(args.operator, state);
-        Ok(ticket(name, args.operator, args.ncn, slot))
+        Ok(ticket_event(name, args.operator, args.ncn, slot))
     }
 
     /// `InitializeNcnVaultTicket`, by the NCN's vault admin.
@@ -248,7 +248,7 @@ impl Jito {
         }
         let ncn = self.ncns.get_mut(&args.ncn).expect("checked");
         ncn.vault_tickets.insert(args.vault, SlotToggle::new(slot));
-        Ok(ticket("initialize_ncn_vault_ticket", args.ncn, args.vault, slot))
+        Ok(ticket_event("initialize_ncn_vault_ticket", args.ncn, args.vault, slot))
     }
 
     /// `WarmupNcnVaultTicket` / `CooldownNcnVaultTicket`, by the NCN's vault admin.
@@ -285,7 +285,7 @@ impl Jito {
             return Err(failure);
         }
         self.ncns.get_mut(&args.ncn).expect("checked").vault_tickets.insert(args.vault, toggle);
-        Ok(ticket(name, args.ncn, args.vault, slot))
+        Ok(ticket_event(name, args.ncn, args.vault, slot))
     }
 
     /// `InitializeOperatorVaultTicket`, by the operator's vault admin (any other signer fails
@@ -307,7 +307,7 @@ impl Jito {
         }
         let operator = self.operators.get_mut(&args.operator).expect("checked");
         operator.vault_tickets.insert(args.vault, SlotToggle::new(slot));
-        Ok(ticket("initialize_operator_vault_ticket", args.operator, args.vault, slot))
+        Ok(ticket_event("initialize_operator_vault_ticket", args.operator, args.vault, slot))
     }
 
     /// `WarmupOperatorVaultTicket` / `CooldownOperatorVaultTicket`, by the operator's vault admin.
@@ -345,6 +345,72 @@ impl Jito {
         }
         let operator = self.operators.get_mut(&args.operator).expect("checked");
         operator.vault_tickets.insert(args.vault, toggle);
-        Ok(ticket(name, args.operator, args.vault, slot))
+        Ok(ticket_event(name, args.operator, args.vault, slot))
+    }
+
+    /// `InitializeNcnVaultSlasherTicket`, by the NCN's slasher admin: the NCN's vault ticket
+    /// must exist.
+    pub(super) fn initialize_ncn_vault_slasher_ticket(
+        &mut self,
+        slot: u64,
+        sender: Address,
+        args: &NcnVaultSlasher,
+        max_slashable_per_epoch: u64,
+    ) -> Result<Ev> {
+        self.config()?;
+        self.vault(args.vault)?;
+        let ncn = self.ncn(args.ncn)?;
+        if !ncn.vault_tickets.contains_key(&args.vault) {
+            return Err(E::missing("NCN vault ticket for vault", args.vault));
+        }
+        if ncn.slasher_tickets.get(&args.vault).is_some_and(|s| s.contains_key(&args.slasher)) {
+            return Err(E::exists("NCN vault slasher ticket"));
+        }
+        if ncn.slasher_admin != sender {
+            return Err(E::NcnSlasherAdminInvalid);
+        }
+        let ticket = NcnSlasherTicket { max_slashable_per_epoch, state: SlotToggle::new(slot) };
+        let ncn = self.ncns.get_mut(&args.ncn).expect("checked");
+        ncn.slasher_tickets.entry(args.vault).or_default().insert(args.slasher, ticket);
+        Ok(ticket_event("initialize_ncn_vault_slasher_ticket", args.ncn, args.slasher, slot))
+    }
+
+    /// `WarmupNcnVaultSlasherTicket` / `CooldownNcnVaultSlasherTicket`, by the slasher admin.
+    pub(super) fn ncn_toggle_slasher(
+        &mut self,
+        slot: u64,
+        sender: Address,
+        args: &NcnVaultSlasher,
+        warm_up: bool,
+    ) -> Result<Ev> {
+        let epoch_length = self.epoch_length()?;
+        let ncn = self.ncn(args.ncn)?;
+        let mut entry = *ncn
+            .slasher_tickets
+            .get(&args.vault)
+            .and_then(|s| s.get(&args.slasher))
+            .ok_or_else(|| E::missing("NCN vault slasher ticket for slasher", args.slasher))?;
+        if ncn.slasher_admin != sender {
+            return Err(E::NcnSlasherAdminInvalid);
+        }
+        let (changed, failure, name) = if warm_up {
+            (
+                entry.state.activate(slot, epoch_length)?,
+                E::NcnVaultSlasherTicketFailedWarmup,
+                "warmup_ncn_vault_slasher_ticket",
+            )
+        } else {
+            (
+                entry.state.deactivate(slot, epoch_length)?,
+                E::NcnVaultSlasherTicketFailedCooldown,
+                "cooldown_ncn_vault_slasher_ticket",
+            )
+        };
+        if !changed {
+            return Err(failure);
+        }
+        let ncn = self.ncns.get_mut(&args.ncn).expect("checked");
+        ncn.slasher_tickets.entry(args.vault).or_default().insert(args.slasher, entry);
+        Ok(ticket_event(name, args.ncn, args.slasher, slot))
     }
 }

@@ -176,7 +176,8 @@ impl Jito {
 
 /// One operator's delegation from a vault that an NCN could slash under the removed program's
 /// rules: every handshake between the three (NCN↔vault both sides, NCN↔operator both sides,
-/// operator→vault) active or cooling down, as the last published `Slash` required.
+/// operator→vault) and at least one slasher's tickets (NCN and vault sides) active or cooling
+/// down, as the last published `Slash` required.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SlashableStake {
     /// The NCN (the service).
@@ -189,14 +190,17 @@ pub struct SlashableStake {
     pub token: Address,
     /// The delegation's security: staked, enqueued and cooling down (all slashable).
     pub security: u64,
+    /// What the NCN's live slashers may still take from it this epoch: the least of the
+    /// security and the sum of their per-epoch caps less what they took this epoch.
+    pub slashable_this_epoch: u64,
 }
 
 impl Jito {
     /// Every (NCN, operator, vault) whose delegation an NCN could slash at `slot` if slashing
-    /// were enabled (see [`super::state::JitoConfig::slashing_enabled`]). The per-epoch caps of
-    /// slasher tickets are not modelled, so `security` is an upper bound.
+    /// were enabled (see [`super::state::JitoConfig::slashing_enabled`]).
     pub fn slashable_stakes(&self, slot: u64) -> Vec<SlashableStake> {
         let Ok(length) = self.config().map(|c| c.epoch_length) else { return Vec::new() };
+        let Ok(epoch) = get_epoch(slot, length) else { return Vec::new() };
         let live = |toggle: Option<&super::SlotToggle>| {
             toggle.is_some_and(|t| t.is_active_or_cooldown(slot, length).unwrap_or(false))
         };
@@ -212,18 +216,38 @@ impl Jito {
                     let opted_in = ncn.operator_states.get(&operator_address).is_some_and(|s| {
                         live(Some(&s.ncn_opt_in_state)) && live(Some(&s.operator_opt_in_state))
                     });
-                    if opted_in
-                        && live(ncn.vault_tickets.get(&vault_address))
-                        && live(vault.ncn_tickets.get(&ncn_address))
+                    if !opted_in
+                        || !live(ncn.vault_tickets.get(&vault_address))
+                        || !live(vault.ncn_tickets.get(&ncn_address))
                     {
-                        out.push(SlashableStake {
-                            ncn: ncn_address,
-                            operator: operator_address,
-                            vault: vault_address,
-                            token: vault.supported_mint,
-                            security,
-                        });
+                        continue;
                     }
+                    let mut remaining: Option<u64> = None;
+                    let slashers = ncn.slasher_tickets.get(&vault_address).into_iter().flatten();
+                    for (slasher, ncn_side) in slashers {
+                        let vault_side =
+                            vault.slasher_tickets.get(&ncn_address).and_then(|s| s.get(slasher));
+                        let Some(vault_side) = vault_side else { continue };
+                        if !live(Some(&ncn_side.state)) || !live(Some(&vault_side.state)) {
+                            continue;
+                        }
+                        let taken = vault_side
+                            .slashed
+                            .get(&(operator_address, epoch))
+                            .copied()
+                            .unwrap_or(0);
+                        let left = vault_side.max_slashable_per_epoch.saturating_sub(taken);
+                        remaining = Some(remaining.unwrap_or(0).saturating_add(left));
+                    }
+                    let Some(remaining) = remaining else { continue };
+                    out.push(SlashableStake {
+                        ncn: ncn_address,
+                        operator: operator_address,
+                        vault: vault_address,
+                        token: vault.supported_mint,
+                        security,
+                        slashable_this_epoch: security.min(remaining),
+                    });
                 }
             }
         }

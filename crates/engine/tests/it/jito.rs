@@ -120,6 +120,27 @@ impl Fixture {
         Self { world, t: vault.to_string(), vault, ncn, operators: operator_addresses }
     }
 
+    /// The fixture's slasher setup: an NCN vault slasher ticket with this per-epoch cap, then
+    /// the vault's, each warmed up one block after its creation.
+    fn add_slasher(&mut self, max_slashable_per_epoch: u64) {
+        let (ncn, vault) = (self.ncn.to_string(), self.t.clone());
+        let ncn_side = json!({"ncn": ncn, "vault": vault, "slasher": "slasher"});
+        let mut init = ncn_side.clone();
+        init["max_slashable_per_epoch"] = json!(max_slashable_per_epoch);
+        apply(&mut self.world, "ncn_admin", "jito.initialize_ncn_vault_slasher_ticket", init);
+        step(&mut self.world);
+        apply(&mut self.world, "ncn_admin", "jito.warmup_ncn_vault_slasher_ticket", ncn_side);
+        let vault_side = json!({"target": vault, "ncn": ncn, "slasher": "slasher"});
+        apply(
+            &mut self.world,
+            "vault_admin",
+            "jito.initialize_vault_ncn_slasher_ticket",
+            vault_side.clone(),
+        );
+        step(&mut self.world);
+        apply(&mut self.world, "vault_admin", "jito.warmup_vault_ncn_slasher_ticket", vault_side);
+    }
+
     fn target(&self) -> String {
         self.vault.to_string()
     }
@@ -575,14 +596,16 @@ fn test_ticket_boundaries_on_the_world_clock() {
     assert_eq!(state(&f), json!("Active"), "the first block of epoch 2");
 }
 
-/// `world.exposure` sees Jito like the other protocols: the NCN with live handshakes can take the
-/// operator's whole delegation (60 000 of 110 000 deposited), a VRT holder bearing its share
+/// `world.exposure` sees Jito like the other protocols: the NCN with live handshakes and a live
+/// slasher (cap 1 000 000 per epoch) can take the operator's whole delegation (60 000 of
+/// 110 000 deposited), a VRT holder bearing its share
 /// (100 000 / 110 000 of it: 54 545) — but only under the slashing switch; without it the
 /// entries are there with 0 and a note saying the program has no slash instruction (PR #141).
 #[test]
 fn jito_exposure_under_the_slashing_switch() {
     for enabled in [false, true] {
         let mut f = Fixture::with_config(0, 0, 0, 1, json!({"slashing_enabled": enabled}));
+        f.add_slasher(1_000_000);
         f.fund("depositor", 100_000);
         f.mint_to("depositor", 100_000, 100_000);
         f.delegate(0, 60_000).unwrap();
@@ -601,6 +624,58 @@ fn jito_exposure_under_the_slashing_switch() {
         let entries = exposure(&f, f.operators[0].to_string());
         assert_eq!(entries[0]["slashable"], if enabled { "60000" } else { "0" });
         assert_eq!(entries[0]["role"], "operator");
+    }
+}
+
+/// The removed instruction's own test, `integration_tests/tests/vault/slash.rs::test_slash_ok`
+/// (at `956e88f6^`), under the switch: 100 000 deposited, 10 000 delegated, a slasher capped at
+/// 100 per epoch slashes 100 two epochs later: deposits 99 900 (+ the initial 10 000), the
+/// delegation 9 900, the epoch's record 100; one more is over the cap. Without the switch the
+/// call is refused.
+#[test]
+fn test_slash_ok_under_the_switch() {
+    for enabled in [false, true] {
+        let mut f = Fixture::with_config(0, 0, 0, 1, json!({"slashing_enabled": enabled}));
+        f.add_slasher(100);
+        f.fund("depositor", 100_000);
+        f.mint_to("depositor", 100_000, 100_000);
+        f.delegate(0, 10_000).unwrap();
+        f.warp_epochs(2);
+        f.full_vault_update();
+        let (target, ncn, operator) = (f.t.clone(), f.ncn.to_string(), f.operators[0].to_string());
+        apply(
+            &mut f.world,
+            "anyone",
+            "jito.initialize_vault_ncn_slasher_operator_ticket",
+            json!({"target": target, "ncn": ncn, "slasher": "slasher", "operator": operator}),
+        );
+        let slash = |amount: u64| json!({"target": target, "ncn": ncn, "operator": operator, "slash_amount": amount});
+        if !enabled {
+            assert_eq!(
+                reject(&mut f.world, "slasher", "jito.slash", slash(100)),
+                "SlashingDisabled"
+            );
+            continue;
+        }
+        assert_eq!(
+            reject(&mut f.world, "mallory", "jito.slash", slash(100)),
+            "InvalidAccountOwner"
+        );
+        apply(&mut f.world, "slasher", "jito.slash", slash(100));
+        assert_eq!(f.field("tokens_deposited") - 10_000, 100_000 - 100);
+        assert_eq!(f.delegation(), [9_900, 0, 0]);
+        let delegation = view(
+            &f.world,
+            "jito.get_vault_operator_delegation",
+            json!({"target": target, "operator": operator}),
+        );
+        assert_eq!(delegation["delegation_state"]["staked_amount"], 9_900);
+        assert_eq!(f.balance("JitoSOL", named_address("slasher")), U256::from(100));
+        assert_eq!(
+            reject(&mut f.world, "slasher", "jito.slash", slash(1)),
+            "VaultMaxSlashedPerOperatorExceeded"
+        );
+        f.world.check_invariants().unwrap();
     }
 }
 

@@ -78,7 +78,7 @@ fn karak_scenarios_pass() {
 
 #[test]
 fn jito_scenarios_pass() {
-    run_all("scenarios/jito", 5);
+    run_all("scenarios/jito", 6);
 }
 
 #[test]
