@@ -9,7 +9,7 @@
 use super::{
     errors::JitoError,
     slot_toggle::get_epoch,
-    state::{DelegationState, MAX_BPS, Vault},
+    state::{DelegationState, MAX_BPS, UpdateStateTracker, Vault},
 };
 
 type Result<T, E = JitoError> = std::result::Result<T, E>;
@@ -323,6 +323,50 @@ impl DelegationState {
     }
 }
 
+impl UpdateStateTracker {
+    /// A tracker for `ncn_epoch` that has cranked no operator yet.
+    pub fn new(ncn_epoch: u64) -> Self {
+        Self {
+            ncn_epoch,
+            last_updated_index: u64::MAX,
+            delegation_state: DelegationState::default(),
+        }
+    }
+
+    /// `check_and_update_index`: operators are cranked in round-robin order from
+    /// `ncn_epoch % num_operators`, so no operator is always last (and starved of the greedy
+    /// method's forced cool-downs).
+    pub fn check_and_update_index(&mut self, index: u64, num_operators: u64) -> Result<()> {
+        let expected = if self.last_updated_index == u64::MAX {
+            self.ncn_epoch.checked_rem(num_operators).ok_or(E::DivisionByZero)?
+        } else {
+            self.last_updated_index
+                .checked_add(1)
+                .and_then(|i| i.checked_rem(num_operators))
+                .ok_or(E::ArithmeticOverflow)?
+        };
+        if index != expected {
+            return Err(E::VaultUpdateIncorrectIndex);
+        }
+        self.last_updated_index = index;
+        Ok(())
+    }
+
+    /// `all_operators_updated`: the last index cranked is the one before the start index.
+    pub fn all_operators_updated(&self, num_operators: u64) -> Result<bool> {
+        if self.last_updated_index == u64::MAX {
+            return Ok(false);
+        }
+        let start = self.ncn_epoch.checked_rem(num_operators).ok_or(E::DivisionByZero)?;
+        let last = if start == 0 {
+            num_operators.checked_sub(1).ok_or(E::ArithmeticUnderflow)?
+        } else {
+            start - 1
+        };
+        Ok(self.last_updated_index == last)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use std::collections::BTreeMap;
@@ -624,5 +668,75 @@ pub(crate) mod tests {
         assert!(check_cap(0, u16::MAX, u16::MAX).is_err(), "test_max_increase");
         assert_eq!(check(2999, 3000), Ok(()), "test_at_cap");
         assert_eq!(check(2999, 3001), Err(E::VaultFeeCapExceeded), "test_above_cap");
+    }
+
+    /// `vault_update_state_tracker.rs::tests::test_update_index_zero_ok`,
+    /// `test_update_index_skip_zero_fails`, `test_update_index_skip_index_fails`,
+    /// `test_update_index_wraparound`.
+    #[test]
+    fn crank_index_order() {
+        assert_eq!(UpdateStateTracker::new(0).check_and_update_index(0, 1), Ok(()));
+        assert_eq!(
+            UpdateStateTracker::new(0).check_and_update_index(1, 2),
+            Err(E::VaultUpdateIncorrectIndex)
+        );
+        let mut t = UpdateStateTracker::new(0);
+        t.check_and_update_index(0, 4).unwrap();
+        t.check_and_update_index(1, 4).unwrap();
+        assert_eq!(t.check_and_update_index(3, 4), Err(E::VaultUpdateIncorrectIndex));
+        let mut t = UpdateStateTracker::new(6); // starts at 6 % 4 = 2
+        assert_eq!(t.check_and_update_index(0, 4), Err(E::VaultUpdateIncorrectIndex));
+        for index in [2, 3, 0, 1] {
+            t.check_and_update_index(index, 4).unwrap();
+            assert_eq!(t.last_updated_index, index);
+        }
+        assert_eq!(t.all_operators_updated(4), Ok(true));
+    }
+
+    /// `vault_update_state_tracker.rs::tests::test_all_operators_updated`.
+    #[test]
+    fn all_operators_updated() {
+        let with = |epoch: u64, last: u64| UpdateStateTracker {
+            last_updated_index: last,
+            ..UpdateStateTracker::new(epoch)
+        };
+        assert_eq!(UpdateStateTracker::new(0).all_operators_updated(4), Ok(false));
+        assert_eq!(with(0, 1).all_operators_updated(4), Ok(false));
+        assert_eq!(with(0, 3).all_operators_updated(4), Ok(true));
+        assert_eq!(with(3, 2).all_operators_updated(4), Ok(true));
+        assert_eq!(with(4, 0).all_operators_updated(4), Ok(false));
+        assert_eq!(with(1, 0).all_operators_updated(4), Ok(true));
+        assert_eq!(with(2, 0).all_operators_updated(1), Ok(true));
+        assert_eq!(with(2, 0).all_operators_updated(0), Err(E::DivisionByZero));
+    }
+
+    /// `delegation_state.rs::tests::test_undo_self_zeroes`, `test_undo_complex`,
+    /// `test_delegate`, `test_delegate_cooling_down`, `test_delegate_zero`, `test_cooldown_zero`.
+    #[test]
+    fn delegation_state_transitions() {
+        let mut state = DelegationState::new(1, 2, 3);
+        state.subtract(&state.clone()).unwrap();
+        assert_eq!(state, DelegationState::default());
+        let mut state = DelegationState::new(10, 20, 30);
+        state.subtract(&DelegationState::new(5, 10, 15)).unwrap();
+        assert_eq!(state, DelegationState::new(5, 10, 15));
+        let mut state = DelegationState::default();
+        state.delegate(100).unwrap();
+        assert_eq!((state.staked_amount, state.total_security()), (100, Ok(100)));
+        state.cooldown(50).unwrap();
+        assert_eq!(state, DelegationState::new(50, 50, 0));
+        state.update();
+        assert_eq!(state, DelegationState::new(50, 0, 50));
+        assert_eq!(state.total_security(), Ok(100));
+        state.update();
+        assert_eq!(state, DelegationState::new(50, 0, 0));
+        assert_eq!(state.total_security(), Ok(50));
+        assert_eq!(DelegationState::default().delegate(0), Err(E::VaultDelegationZero));
+        assert_eq!(DelegationState::new(100, 0, 0).cooldown(0), Err(E::VaultCooldownZero));
+        // The removed slash path takes staked, then enqueued, then cooling down.
+        let mut state = DelegationState::new(10, 20, 30);
+        state.slash(45).unwrap();
+        assert_eq!(state, DelegationState::new(0, 0, 15));
+        assert_eq!(state.slash(16), Err(E::VaultSlashUnderflow));
     }
 }

@@ -508,14 +508,7 @@ impl Jito {
                 .calculate_additional_supported_assets_needed_to_unstake(slot, epoch_length)?;
         }
         vault.last_start_state_update_slot = slot;
-        vault.update_trackers.insert(
-            ncn_epoch,
-            UpdateStateTracker {
-                ncn_epoch,
-                last_updated_index: u64::MAX,
-                delegation_state: DelegationState::default(),
-            },
-        );
+        vault.update_trackers.insert(ncn_epoch, UpdateStateTracker::new(ncn_epoch));
         let need = vault.additional_assets_need_unstaking;
         self.vaults.insert(target, vault);
         Ok(Ev::InitializeVaultUpdateStateTracker {
@@ -547,20 +540,8 @@ impl Jito {
         if operator_last >= ncn_epoch {
             return Err(E::VaultOperatorDelegationIsUpdated);
         }
-        let count = vault.operator_delegations.len() as u64;
-        let expected = if tracker.last_updated_index == u64::MAX {
-            tracker.ncn_epoch.checked_rem(count).ok_or(E::DivisionByZero)?
-        } else {
-            tracker
-                .last_updated_index
-                .checked_add(1)
-                .and_then(|i| i.checked_rem(count))
-                .ok_or(E::ArithmeticOverflow)?
-        };
-        if delegation.index != expected {
-            return Err(E::VaultUpdateIncorrectIndex);
-        }
-        tracker.last_updated_index = delegation.index;
+        tracker
+            .check_and_update_index(delegation.index, vault.operator_delegations.len() as u64)?;
         let mut forced = 0;
         let staked = delegation.delegation_state.staked_amount;
         if !partially_updated && vault.additional_assets_need_unstaking > 0 && staked > 0 {
@@ -600,7 +581,7 @@ impl Jito {
         let completed = ncn_epoch == current;
         if completed {
             let count = vault.operator_delegations.len() as u64;
-            if count > 0 && !all_operators_updated(&tracker, count)? {
+            if count > 0 && !tracker.all_operators_updated(count)? {
                 return Err(E::VaultUpdateStateNotFinishedUpdating);
             }
             if vault.additional_assets_need_unstaking > 0 {
@@ -750,14 +731,4 @@ impl Jito {
             new_admin,
         })
     }
-}
-
-/// `all_operators_updated`: the last index cranked is the one before the start index.
-fn all_operators_updated(tracker: &UpdateStateTracker, count: u64) -> Result<bool> {
-    if tracker.last_updated_index == u64::MAX {
-        return Ok(false);
-    }
-    let start = tracker.ncn_epoch.checked_rem(count).ok_or(E::DivisionByZero)?;
-    let last = if start == 0 { count - 1 } else { start - 1 };
-    Ok(tracker.last_updated_index == last)
 }
