@@ -330,6 +330,41 @@ fn test_burn_withdrawal_ticket_same_and_next_epoch_fail() {
     }
 }
 
+/// `burn_withdrawal_ticket.rs::test_burn_withdrawal_ticket_with_all_fees`: a 20% withdrawal fee,
+/// a 10% program fee set after the vault (copied in at the next update start), 200 000
+/// deposited, 100 000 VRT enqueued and another 100 000 VRT sent to the ticket by the staker. The
+/// burn pays 10 000 + the extra 100 000 to the program fee wallet and 20 000 to the vault's,
+/// 70 000 JitoSOL to the staker, and leaves 130 000 (+ 10 000) deposited and in supply.
+#[test]
+fn test_burn_withdrawal_ticket_with_all_fees() {
+    let mut f = Fixture::new(0, 2000, 0, 1);
+    apply(&mut f.world, "config_admin", "jito.set_program_fee", json!({"new_fee_bps": 1000}));
+    f.fund("depositor", 200_000);
+    f.mint_to("depositor", 200_000, 200_000);
+    let ticket = f.enqueue("depositor", 100_000);
+    let mint = f.vrt_symbol();
+    apply(
+        &mut f.world,
+        "depositor",
+        "token.transfer",
+        json!({"to": ticket.to_string(), "token": mint, "amount": "100000"}),
+    );
+    for _ in 0..2 {
+        f.warp_epochs(1);
+        f.full_vault_update();
+    }
+    assert_eq!(f.field("program_fee_bps"), 1000);
+    f.burn("depositor", ticket).unwrap();
+    assert_eq!(f.balance(&mint, named_address("config_admin")), U256::from(10_000 + 100_000));
+    assert_eq!(f.balance(&mint, named_address("vault_admin")), U256::from(20_000));
+    assert_eq!(f.balance(&mint, named_address("depositor")), U256::ZERO);
+    assert_eq!(f.balance("JitoSOL", named_address("depositor")), U256::from(70_000));
+    assert_eq!(f.field("tokens_deposited") - 10_000, 130_000);
+    assert_eq!(f.field("vrt_supply") - 10_000, 130_000);
+    assert_eq!(f.delegation(), [0, 0, 0]);
+    f.world.check_invariants().unwrap();
+}
+
 /// `add_delegation.rs::test_add_delegation_over_delegate_fails`: with 110 000 deposited and
 /// 60 000 delegated, 50 001 more is refused; 50 000 is not.
 #[test]
