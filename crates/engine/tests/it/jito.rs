@@ -365,6 +365,73 @@ fn test_burn_withdrawal_ticket_with_all_fees() {
     f.world.check_invariants().unwrap();
 }
 
+/// `crank_vault_update_state_tracker.rs::test_crank_additional_withdrawal_with_partial_update_state_recovery`
+/// (PRs #145, #163): two operators with 50 000 each, 75 000 VRT enqueued. Epoch 1's update
+/// needs 65 000 unstaked; only operator 1 is cranked (50 000 forced, 15 000 still needed) and
+/// the cycle is abandoned. Epoch 2's update keeps the stored 15 000, takes it from operator 0
+/// (not yet updated), skips the greedy step for the partially updated operator 1, and closes
+/// with 35 000 staked and the 75 000 VRT ready.
+#[test]
+fn test_crank_additional_withdrawal_with_partial_update_state_recovery() {
+    let mut f = Fixture::new(0, 0, 0, 2);
+    f.fund("depositor", 100_000);
+    f.mint_to("depositor", 100_000, 100_000);
+    f.delegate(0, 50_000).unwrap();
+    f.delegate(1, 50_000).unwrap();
+    f.enqueue("depositor", 75_000);
+    let target = f.t.clone();
+    let crank = |f: &mut Fixture, i: usize| {
+        let args = json!({"target": f.t, "operator": f.operators[i].to_string()});
+        apply(&mut f.world, "cranker", "jito.crank_vault_update_state_tracker", args);
+    };
+    let delegation = |f: &Fixture, i: usize| {
+        let args = json!({"target": f.t, "operator": f.operators[i].to_string()});
+        view(&f.world, "jito.get_vault_operator_delegation", args)
+    };
+    f.warp_epochs(1);
+    apply(
+        &mut f.world,
+        "cranker",
+        "jito.initialize_vault_update_state_tracker",
+        json!({"target": target}),
+    );
+    assert_eq!(f.field("additional_assets_need_unstaking"), 65_000);
+    crank(&mut f, 1);
+    f.warp_epochs(1);
+    assert_eq!(f.field("last_full_state_update_slot") / 432_000, 0);
+    assert_eq!(f.field("additional_assets_need_unstaking"), 25_000 - 10_000);
+    assert_eq!(delegation(&f, 0)["delegation_state"]["staked_amount"], 50_000);
+    assert_eq!(Fixture::u64_of(&delegation(&f, 0)["last_update_slot"]) / 432_000, 0);
+    assert_eq!(delegation(&f, 1)["delegation_state"]["cooling_down_amount"], 50_000);
+    assert_eq!(Fixture::u64_of(&delegation(&f, 1)["last_update_slot"]) / 432_000, 1);
+    apply(
+        &mut f.world,
+        "cranker",
+        "jito.initialize_vault_update_state_tracker",
+        json!({"target": target}),
+    );
+    crank(&mut f, 0);
+    assert_eq!(f.field("additional_assets_need_unstaking"), 0);
+    crank(&mut f, 1);
+    assert_eq!(f.field("additional_assets_need_unstaking"), 0);
+    apply(
+        &mut f.world,
+        "cranker",
+        "jito.close_vault_update_state_tracker",
+        json!({"target": target, "ncn_epoch": 2}),
+    );
+    assert_eq!(f.delegation(), [25_000 + 10_000, 0, 0]);
+    assert_eq!(f.field("vrt_ready_to_claim_amount"), 75_000);
+    // The abandoned epoch-1 tracker closes without effect.
+    apply(
+        &mut f.world,
+        "cranker",
+        "jito.close_vault_update_state_tracker",
+        json!({"target": target, "ncn_epoch": 1}),
+    );
+    f.world.check_invariants().unwrap();
+}
+
 /// `add_delegation.rs::test_add_delegation_over_delegate_fails`: with 110 000 deposited and
 /// 60 000 delegated, 50 001 more is refused; 50 000 is not.
 #[test]
