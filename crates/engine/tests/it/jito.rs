@@ -432,6 +432,32 @@ fn test_crank_additional_withdrawal_with_partial_update_state_recovery() {
     f.world.check_invariants().unwrap();
 }
 
+/// `crank_vault_update_state_tracker.rs::test_withdraw_state_crank_skip_one_update_epoch_ok`
+/// and `…_skip_many_update_epochs_ok`: after 2 or 500 epochs without an update, one update
+/// applies at most two transitions (PR #124), so the enqueued VRT is ready and the cooled-down
+/// delegation idle; the burn returns the vault to 10 000 / 10 000.
+#[test]
+fn test_withdraw_state_crank_skip_update_epochs_ok() {
+    for epochs in [2, 500] {
+        let mut f = Fixture::new(0, 0, 0, 1);
+        f.fund("depositor", 100_000);
+        f.mint_to("depositor", 100_000, 100_000);
+        f.delegate(0, 100_000).unwrap();
+        let ticket = f.enqueue("depositor", 100_000);
+        f.cooldown(0, 100_000).unwrap();
+        assert_eq!(f.field("vrt_enqueued_for_cooldown_amount"), 100_000);
+        f.warp_epochs(epochs);
+        f.full_vault_update();
+        assert_eq!(f.field("vrt_enqueued_for_cooldown_amount"), 0);
+        assert_eq!(f.field("vrt_cooling_down_amount"), 0);
+        assert_eq!(f.field("vrt_ready_to_claim_amount"), 100_000);
+        f.burn("depositor", ticket).unwrap();
+        assert_eq!((f.field("tokens_deposited"), f.field("vrt_supply")), (10_000, 10_000));
+        assert_eq!(f.delegation(), [0, 0, 0]);
+        assert_eq!(f.balance("JitoSOL", named_address("depositor")), U256::from(100_000));
+    }
+}
+
 /// `add_delegation.rs::test_add_delegation_over_delegate_fails`: with 110 000 deposited and
 /// 60 000 delegated, 50 001 more is refused; 50 000 is not.
 #[test]
