@@ -458,6 +458,62 @@ fn test_withdraw_state_crank_skip_update_epochs_ok() {
     }
 }
 
+/// `set_capacity.rs`, `set_is_paused.rs` and the `*_vault_is_paused_fails` tests: only the
+/// capacity admin sets the capacity, which `mint_to` enforces; only the admin pauses, and a
+/// paused vault refuses deposits, delegations, withdrawals, balance updates and cranks.
+#[test]
+fn test_capacity_and_pause() {
+    let mut f = Fixture::new(0, 0, 0, 1);
+    f.fund("depositor", 100_000);
+    let t = f.t.clone();
+    let capacity = json!({"target": t, "amount": 20_000});
+    assert_eq!(
+        reject(&mut f.world, "mallory", "jito.set_deposit_capacity", capacity.clone()),
+        "VaultCapacityAdminInvalid"
+    );
+    apply(&mut f.world, "vault_admin", "jito.set_deposit_capacity", capacity);
+    let mint = |amount: u64| json!({"target": t, "amount_in": amount});
+    assert_eq!(
+        reject(&mut f.world, "depositor", "jito.mint_to", mint(10_001)),
+        "VaultCapacityExceeded"
+    );
+    apply(&mut f.world, "depositor", "jito.mint_to", mint(10_000));
+    let pause = |paused: bool| json!({"target": t, "is_paused": paused});
+    assert_eq!(
+        reject(&mut f.world, "mallory", "jito.set_is_paused", pause(true)),
+        "VaultAdminInvalid"
+    );
+    apply(&mut f.world, "vault_admin", "jito.set_is_paused", pause(true));
+    let operator = f.operators[0].to_string();
+    let refused = [
+        ("depositor", "jito.mint_to", mint(1)),
+        (
+            "vault_admin",
+            "jito.add_delegation",
+            json!({"target": t, "operator": operator, "amount": 1}),
+        ),
+        ("depositor", "jito.enqueue_withdrawal", json!({"target": t, "vrt_amount": 1})),
+        ("cranker", "jito.update_vault_balance", json!({"target": t})),
+    ];
+    for (who, call, args) in refused {
+        assert_eq!(reject(&mut f.world, who, call, args), "VaultIsPaused", "{call}");
+    }
+    f.warp_epochs(1);
+    assert_eq!(
+        reject(
+            &mut f.world,
+            "cranker",
+            "jito.initialize_vault_update_state_tracker",
+            json!({"target": t})
+        ),
+        "VaultIsPaused"
+    );
+    apply(&mut f.world, "vault_admin", "jito.set_is_paused", pause(false));
+    f.full_vault_update();
+    // Live again: the capacity, not the pause, refuses the next deposit.
+    assert_eq!(reject(&mut f.world, "depositor", "jito.mint_to", mint(1)), "VaultCapacityExceeded");
+}
+
 /// `add_delegation.rs::test_add_delegation_over_delegate_fails`: with 110 000 deposited and
 /// 60 000 delegated, 50 001 more is refused; 50 000 is not.
 #[test]
