@@ -12,7 +12,7 @@ use crate::serde_ext;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "function", content = "args", rename_all = "snake_case", deny_unknown_fields)]
 pub enum JitoView {
-    /// The Solana slot and NCN epoch now.
+    /// The Solana slot and NCN epoch now (with the default epoch length before any config).
     Clock {},
     /// Both configs.
     GetConfig {},
@@ -102,7 +102,8 @@ impl Jito {
         let epoch_length = || self.config().map(|c| c.epoch_length);
         Ok(match view {
             V::Clock {} => {
-                let length = epoch_length()?;
+                // The clock exists before any config: the default epoch length until then.
+                let length = epoch_length().unwrap_or(super::slot_toggle::DEFAULT_SLOTS_PER_EPOCH);
                 json!({ "slot": slot, "epoch": get_epoch(slot, length)?, "epoch_length": length })
             }
             V::GetConfig {} => to_json(self.config()?),
