@@ -1,4 +1,4 @@
-//! Security stacking: what can slash an account, across EigenLayer, Symbiotic and Karak.
+//! Security stacking: what can slash an account, across EigenLayer, Symbiotic, Karak and Jito.
 //!
 //! Tokens move between protocols through the shared ledger, so one staker, operator or LRT can
 //! hold positions in all three. [`World::exposure`] lists, for each service that can slash the
@@ -19,6 +19,12 @@
 //!   when they finish), after the 2-day veto window. Requests the DSS already made and that are
 //!   not finalized come on top (a DSS may request again every 2 days): each entry lists their
 //!   summed percentages for the vault and the earliest time one can be finalized.
+//! - Jito: each NCN whose handshakes with a vault and one of its operators, and one of whose
+//!   slashers' tickets, are all active or cooling down could take from that operator's
+//!   delegation (every stage) what its slashers' per-epoch caps still allow, at once, under the
+//!   removed slash instruction; the vault program has none since PR #141, so the amount is 0
+//!   unless the config's `slashing_enabled` switch is on, and each entry's `note` says which.
+//!   VRT holders bear it pro rata to the VRT they hold or have in withdrawal tickets.
 //! - LRTs: an LRT is exposed through its operator delegators' positions; a holder of its token,
 //!   pro rata to the value held (the position is then the LRT).
 
@@ -40,7 +46,7 @@ use crate::{
 /// One service's claim on an account's positions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exposure {
-    /// `eigenlayer`, `symbiotic` or `karak`.
+    /// `eigenlayer`, `symbiotic`, `karak` or `jito`.
     pub protocol: String,
     /// The service: an AVS (with `service_id` its operator set), a network (with `service_id`
     /// its subnetwork's identifier), a DSS.
@@ -74,6 +80,9 @@ pub struct Exposure {
     /// (its request time plus the 2-day veto window; possibly already past); none if none is
     /// pending, and elsewhere.
     pub pending_finalizable_at: Option<u64>,
+    /// A caveat on the entry (Jito: whether slashing is enabled; omitted elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The `world.exposure` view's arguments.
@@ -95,6 +104,7 @@ impl World {
         self.eigenlayer_exposure(account, &mut out)?;
         self.symbiotic_exposure(account, &mut out)?;
         self.karak_exposure(account, &mut out)?;
+        self.jito_exposure(account, &mut out)?;
         self.lrt_exposure(account, &mut out)?;
         Ok(out)
     }
@@ -126,6 +136,7 @@ impl World {
                 self.eigenlayer_exposure(delegator.address, &mut inner)?;
                 self.symbiotic_exposure(delegator.address, &mut inner)?;
                 self.karak_exposure(delegator.address, &mut inner)?;
+                self.jito_exposure(delegator.address, &mut inner)?;
                 for mut e in inner {
                     e.slashable =
                         math::mul_div(e.slashable, numerator, denominator, Rounding::Floor)?;
@@ -231,6 +242,7 @@ impl World {
                     role: role.into(),
                     pending_slash_percentage_wad: U256::ZERO,
                     pending_finalizable_at: None,
+                    note: None,
                 });
             }
         }
@@ -303,6 +315,7 @@ impl World {
                         role: role.into(),
                         pending_slash_percentage_wad: U256::ZERO,
                         pending_finalizable_at: None,
+                        note: None,
                     });
                 }
             }
@@ -373,8 +386,66 @@ impl World {
                     role: role.into(),
                     pending_slash_percentage_wad: pending_pct,
                     pending_finalizable_at: pending_at,
+                    note: None,
                 });
             }
+        }
+        Ok(())
+    }
+}
+
+impl World {
+    /// Jito: each NCN with live handshakes to a vault and one of its operators, and a live
+    /// slasher for the vault, could take from that operator's delegation (staked, enqueued and
+    /// cooling down) what its slashers' per-epoch caps still allow this epoch, at once, under
+    /// the last published slash instruction. The vault program has had no slash instruction
+    /// since PR #141, so unless the config's `slashing_enabled` switch is on the entry reports
+    /// 0 and says why. A VRT holder (VRT held plus VRT in its withdrawal tickets) bears its
+    /// share of the vault's supply; the operator and the vault itself the whole amount.
+    fn jito_exposure(&self, account: Address, out: &mut Vec<Exposure>) -> Result<(), MathError> {
+        let jito = &self.jito;
+        let Ok(config) = jito.config() else { return Ok(()) };
+        let enabled = config.slashing_enabled;
+        let note = if enabled {
+            "jito slashing switch on: the removed Slash instruction's semantics (PR #141), \
+             this epoch's slasher caps"
+        } else {
+            "jito slashing is disabled: the vault program has no Slash instruction since PR #141"
+        };
+        for stake in jito.slashable_stakes(self.jito_env().slot) {
+            let Ok(vault) = jito.vault(stake.vault) else { continue };
+            let security = U256::from(stake.slashable_this_epoch);
+            let (slashable, role) = if account == stake.operator {
+                (security, "operator")
+            } else if account == stake.vault {
+                (security, "vault")
+            } else {
+                let mut held = self.ledger.balance_of(vault.vrt_mint, account);
+                for (ticket, entry) in &vault.withdrawal_tickets {
+                    if entry.staker == account {
+                        held = math::add(held, self.ledger.balance_of(vault.vrt_mint, *ticket))?;
+                    }
+                }
+                if held.is_zero() || vault.vrt_supply == 0 {
+                    continue;
+                }
+                let supply = U256::from(vault.vrt_supply);
+                (math::mul_div(security, held.min(supply), supply, Rounding::Floor)?, "staker")
+            };
+            out.push(Exposure {
+                protocol: "jito".into(),
+                service: stake.ncn,
+                service_id: None,
+                operator: stake.operator,
+                position: stake.vault,
+                token: stake.token,
+                slashable: if enabled { slashable } else { U256::ZERO },
+                delay_seconds: 0,
+                role: role.into(),
+                pending_slash_percentage_wad: U256::ZERO,
+                pending_finalizable_at: None,
+                note: Some(note.into()),
+            });
         }
         Ok(())
     }

@@ -25,6 +25,7 @@ pub mod clock;
 pub mod eigenlayer;
 pub mod enumerable;
 pub mod exposure;
+pub mod jito;
 pub mod karak;
 pub mod ledger;
 pub mod lrt;

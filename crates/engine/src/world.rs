@@ -23,6 +23,7 @@ use crate::{
         Params,
     },
     exposure::WorldView,
+    jito::{Jito, JitoCall, JitoEnv, JitoError, JitoEvent, JitoView},
     karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     ledger::{Ledger, LedgerError},
     lrt::{LrtCall, LrtError, LrtEvent, LrtView, Lrts},
@@ -56,6 +57,8 @@ pub enum Action {
     Symbiotic(SymbioticCall),
     /// Karak's Core and vaults.
     Karak(KarakCall),
+    /// Jito's restaking and vault programs (Solana).
+    Jito(JitoCall),
     /// Liquid restaking tokens.
     Lrt(LrtCall),
 }
@@ -118,6 +121,8 @@ pub enum View {
     Symbiotic(SymbioticView),
     /// Karak's view functions.
     Karak(KarakView),
+    /// Jito's account queries.
+    Jito(JitoView),
     /// LRT views.
     Lrt(LrtView),
     /// Views across protocols (`world.exposure`).
@@ -161,6 +166,8 @@ pub enum Event {
     Symbiotic(SymbioticEvent),
     /// From Karak.
     Karak(KarakEvent),
+    /// From Jito's programs.
+    Jito(JitoEvent),
     /// From an LRT.
     Lrt(LrtEvent),
 }
@@ -215,6 +222,9 @@ pub enum Rejection {
     /// Karak reverted.
     #[error(transparent)]
     Karak(#[from] KarakError),
+    /// A Jito instruction failed.
+    #[error(transparent)]
+    Jito(#[from] JitoError),
     /// An LRT refused.
     #[error(transparent)]
     Lrt(#[from] LrtError),
@@ -233,6 +243,7 @@ impl Rejection {
             Self::Beacon(inner) => inner.name(),
             Self::Symbiotic(inner) => inner.name(),
             Self::Karak(inner) => inner.name(),
+            Self::Jito(inner) => inner.name(),
             Self::Lrt(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
@@ -265,8 +276,8 @@ impl ParseError {
 }
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 7] =
-    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak", "lrt"];
+pub const PROTOCOLS: [&str; 8] =
+    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak", "jito", "lrt"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -308,6 +319,7 @@ impl Action {
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
+            "jito" => parse_module(protocol, function, args).map(Self::Jito),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
             other => Err(ParseError::unknown(format!(
                 "unknown protocol {other:?}; known: {}",
@@ -325,6 +337,7 @@ impl Action {
             Self::Beacon(call) => format!("beacon.{}", <&str>::from(call)),
             Self::Symbiotic(call) => format!("symbiotic.{}", call.name()),
             Self::Karak(call) => format!("karak.{}", call.name()),
+            Self::Jito(call) => format!("jito.{}", call.name()),
             Self::Lrt(call) => format!("lrt.{}", <&str>::from(call)),
         }
     }
@@ -338,6 +351,7 @@ impl Action {
             Self::Beacon(call) => serde_json::to_value(call),
             Self::Symbiotic(call) => serde_json::to_value(call),
             Self::Karak(call) => serde_json::to_value(call),
+            Self::Jito(call) => serde_json::to_value(call),
             Self::Lrt(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
@@ -375,6 +389,7 @@ impl View {
             "beacon" => parse_module(protocol, function, args).map(Self::Beacon),
             "symbiotic" => parse_module(protocol, function, args).map(Self::Symbiotic),
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
+            "jito" => parse_module(protocol, function, args).map(Self::Jito),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
             "world" => parse_module(protocol, function, args).map(Self::World),
             other => Err(ParseError::unknown(format!(
@@ -407,6 +422,10 @@ pub struct World {
     /// Karak.
     #[serde(default)]
     pub karak: Karak,
+    /// Jito (Solana). Omitted from the encoding while empty, so worlds without Jito keep
+    /// their state hashes.
+    #[serde(default, skip_serializing_if = "Jito::is_empty")]
+    pub jito: Jito,
     /// Liquid restaking tokens.
     #[serde(default)]
     pub lrts: Lrts,
@@ -444,6 +463,7 @@ impl World {
             beacon: BeaconChain::default(),
             symbiotic: Symbiotic::default(),
             karak: Karak::default(),
+            jito: Jito::default(),
             lrts: Lrts::default(),
         }
     }
@@ -505,6 +525,15 @@ impl World {
                     .map(Event::Karak)
                     .collect())
             }
+            Action::Jito(jito_call) => {
+                let env = self.jito_env();
+                Ok(self
+                    .jito
+                    .apply(&mut self.ledger, &env, call.sender, jito_call)?
+                    .into_iter()
+                    .map(Event::Jito)
+                    .collect())
+            }
             Action::Lrt(lrt_call) => self.apply_lrt(call.sender, lrt_call),
         }
     }
@@ -564,6 +593,7 @@ impl World {
             View::Beacon(beacon_view) => Ok(self.beacon.view(self.clock.block, beacon_view)?),
             View::Symbiotic(view) => Ok(self.symbiotic.view(self.clock.timestamp(), view)?),
             View::Karak(view) => Ok(self.karak.view(&self.ledger, view)?),
+            View::Jito(view) => Ok(self.jito.view(&self.jito_env(), view)?),
             View::Lrt(LrtView::CompareStrategies(args)) => self.compare_strategies(args),
             View::Lrt(view) => Ok(self.lrts.view(&self.ledger, &self.lrt_env(), view)?),
             View::World(WorldView::Exposure { account }) => {
@@ -580,6 +610,16 @@ impl World {
             btc_height: self.babylon.btc_height_at(self.clock.block),
             babylon_height: self.babylon.babylon_height_at(self.clock.block),
             admin: self.admin,
+        }
+    }
+
+    /// What a Jito instruction sees: the Solana slot derived from the world's timestamp.
+    pub fn jito_env(&self) -> JitoEnv {
+        JitoEnv {
+            slot: crate::jito::slot_toggle::slot_at(
+                self.clock.timestamp(),
+                self.clock.genesis_timestamp,
+            ),
         }
     }
 
@@ -650,6 +690,7 @@ impl World {
         self.babylon.check_invariants(&self.ledger)?;
         self.symbiotic.check_invariants(&self.ledger)?;
         self.karak.check_invariants(&self.ledger)?;
+        self.jito.check_invariants(&self.ledger)?;
         self.lrts.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }

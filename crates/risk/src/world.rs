@@ -1,5 +1,7 @@
 //! The security graph of a Rampart world: each EigenLayer operator set, Symbiotic subnetwork
-//! (`symbiotic:network#id`) and Karak DSS (`karak:dss`) is a service, each operator (one node
+//! (`symbiotic:network#id`), Karak DSS (`karak:dss`) and, when the Jito config's slashing switch
+//! is on, Jito NCN (`jito:ncn`, slashing an operator's whole delegation from each vault) is a
+//! service, each operator (one node
 //! across the three protocols) an operator. What a service can slash from an operator: for an
 //! operator set its unique stake, `shares · allocated magnitude / max magnitude` per strategy;
 //! for a subnetwork the stake its vaults' delegators show; for a DSS its maximum percentage of
@@ -188,6 +190,27 @@ pub fn from_world(
                 .or_default() += token_value(vault.asset, slashable);
         }
     }
+    // Jito: with the slashing switch on, an NCN with live handshakes and slashers can take an
+    // operator's delegation from each vault (the removed slash instruction), as much as its
+    // slashers' per-epoch caps allow this epoch; the operator's stake is its whole delegation.
+    // Without the switch, Jito stake is slashable by nobody and stays out of the graph.
+    let mut jito_links: BTreeMap<(String, Address), Amount> = BTreeMap::new();
+    if world.jito.config().is_ok_and(|c| c.slashing_enabled) {
+        let mut counted: std::collections::BTreeSet<(Address, Address)> = Default::default();
+        for stake in world.jito.slashable_stakes(world.jito_env().slot) {
+            // SPL amounts are in the token's base units (9 decimals for SOL tokens), not wei.
+            let decimals = world.ledger.token(stake.token).map_or(18, |t| t.decimals);
+            let base = integer(stake.security)
+                / integer(num_bigint::BigInt::from(10u8).pow(u32::from(decimals)));
+            let amount = to_amount(&(base * inputs.price(stake.token)));
+            if counted.insert((stake.vault, stake.operator)) {
+                *stake_of.entry(stake.operator).or_default() += amount;
+            }
+            *jito_links
+                .entry((format!("jito:{}", name(stake.ncn)), stake.operator))
+                .or_default() += amount;
+        }
+    }
     let operator_ids: Vec<Address> = stake_of.keys().copied().collect();
     let operators: Vec<Operator> =
         operator_ids.iter().map(|&id| Operator { name: name(id), stake: stake_of[&id] }).collect();
@@ -226,7 +249,9 @@ pub fn from_world(
             links.push((index, v, slashable.min(operators[v].stake)));
         }
     }
-    for ((service_name, operator), amount) in symbiotic_links.into_iter().chain(karak_links) {
+    for ((service_name, operator), amount) in
+        symbiotic_links.into_iter().chain(karak_links).chain(jito_links)
+    {
         let index = add_service(&mut services, service_name);
         let v = operator_ids.binary_search(&operator).expect("every linked operator has stake");
         links.push((index, v, amount.min(operators[v].stake)));

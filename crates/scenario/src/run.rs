@@ -642,7 +642,8 @@ fn resolve_account(text: &str) -> Result<Address, String> {
 }
 
 /// What a call created that a label can name: withdrawals, slash ids, operator sets, BTC
-/// delegations, rewards submissions (their hashes).
+/// delegations, rewards submissions (their hashes), Jito NCNs, operators, vaults and
+/// withdrawal tickets.
 fn created_objects(events: &[Value]) -> Vec<Value> {
     events
         .iter()
@@ -659,6 +660,10 @@ fn created_objects(events: &[Value]) -> Vec<Value> {
             "StartedRedeem" | "StartedWithdrawal" => Some(event["withdrawal_key"].clone()),
             "NodeCreated" => Some(event["node"].clone()),
             "LrtCreated" => Some(event["lrt"].clone()),
+            "InitializeNcn" => Some(event["ncn"].clone()),
+            "InitializeOperator" => Some(event["operator"].clone()),
+            "InitializeVault" => Some(event["vault"].clone()),
+            "EnqueueWithdrawal" => Some(event["ticket"].clone()),
             "WithdrawalRequested" => Some(event["request_id"].clone()),
             "AVSRewardsSubmissionCreated"
             | "UniqueStakeRewardsSubmissionCreated"

@@ -5,6 +5,7 @@ mod beacon;
 mod eigenpods;
 mod exposure;
 mod fidelity;
+mod jito;
 mod lrt;
 mod model;
 mod rewards;

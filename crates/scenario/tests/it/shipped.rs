@@ -77,6 +77,11 @@ fn karak_scenarios_pass() {
 }
 
 #[test]
+fn jito_scenarios_pass() {
+    run_all("scenarios/jito", 6);
+}
+
+#[test]
 fn cross_protocol_scenarios_pass() {
     run_all("scenarios/cross_protocol", 2);
 }
