@@ -176,22 +176,13 @@ impl Jito {
             return Err(E::NcnOperatorAdminInvalid);
         }
         let toggle = &mut state.ncn_opt_in_state;
-        let (changed, failure, name) = if warm_up {
-            (
-                toggle.activate(slot, epoch_length)?,
-                E::NcnWarmupOperatorFailed,
-                "ncn_warmup_operator",
-            )
-        } else {
-            (
-                toggle.deactivate(slot, epoch_length)?,
-                E::NcnCooldownOperatorFailed,
-                "ncn_cooldown_operator",
-            )
-        };
-        if !changed {
-            return Err(failure);
-        }
+        toggle.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::NcnWarmupOperatorFailed, E::NcnCooldownOperatorFailed],
+        )?;
+        let name = if warm_up { "ncn_warmup_operator" } else { "ncn_cooldown_operator" };
         self.ncns.get_mut(&args.ncn).expect("checked").operator_states.insert(args.operator, state);
         Ok(ticket_event(name, args.ncn, args.operator, slot))
     }
@@ -210,22 +201,13 @@ impl Jito {
             return Err(E::OperatorNcnAdminInvalid);
         }
         let toggle = &mut state.operator_opt_in_state;
-        let (changed, failure, name) = if warm_up {
-            (
-                toggle.activate(slot, epoch_length)?,
-                E::OperatorWarmupNcnFailed,
-                "operator_warmup_ncn",
-            )
-        } else {
-            (
-                toggle.deactivate(slot, epoch_length)?,
-                E::OperatorCooldownNcnFailed,
-                "operator_cooldown_ncn",
-            )
-        };
-        if !changed {
-            return Err(failure);
-        }
+        toggle.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::OperatorWarmupNcnFailed, E::OperatorCooldownNcnFailed],
+        )?;
+        let name = if warm_up { "operator_warmup_ncn" } else { "operator_cooldown_ncn" };
         self.ncns.get_mut(&args.ncn).expect("checked").operator_states.insert(args.operator, state);
         Ok(ticket_event(name, args.operator, args.ncn, slot))
     }
@@ -268,22 +250,13 @@ impl Jito {
         if ncn.vault_admin != sender {
             return Err(E::NcnVaultAdminInvalid);
         }
-        let (changed, failure, name) = if warm_up {
-            (
-                toggle.activate(slot, epoch_length)?,
-                E::NcnVaultTicketFailedWarmup,
-                "warmup_ncn_vault_ticket",
-            )
-        } else {
-            (
-                toggle.deactivate(slot, epoch_length)?,
-                E::NcnVaultTicketFailedCooldown,
-                "cooldown_ncn_vault_ticket",
-            )
-        };
-        if !changed {
-            return Err(failure);
-        }
+        toggle.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::NcnVaultTicketFailedWarmup, E::NcnVaultTicketFailedCooldown],
+        )?;
+        let name = if warm_up { "warmup_ncn_vault_ticket" } else { "cooldown_ncn_vault_ticket" };
         self.ncns.get_mut(&args.ncn).expect("checked").vault_tickets.insert(args.vault, toggle);
         Ok(ticket_event(name, args.ncn, args.vault, slot))
     }
@@ -327,22 +300,14 @@ impl Jito {
         if operator.vault_admin != sender {
             return Err(E::OperatorVaultAdminInvalid);
         }
-        let (changed, failure, name) = if warm_up {
-            (
-                toggle.activate(slot, epoch_length)?,
-                E::OperatorVaultTicketFailedWarmup,
-                "warmup_operator_vault_ticket",
-            )
-        } else {
-            (
-                toggle.deactivate(slot, epoch_length)?,
-                E::OperatorVaultTicketFailedCooldown,
-                "cooldown_operator_vault_ticket",
-            )
-        };
-        if !changed {
-            return Err(failure);
-        }
+        toggle.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::OperatorVaultTicketFailedWarmup, E::OperatorVaultTicketFailedCooldown],
+        )?;
+        let name =
+            if warm_up { "warmup_operator_vault_ticket" } else { "cooldown_operator_vault_ticket" };
         let operator = self.operators.get_mut(&args.operator).expect("checked");
         operator.vault_tickets.insert(args.vault, toggle);
         Ok(ticket_event(name, args.operator, args.vault, slot))
@@ -393,22 +358,17 @@ impl Jito {
         if ncn.slasher_admin != sender {
             return Err(E::NcnSlasherAdminInvalid);
         }
-        let (changed, failure, name) = if warm_up {
-            (
-                entry.state.activate(slot, epoch_length)?,
-                E::NcnVaultSlasherTicketFailedWarmup,
-                "warmup_ncn_vault_slasher_ticket",
-            )
+        entry.state.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::NcnVaultSlasherTicketFailedWarmup, E::NcnVaultSlasherTicketFailedCooldown],
+        )?;
+        let name = if warm_up {
+            "warmup_ncn_vault_slasher_ticket"
         } else {
-            (
-                entry.state.deactivate(slot, epoch_length)?,
-                E::NcnVaultSlasherTicketFailedCooldown,
-                "cooldown_ncn_vault_slasher_ticket",
-            )
+            "cooldown_ncn_vault_slasher_ticket"
         };
-        if !changed {
-            return Err(failure);
-        }
         let ncn = self.ncns.get_mut(&args.ncn).expect("checked");
         ncn.slasher_tickets.entry(args.vault).or_default().insert(args.slasher, entry);
         Ok(ticket_event(name, args.ncn, args.slasher, slot))

@@ -79,22 +79,17 @@ impl Jito {
             .get_mut(&args.ncn)
             .and_then(|s| s.get_mut(&args.slasher))
             .expect("checked");
-        let (changed, failure, name) = if warm_up {
-            (
-                entry.state.activate(slot, epoch_length)?,
-                E::VaultNcnSlasherTicketFailedWarmup,
-                "warmup_vault_ncn_slasher_ticket",
-            )
+        entry.state.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::VaultNcnSlasherTicketFailedWarmup, E::VaultNcnSlasherTicketFailedCooldown],
+        )?;
+        let name = if warm_up {
+            "warmup_vault_ncn_slasher_ticket"
         } else {
-            (
-                entry.state.deactivate(slot, epoch_length)?,
-                E::VaultNcnSlasherTicketFailedCooldown,
-                "cooldown_vault_ncn_slasher_ticket",
-            )
+            "cooldown_vault_ncn_slasher_ticket"
         };
-        if !changed {
-            return Err(failure);
-        }
         self.vaults.insert(args.target, vault);
         Ok(Ev::Ticket { instruction: name.into(), from: args.target, to: args.slasher, slot })
     }

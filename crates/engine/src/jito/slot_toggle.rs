@@ -84,6 +84,23 @@ impl SlotToggle {
         Ok(true)
     }
 
+    /// Warms up (`warm_up`) or cools down, as every ticket instruction does; a toggle that
+    /// cannot move that way fails with the program's error for the direction,
+    /// `[failed_warmup, failed_cooldown]`.
+    pub fn turn(
+        &mut self,
+        slot: u64,
+        epoch_length: u64,
+        warm_up: bool,
+        [failed_warmup, failed_cooldown]: [JitoError; 2],
+    ) -> Result<(), JitoError> {
+        if warm_up {
+            self.activate(slot, epoch_length)?.then_some(()).ok_or(failed_warmup)
+        } else {
+            self.deactivate(slot, epoch_length)?.then_some(()).ok_or(failed_cooldown)
+        }
+    }
+
     /// Deactivates at `slot` if active (not while warming up). Returns whether it changed.
     pub fn deactivate(&mut self, slot: u64, epoch_length: u64) -> Result<bool, JitoError> {
         if self.state(slot, epoch_length)? != SlotToggleState::Active {

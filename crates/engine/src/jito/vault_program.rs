@@ -185,22 +185,13 @@ impl Jito {
         }
         vault.check_update_state_ok(slot, epoch_length)?;
         vault.check_is_paused()?;
-        let (changed, failure, name) = if warm_up {
-            (
-                toggle.activate(slot, epoch_length)?,
-                E::VaultNcnTicketFailedWarmup,
-                "warmup_vault_ncn_ticket",
-            )
-        } else {
-            (
-                toggle.deactivate(slot, epoch_length)?,
-                E::VaultNcnTicketFailedCooldown,
-                "cooldown_vault_ncn_ticket",
-            )
-        };
-        if !changed {
-            return Err(failure);
-        }
+        toggle.turn(
+            slot,
+            epoch_length,
+            warm_up,
+            [E::VaultNcnTicketFailedWarmup, E::VaultNcnTicketFailedCooldown],
+        )?;
+        let name = if warm_up { "warmup_vault_ncn_ticket" } else { "cooldown_vault_ncn_ticket" };
         vault.ncn_tickets.insert(args.ncn, toggle);
         self.vaults.insert(args.target, vault);
         Ok(Ev::Ticket { instruction: name.into(), from: args.target, to: args.ncn, slot })
