@@ -2,5 +2,6 @@
 //! the step, what was expected and what happened.
 
 mod failures;
+mod golden;
 mod regressions;
 mod shipped;
