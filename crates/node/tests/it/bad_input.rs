@@ -126,8 +126,8 @@ async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
                 "token.mint",
                 json!({ "to": "alice", "token": "ETH", "amount": "1" }),
             )),
-            422,
-            "Reverted",
+            403,
+            "OnlyAdmin",
         );
 
         // Views and events with bad input.
