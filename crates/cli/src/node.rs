@@ -54,6 +54,24 @@ pub(crate) struct NodeArgs {
     /// is allowed only on loopback.
     #[arg(long)]
     admin: Option<String>,
+    /// What to log to stderr: off, error, warn, info (one line per request), debug, trace, or
+    /// a tracing filter (`tower_http=debug,warn`).
+    #[arg(long, default_value = "warn")]
+    log_level: String,
+}
+
+/// Sends the node's log (requests at `info`) to stderr.
+fn init_logging(filter: &str) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .with_context(|| format!("--log-level {filter:?} is not a level or tracing filter"))?;
+    // Colours only on a terminal: a log file or CI output should not fill with escape codes.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colour)
+        .with_writer(std::io::stderr)
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
 }
 
 pub(crate) fn node(args: &NodeArgs) -> anyhow::Result<ExitCode> {
@@ -74,18 +92,24 @@ pub(crate) fn node(args: &NodeArgs) -> anyhow::Result<ExitCode> {
         Genesis::empty(admin, params, args.chain_id, args.block_time)
     };
     genesis.admin = admin;
-    if args.dev {
-        print_dev_accounts();
-    }
+    init_logging(&args.log_level)?;
     let config = NodeConfig {
         data_dir: args.data_dir.clone(),
         listen: args.listen,
         genesis,
         snapshot_every: args.snapshot_every,
         verify_on_start: !args.no_verify,
+        limits: rampart_node::ServerLimits::default(),
     };
+    let dev = args.dev;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(rampart_node::serve_until_interrupted(config))?;
+    // The dev accounts are printed only once the node holds its address and data directory:
+    // a node that cannot start says why and nothing else.
+    runtime.block_on(rampart_node::serve_until_interrupted(config, |_| {
+        if dev {
+            print_dev_accounts();
+        }
+    }))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -177,8 +201,13 @@ pub(crate) fn call(args: &CallArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&receipt)?);
             Ok(ExitCode::SUCCESS)
         }
-        Err(error) => {
+        Err(error @ rampart_node::ClientError::Api { .. }) => {
             eprintln!("rejected: {error}");
+            Ok(ExitCode::FAILURE)
+        }
+        // No answer is not a refusal: the call may have been applied.
+        Err(error) => {
+            eprintln!("{error}; the call may have been accepted: check `rampart events`");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -234,14 +263,16 @@ pub(crate) fn events(args: &EventsArgs) -> anyhow::Result<ExitCode> {
     let client = Client::new(&args.node);
     let address =
         args.address.as_deref().map(|a| parse_hex_address(a).unwrap_or_else(|| named_address(a)));
-    let mut from = args.from;
+    // The cursor is (entry, event within it): one entry's events can span pages.
+    let mut cursor = (args.from, 0);
     loop {
-        let page = client.events(from, 1000, args.event.as_deref(), address)?;
+        let page = client.events_at(cursor, 1000, args.event.as_deref(), address)?;
         for event in &page.events {
             println!("{}", serde_json::to_string(event)?);
         }
-        let caught_up = page.next == from;
-        from = page.next;
+        let next = (page.next, page.next_index);
+        let caught_up = next == cursor;
+        cursor = next;
         if caught_up {
             if !args.follow {
                 return Ok(ExitCode::SUCCESS);

@@ -24,6 +24,7 @@ pub struct SignedCall {
     /// The JSON text of a [`Payload`], exactly as signed.
     pub payload: String,
     /// `personal_sign(payload)`: 65 bytes `r ‖ s ‖ v` as 0x hex.
+    #[schema(pattern = "^(0x)?[0-9a-fA-F]{130}$")]
     pub signature: String,
 }
 

@@ -7,9 +7,10 @@ use alloy_primitives::{Address, B256, U256};
 use rampart_engine::{
     Action, Call, Event, ParseError, World,
     accounts::{ADMIN_NAME, named_address, token_address},
+    beacon::BeaconEvent,
     eigenlayer::Params,
     serde_ext,
-    world::{ParseErrorKind, TokenCall},
+    world::{ParseErrorKind, Rejection, TokenCall},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -115,8 +116,112 @@ pub struct LogEntry {
     /// What was called.
     #[serde(flatten)]
     pub call: NodeCall,
-    /// What it emitted.
-    pub events: Vec<Event>,
+    /// What it emitted, with repetitive time-driven events summarised ([`summarise`]).
+    pub events: Vec<LoggedEvent>,
+}
+
+/// One event as a log entry keeps it: the engine's event, or a summary of many alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LoggedEvent {
+    /// Many repetitive events in one entry, summed up.
+    Summary(Summary),
+    /// An event as the engine emitted it.
+    Engine(Event),
+}
+
+/// A bounded stand-in for repetitive events (see [`summarise`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+pub enum Summary {
+    /// A validator's partial withdrawals (the sweep paying out its balance above the maximum
+    /// effective balance) within one log entry: how many, their total, and their slots.
+    PartialWithdrawals {
+        /// The validator.
+        validator_index: u64,
+        /// Where they were paid.
+        #[serde(with = "serde_ext::account")]
+        address: Address,
+        /// How many `Withdrawal`s (each with `full: false`) this stands for.
+        withdrawals: u64,
+        /// Their total.
+        amount_gwei: u64,
+        /// The slot of the first.
+        first_slot: u64,
+        /// The slot of the last.
+        last_slot: u64,
+    },
+}
+
+/// Bounds what time-driven processing adds to one entry. Over a long clock move the beacon
+/// chain's sweep pays every validator's excess balance once per epoch or so: 100,800 blocks
+/// with a few dozen validators are ~100,000 `Withdrawal` events, a 100 MB entry. A validator
+/// paid by more than one partial withdrawal in an entry gets one [`Summary::PartialWithdrawals`]
+/// in place of its first, and its others are dropped; full withdrawals and a lone partial one
+/// stay as they are. Only the record changes: the state is what the engine made it.
+///
+/// Idempotent (summaries pass through), so it also brings entries logged before it existed
+/// to the form a replay produces.
+pub fn summarise(events: Vec<LoggedEvent>) -> Vec<LoggedEvent> {
+    let partial = |event: &LoggedEvent| match event {
+        LoggedEvent::Engine(Event::Beacon(BeaconEvent::Withdrawal {
+            validator_index,
+            address,
+            amount_gwei,
+            full: false,
+            slot,
+        })) => Some((*validator_index, *address, *amount_gwei, *slot)),
+        _ => None,
+    };
+    let mut counts: BTreeMap<(u64, Address), u64> = BTreeMap::new();
+    for (validator, address, ..) in events.iter().filter_map(partial) {
+        *counts.entry((validator, address)).or_default() += 1;
+    }
+    if counts.values().all(|count| *count < 2) {
+        return events;
+    }
+    // Where each summarised validator's summary sits in the output.
+    let mut placed: BTreeMap<(u64, Address), usize> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(events.len());
+    for event in events {
+        let Some((validator, address, amount, slot)) = partial(&event) else {
+            kept.push(event);
+            continue;
+        };
+        let key = (validator, address);
+        if counts[&key] < 2 {
+            kept.push(event);
+            continue;
+        }
+        match placed.get(&key) {
+            None => {
+                placed.insert(key, kept.len());
+                kept.push(LoggedEvent::Summary(Summary::PartialWithdrawals {
+                    validator_index: validator,
+                    address,
+                    withdrawals: 1,
+                    amount_gwei: amount,
+                    first_slot: slot,
+                    last_slot: slot,
+                }));
+            }
+            Some(&at) => {
+                let LoggedEvent::Summary(Summary::PartialWithdrawals {
+                    withdrawals,
+                    amount_gwei,
+                    last_slot,
+                    ..
+                }) = &mut kept[at]
+                else {
+                    unreachable!("a placed summary stays a summary")
+                };
+                *withdrawals += 1;
+                *amount_gwei = amount_gwei.saturating_add(amount);
+                *last_slot = slot;
+            }
+        }
+    }
+    kept
 }
 
 /// How a node's world begins: parameters, chain id, and the accounts funded at genesis.
@@ -300,7 +405,7 @@ impl NodeState {
             sender,
             nonce,
             call: call.clone(),
-            events,
+            events: summarise(events.into_iter().map(LoggedEvent::Engine).collect()),
         };
         self.next_seq += 1;
         Ok(entry)
@@ -322,7 +427,9 @@ impl NodeState {
         let replayed = self
             .apply(block, entry.sender, entry.nonce, &entry.call)
             .map_err(|e| format!("log entry {} no longer applies: {e}", entry.seq))?;
-        if replayed != *entry {
+        // Entries logged before summaries existed carry every event: compare in summary form.
+        let logged = LogEntry { events: summarise(entry.events.clone()), ..entry.clone() };
+        if replayed != logged {
             return Err(format!(
                 "log entry {} replays to different events: the engine is not deterministic",
                 entry.seq
@@ -333,10 +440,14 @@ impl NodeState {
 
     fn apply_call(&mut self, sender: Address, call: &NodeCall) -> Result<Vec<Event>, ChainError> {
         match call {
-            NodeCall::World(action) => self
-                .world
-                .apply(&Call { sender, action: action.clone() })
-                .map_err(|r| ChainError::Rejected { name: r.name(), message: r.to_string() }),
+            NodeCall::World(action) => {
+                self.world.apply(&Call { sender, action: action.clone() }).map_err(|r| match r {
+                    // Minting and registering tokens are the node's admin's, as its clock
+                    // moves are: the same 403 for all of them.
+                    Rejection::OnlyAdmin(_) => ChainError::OnlyAdmin(call.name()),
+                    r => ChainError::Rejected { name: r.name(), message: r.to_string() },
+                })
+            }
             NodeCall::AdvanceBlocks(blocks) => {
                 if sender != self.world.admin {
                     return Err(ChainError::OnlyAdmin(call.name()));
@@ -452,6 +563,83 @@ mod tests {
         let entry = state.apply(320, alice, Some(1), &small).unwrap();
         assert!(entry.events.len() > 1, "the clock move's beacon events come with the call's");
         assert_eq!(state.world.beacon.validators.len(), 1);
+    }
+
+    #[test]
+    fn a_long_clock_move_logs_a_bounded_entry_that_replays() {
+        let mut state = dev_state();
+        let admin = state.world.admin;
+        let alice = named_address("alice");
+        let validators = 12;
+        for nonce in 0..validators {
+            let deposit = NodeCall::parse(
+                "beacon.deposit",
+                serde_json::json!({
+                    "pubkey": format!("v{nonce}"),
+                    "withdrawal_credentials": { "address": "alice", "compounding": false },
+                    "amount": "32 ether",
+                }),
+            )
+            .unwrap();
+            state.apply(1, alice, Some(nonce), &deposit).unwrap();
+        }
+        let mut log = Vec::new();
+        // Activate them, then let the sweep pay their rewards for a long while.
+        log.push(state.apply(1, admin, Some(0), &NodeCall::AdvanceBlocks(32 * 20)).unwrap());
+        let entry = state.apply(1, admin, Some(1), &NodeCall::AdvanceBlocks(32 * 300)).unwrap();
+        log.push(entry.clone());
+        let summaries: Vec<_> = entry
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                LoggedEvent::Summary(Summary::PartialWithdrawals { withdrawals, .. }) => {
+                    Some(*withdrawals)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(summaries.len(), 12, "one summary per validator");
+        assert!(summaries.iter().all(|n| *n > 100), "{summaries:?}");
+        let withdrawals = entry.events.iter().filter(|e| {
+            matches!(e, LoggedEvent::Engine(Event::Beacon(BeaconEvent::Withdrawal { .. })))
+        });
+        assert_eq!(withdrawals.count(), 0, "every partial withdrawal is summed up");
+        assert_eq!(summarise(entry.events.clone()), entry.events, "idempotent");
+        // Entries round-trip through JSON, summaries included, and replay to the same state.
+        let decoded: Vec<LogEntry> =
+            serde_json::from_slice(&serde_json::to_vec(&log).unwrap()).unwrap();
+        assert_eq!(decoded, log);
+        let mut replica = dev_state();
+        for nonce in 0..validators {
+            let deposit = NodeCall::parse(
+                "beacon.deposit",
+                serde_json::json!({
+                    "pubkey": format!("v{nonce}"),
+                    "withdrawal_credentials": { "address": "alice", "compounding": false },
+                    "amount": "32 ether",
+                }),
+            )
+            .unwrap();
+            replica.apply(1, alice, Some(nonce), &deposit).unwrap();
+        }
+        for entry in &decoded {
+            replica.replay(entry).unwrap();
+        }
+        assert_eq!(replica.state_hash(), state.state_hash());
+    }
+
+    #[test]
+    fn token_mint_by_anyone_but_the_admin_is_only_admin() {
+        let mut state = dev_state();
+        let mint = NodeCall::parse(
+            "token.mint",
+            serde_json::json!({ "to": "alice", "token": "ETH", "amount": "1" }),
+        )
+        .unwrap();
+        assert_eq!(
+            state.apply(1, named_address("alice"), Some(0), &mint),
+            Err(ChainError::OnlyAdmin("token.mint".into()))
+        );
     }
 
     #[test]

@@ -12,6 +12,11 @@ use crate::{
     server::{ErrorBody, EventsPage, Health, NonceResponse, Receipt, ViewResponse},
 };
 
+/// The largest answer the client reads. The node bounds its answers (receipts carry at most
+/// 100 events, event pages at most 1000) far below this; ureq's own default (10 MB) is about
+/// requests, not a node's answers, and must not turn an accepted call into a reported failure.
+const MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// A failed request.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
@@ -66,8 +71,12 @@ impl Client {
     ) -> Result<T, ClientError> {
         let mut response = response.map_err(|e| ClientError::Transport(e.to_string()))?;
         let status = response.status().as_u16();
-        let body =
-            response.body_mut().read_to_vec().map_err(|e| ClientError::Transport(e.to_string()))?;
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
         if status >= 400 {
             let error: ErrorBody = serde_json::from_slice(&body).map_err(|_| {
                 ClientError::Transport(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)))
@@ -140,7 +149,7 @@ impl Client {
         self.post("/v1/views", &Value::Object(body))
     }
 
-    /// A page of events from log position `from`.
+    /// A page of at most `limit` events from log position `from`.
     pub fn events(
         &self,
         from: u64,
@@ -148,7 +157,18 @@ impl Client {
         event: Option<&str>,
         address: Option<Address>,
     ) -> Result<EventsPage, ClientError> {
-        let mut path = format!("/v1/events?from={from}&limit={limit}");
+        self.events_at((from, 0), limit, event, address)
+    }
+
+    /// A page of at most `limit` events from event `index` of log entry `from`.
+    pub fn events_at(
+        &self,
+        (from, index): (u64, u64),
+        limit: usize,
+        event: Option<&str>,
+        address: Option<Address>,
+    ) -> Result<EventsPage, ClientError> {
+        let mut path = format!("/v1/events?from={from}&index={index}&limit={limit}");
         if let Some(event) = event {
             path.push_str(&format!("&event={event}"));
         }
@@ -156,6 +176,36 @@ impl Client {
             path.push_str(&format!("&address={address}"));
         }
         self.get(&path)
+    }
+
+    /// All the events of a receipt, shaped as the receipt's own: those it carries, then the
+    /// rest from `/v1/events` when a long clock move emitted more than a receipt holds.
+    pub fn all_events(&self, receipt: &Receipt) -> Result<Vec<Value>, ClientError> {
+        let mut events = receipt.events.clone();
+        let total = usize::try_from(receipt.events_total).unwrap_or(usize::MAX);
+        while events.len() < total {
+            let cursor = (receipt.seq, events.len() as u64);
+            let page = self.events_at(cursor, crate::server::MAX_PAGE, None, None)?;
+            let of_this_entry: Vec<Value> = page
+                .events
+                .into_iter()
+                .take_while(|event| event["seq"].as_u64() == Some(receipt.seq))
+                .map(|mut event| {
+                    // Shaped like the receipt's own: without the page's position fields.
+                    if let Some(object) = event.as_object_mut() {
+                        for key in ["seq", "block", "index"] {
+                            object.remove(key);
+                        }
+                    }
+                    event
+                })
+                .collect();
+            if of_this_entry.is_empty() {
+                break;
+            }
+            events.extend(of_this_entry);
+        }
+        Ok(events)
     }
 
     /// The raw text of a GET (for `/metrics`, `/openapi.json`).

@@ -12,6 +12,9 @@ pub mod client;
 pub mod remote;
 pub mod server;
 
-pub use chain::{DEV_ACCOUNTS, Genesis, LogEntry, NodeCall, NodeState};
+pub use chain::{DEV_ACCOUNTS, Genesis, LogEntry, LoggedEvent, NodeCall, NodeState, Summary};
 pub use client::{Client, ClientError};
-pub use server::{NodeConfig, NodeError, NodeHandle, openapi, serve_until_interrupted, start};
+pub use server::{
+    NodeConfig, NodeError, NodeHandle, Recovery, ServerLimits, openapi, serve_until_interrupted,
+    start,
+};

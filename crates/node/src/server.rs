@@ -25,8 +25,9 @@ use alloy_primitives::{Address, B256};
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, Query, State, rejection::BytesRejection},
-    http::StatusCode,
+    extract::{DefaultBodyLimit, Path, Query, Request, State, rejection::BytesRejection},
+    http::{HeaderMap, Method, StatusCode, header},
+    middleware::{self, Next},
     response::{
         IntoResponse, Response,
         sse::{Event as SseEvent, KeepAlive, Sse},
@@ -34,8 +35,13 @@ use axum::{
     routing::{get, post},
 };
 use futures_util::stream::{self, Stream, StreamExt};
-use rampart_engine::{View, accounts::parse_hex_address};
-use rampart_store::Store;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::{conn::auto, graceful::GracefulShutdown},
+    service::TowerToHyperService,
+};
+use rampart_engine::{View, accounts::parse_hex_address, serde_ext};
+use rampart_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -53,8 +59,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_BATCH_BODY_BYTES: usize = 1024 * 1024;
 /// The most calls one group commit carries.
 const MAX_BATCH: usize = 4096;
-/// The most entries one events page reads.
-const MAX_PAGE: usize = 1000;
+/// The most events one events page carries (and the most entries it reads).
+pub const MAX_PAGE: usize = 1000;
+/// The most events a receipt carries; the rest are on `/v1/events` (see [`Receipt`]).
+pub const MAX_RECEIPT_EVENTS: usize = 100;
 
 /// How to run a node.
 #[derive(Debug, Clone)]
@@ -69,6 +77,73 @@ pub struct NodeConfig {
     pub snapshot_every: u64,
     /// Replay the whole log at start and compare state hashes.
     pub verify_on_start: bool,
+    /// How long clients may take to send a request.
+    pub limits: ServerLimits,
+}
+
+/// How long the node waits on a client before it closes the connection: a client that sends
+/// part of a request and then nothing (slowloris) must not hold a connection for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// The request line and headers must arrive within this. It also bounds how long an idle
+    /// keep-alive connection stays open, since waiting for the next request is reading headers.
+    pub header_read: Duration,
+    /// A request body must have arrived within this of the request's start; otherwise the
+    /// node answers 408 `BodyTimeout` and closes the connection.
+    pub body_read: Duration,
+    /// How long a stopping node waits for open connections to finish.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What the node found in its data directory at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Whether it was new: genesis was written to it now.
+    pub created: bool,
+    /// Log entries in it (genesis entries included).
+    pub entries: u64,
+    /// The snapshot the state was rebuilt from: the number of entries it covers.
+    pub snapshot: Option<u64>,
+    /// Entries replayed on top of the snapshot (or of genesis, without one).
+    pub replayed: u64,
+    /// Whether a replay of the whole log from genesis reached the same state hash.
+    pub verified: bool,
+}
+
+impl std::fmt::Display for Recovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dir = self.data_dir.display();
+        if self.created {
+            return write!(
+                f,
+                "new data directory {dir}: genesis written ({} entries)",
+                self.entries
+            );
+        }
+        write!(f, "recovered {} log entries from {dir}: ", self.entries)?;
+        match self.snapshot {
+            Some(at) => {
+                write!(f, "snapshot at entry {at}, {} entries replayed after it", self.replayed)?
+            }
+            None => write!(f, "no snapshot, {} entries replayed from genesis", self.replayed)?,
+        }
+        if self.verified {
+            write!(f, "; a replay of the whole log reached the same state hash")?;
+        }
+        Ok(())
+    }
 }
 
 /// What went wrong starting or running a node.
@@ -80,6 +155,19 @@ pub enum NodeError {
     /// The log or a snapshot cannot be read back.
     #[error("the log cannot be recovered: {0}")]
     Recovery(String),
+    /// Another program listens on the address already.
+    #[error(
+        "{0} is in use by another program (another rampart node?); stop it or choose another \
+         address with --listen"
+    )]
+    AddressInUse(SocketAddr),
+    /// Another node holds the data directory.
+    #[error(
+        "the data directory {} is in use by another rampart node; stop that node or choose \
+         another directory with --data-dir",
+        .0.display()
+    )]
+    DataDirInUse(PathBuf),
     /// The address could not be bound or served.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -128,6 +216,8 @@ pub struct NodeHandle {
     task: tokio::task::JoinHandle<Result<(), NodeError>>,
     shared: Arc<Shared>,
     writer: std::thread::JoinHandle<()>,
+    /// What the start found in the data directory.
+    pub recovery: Recovery,
 }
 
 impl std::fmt::Debug for NodeHandle {
@@ -164,10 +254,24 @@ impl NodeHandle {
 
 /// Opens (or creates) the data directory, recovers, and serves until `shutdown` resolves.
 pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
+    // Both checks that another node is running come before the (possibly long) recovery.
+    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AddrInUse {
+            NodeError::AddressInUse(config.listen)
+        } else {
+            NodeError::Io(error)
+        }
+    })?;
     std::fs::create_dir_all(&config.data_dir)?;
-    let store = Store::open(&config.data_dir.join("rampart.redb"))?;
+    let store =
+        Store::open(&config.data_dir.join("rampart.redb")).map_err(|error| match error {
+            StoreError::InUse => NodeError::DataDirInUse(config.data_dir.clone()),
+            other => NodeError::Store(other),
+        })?;
     let genesis = load_genesis(&store, &config.genesis)?;
-    let (state, recovered_hash, verified) = recover(&store, &genesis, config.verify_on_start)?;
+    let (state, recovered_hash, mut recovery) = recover(&store, &genesis, config.verify_on_start)?;
+    recovery.data_dir.clone_from(&config.data_dir);
+    let verified = recovery.verified;
     let recovered_seq = state.next_seq;
     let (submit, receive) = mpsc::channel(MAX_BATCH * 4);
     let (entries, _) = broadcast::channel(16_384);
@@ -189,19 +293,57 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
     let writer = std::thread::Builder::new()
         .name("rampart-writer".into())
         .spawn(move || writer(&writer_shared, receive, snapshot_every))?;
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let listen = listener.local_addr()?;
-    let mut shutdown_receive = shutdown_send.subscribe();
-    let app = router(Arc::clone(&shared));
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown_receive.wait_for(|stop| *stop).await;
-            })
-            .await?;
-        Ok(())
-    });
-    Ok(NodeHandle { listen, shutdown: Some(shutdown_send), task, shared, writer })
+    let shutdown_receive = shutdown_send.subscribe();
+    let app = router(Arc::clone(&shared), config.limits);
+    let task = tokio::spawn(serve(listener, app, config.limits, shutdown_receive));
+    Ok(NodeHandle { listen, shutdown: Some(shutdown_send), task, shared, writer, recovery })
+}
+
+/// Accepts connections until told to stop. Unlike `axum::serve`, hyper gets a timer, so a
+/// client that does not finish its headers within [`ServerLimits::header_read`] is cut off.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ServerLimits,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), NodeError> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(limits.header_read));
+    let graceful = GracefulShutdown::new();
+    let stopped = async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let mut stopped = std::pin::pin!(stopped);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stopped => break,
+        };
+        tracing::trace!(%peer, "connection accepted");
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%peer, %error, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!("connections still open after the shutdown grace period; closing them");
+    }
+    Ok(())
 }
 
 fn load_genesis(store: &Store, configured: &Genesis) -> Result<Genesis, NodeError> {
@@ -234,8 +376,9 @@ fn recover(
     store: &Store,
     genesis: &Genesis,
     verify: bool,
-) -> Result<(NodeState, B256, bool), NodeError> {
-    if store.next_seq()? == 0 {
+) -> Result<(NodeState, B256, Recovery), NodeError> {
+    let created = store.next_seq()? == 0;
+    if created {
         let mut state = NodeState::new(genesis);
         let admin = state.world.admin;
         let mut batch = Vec::new();
@@ -256,8 +399,9 @@ fn recover(
             })
             .ok()
     });
-    let used_snapshot = snapshot.is_some();
+    let mut used_snapshot = snapshot.is_some();
     let mut state = snapshot.unwrap_or_else(|| NodeState::new(genesis));
+    let mut start = state.next_seq;
     if let Err(error) = replay_from(store, &mut state) {
         if !used_snapshot {
             return Err(error);
@@ -266,8 +410,17 @@ fn recover(
             "warning: the log does not continue the snapshot ({error}); replaying the whole log"
         );
         state = NodeState::new(genesis);
+        (used_snapshot, start) = (false, 0);
         replay_from(store, &mut state)?;
     }
+    let recovery = Recovery {
+        data_dir: PathBuf::new(),
+        created,
+        entries: state.next_seq,
+        snapshot: used_snapshot.then_some(start),
+        replayed: state.next_seq - start,
+        verified: verify,
+    };
     let hash = state.state_hash();
     if verify && used_snapshot {
         let mut replica = NodeState::new(genesis);
@@ -280,7 +433,7 @@ fn recover(
             )));
         }
     }
-    Ok((state, hash, verify))
+    Ok((state, hash, recovery))
 }
 
 fn replay_from(store: &Store, state: &mut NodeState) -> Result<(), NodeError> {
@@ -417,13 +570,23 @@ pub struct Receipt {
     pub nonce: Option<u64>,
     /// `protocol.function`.
     pub call: String,
-    /// The events it emitted, named and shaped as the contracts' events.
+    /// The events it emitted, named and shaped as the contracts' events: the first 100 of
+    /// them (a long clock move emits thousands).
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<Value>,
+    /// How many events it emitted in all.
+    #[serde(default)]
+    pub events_total: u64,
+    /// When `events` holds only the first ones: the `/v1/events` query that lists the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more_events: Option<String>,
 }
 
 impl Receipt {
     fn from_entry(entry: &LogEntry) -> Self {
+        let total = entry.events.len();
+        let more_events = (total > MAX_RECEIPT_EVENTS)
+            .then(|| format!("/v1/events?from={}&index={MAX_RECEIPT_EVENTS}", entry.seq));
         Self {
             seq: entry.seq,
             block: entry.block,
@@ -433,8 +596,11 @@ impl Receipt {
             events: entry
                 .events
                 .iter()
+                .take(MAX_RECEIPT_EVENTS)
                 .map(|e| serde_json::to_value(e).expect("serializes"))
                 .collect(),
+            events_total: total as u64,
+            more_events,
         }
     }
 }
@@ -451,8 +617,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code: `MalformedJson`, `BodyTooLarge`, `BatchTooLarge`, `MalformedQuery`,
     /// `MalformedAddress`, `MalformedSignature`, `WrongSigner`, `WrongChain`,
-    /// `MalformedPayload`, `UnknownCall`, `BadArguments`, `BadNonce`, `OnlyAdmin`, `Reverted`, `NotFound`,
-    /// `Unavailable` (503: the node is stopping), `Storage` (500).
+    /// `MalformedPayload`, `UnknownCall`, `BadArguments`, `BadNonce`, `OnlyAdmin`, `Reverted`,
+    /// `NotFound`, `ForeignOrigin` (403), `UnsupportedMediaType` (415), `BodyTimeout` (408),
+    /// `MethodNotAllowed` (405), `Unavailable` (503: the node is stopping), `Storage` (500).
     pub code: String,
     /// For `Reverted`: the contract error name (`InsufficientMagnitude`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -523,18 +690,40 @@ impl From<ChainError> for ApiError {
     }
 }
 
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "BodyTooLarge",
+        format!(
+            "the body exceeds the endpoint's limit ({MAX_BODY_BYTES} bytes; \
+             {MAX_BATCH_BODY_BYTES} for batches)"
+        ),
+    )
+}
+
+/// Whether reading the body failed because the client took too long to send it.
+fn timed_out(rejection: &BytesRejection) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = source {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
 fn body_json<T: serde::de::DeserializeOwned>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            body_too_large()
+        } else if timed_out(&rejection) {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "BodyTooLarge",
-                format!(
-                    "the body exceeds the endpoint's limit ({MAX_BODY_BYTES} bytes; \
-                     {MAX_BATCH_BODY_BYTES} for batches)"
-                ),
+                StatusCode::REQUEST_TIMEOUT,
+                "BodyTimeout",
+                "the request body did not arrive in time",
             )
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "MalformedJson", rejection.body_text())
@@ -581,14 +770,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+fn router(shared: Arc<Shared>, limits: ServerLimits) -> Router {
+    // Only the POST endpoints take bodies: the others answer other methods with 405.
+    let posts = Router::new()
         .route("/v1/calls", post(submit_call))
         .route(
             "/v1/calls/batch",
             post(submit_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES)),
         )
         .route("/v1/views", post(read_view))
+        .route_layer(middleware::from_fn(guard_posts));
+    Router::new()
+        .merge(posts)
         .route("/v1/nonces/{address}", get(nonce_of))
         .route("/v1/events", get(list_events))
         .route("/v1/events/stream", get(stream_events))
@@ -598,8 +791,99 @@ fn router(shared: Arc<Shared>) -> Router {
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no such endpoint; see /docs")
         })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "this endpoint does not take that method; see /docs",
+            )
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(limits.body_read))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+                )
+                .on_request(tower_http::trace::DefaultOnRequest::new().level(tracing::Level::DEBUG))
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
+        )
         .with_state(shared)
+}
+
+/// Refuses what a browser may send cross-site without asking first, and bodies known to be
+/// too large before a byte of them is read.
+///
+/// A web page can make a browser POST a "simple" request (`text/plain`, a form) to
+/// `127.0.0.1:8545` with no CORS preflight; signed calls make a forged one useless, but views
+/// and anything a future endpoint adds should not depend on that. So a POST must say it is
+/// JSON, and one that names an origin must name the node's own (the docs page's "try it").
+/// Answering 413 from `Content-Length` lets a client that waits for `100 Continue` (curl does
+/// for large bodies) read the answer instead of having its connection reset mid-upload.
+async fn guard_posts(request: Request, next: Next) -> Response {
+    if request.method() == Method::POST {
+        let headers = request.headers();
+        if let Some(origin) = headers.get(header::ORIGIN)
+            && !same_origin(origin.as_bytes(), headers)
+        {
+            let origin = String::from_utf8_lossy(origin.as_bytes());
+            let message =
+                format!("cross-origin requests are refused: Origin {origin:?} is not this node's");
+            return ApiError::new(StatusCode::FORBIDDEN, "ForeignOrigin", message).into_response();
+        }
+        if !is_json(headers) {
+            let message = "a POST body must be JSON, sent with Content-Type: application/json";
+            return ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                message,
+            )
+            .into_response();
+        }
+        let limit = if request.uri().path() == "/v1/calls/batch" {
+            MAX_BATCH_BODY_BYTES
+        } else {
+            MAX_BODY_BYTES
+        };
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            let mut response = body_too_large().into_response();
+            // The body is left unread: the connection cannot carry another request.
+            response.headers_mut().insert(header::CONNECTION, "close".parse().expect("valid"));
+            return response;
+        }
+    }
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::REQUEST_TIMEOUT {
+        response.headers_mut().insert(header::CONNECTION, "close".parse().expect("valid"));
+    }
+    response
+}
+
+/// `Origin` is `http://` (or `https://`) and the `Host` the request was sent to.
+fn same_origin(origin: &[u8], headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).map(|h| h.as_bytes()) else {
+        return false;
+    };
+    [&b"http://"[..], b"https://"].iter().any(|scheme| {
+        origin.len() == scheme.len() + host.len()
+            && origin[..scheme.len()].eq_ignore_ascii_case(scheme)
+            && origin[scheme.len()..].eq_ignore_ascii_case(host)
+    })
+}
+
+/// `Content-Type: application/json`, with parameters (`; charset=utf-8`) or not.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Submit a signed call. It is acknowledged once durable in the log.
@@ -607,9 +891,11 @@ fn router(shared: Arc<Shared>) -> Router {
     (status = 200, description = "Accepted and durable", body = Receipt),
     (status = 400, description = "Malformed JSON, payload or call, or wrong chain", body = ErrorBody),
     (status = 401, description = "Bad signature", body = ErrorBody),
-    (status = 403, description = "Only the admin may do this", body = ErrorBody),
+    (status = 403, description = "Only the admin may do this, or a cross-origin request", body = ErrorBody),
+    (status = 408, description = "The body did not arrive in time", body = ErrorBody),
     (status = 409, description = "Not the sender's next nonce", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
     (status = 422, description = "The protocol reverted; nothing changed", body = ErrorBody),
 ))]
 async fn submit_call(
@@ -671,7 +957,10 @@ pub const MAX_BATCH_CALLS: usize = 256;
 #[utoipa::path(post, path = "/v1/calls/batch", request_body = Vec<SignedCall>, responses(
     (status = 200, description = "One result per call, in order", body = Vec<BatchResult>),
     (status = 400, description = "Not a JSON array of signed calls, or too many", body = ErrorBody),
+    (status = 403, description = "A cross-origin request", body = ErrorBody),
+    (status = 408, description = "The body did not arrive in time", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
 ))]
 async fn submit_batch(
     State(shared): State<Arc<Shared>>,
@@ -681,6 +970,13 @@ async fn submit_batch(
     if calls.len() > MAX_BATCH_CALLS {
         let message = format!("a batch holds at most {MAX_BATCH_CALLS} calls, not {}", calls.len());
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "BatchTooLarge", message));
+    }
+    // An item that is not a signed call at all (its signature not even 65 bytes of hex) makes
+    // the body something other than what the endpoint takes; a signature that does not verify
+    // is that call's own answer.
+    if let Some(index) = calls.iter().position(|call| !well_formed_signature(&call.signature)) {
+        let message = format!("call {index}: the signature is not 65 bytes of 0x hex");
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "MalformedJson", message));
     }
     let mut pending = Vec::with_capacity(calls.len());
     for signed in &calls {
@@ -710,11 +1006,18 @@ async fn submit_batch(
     Ok(Json(results))
 }
 
+/// 65 bytes of hex, `0x` or not: the shape [`SignedCall::signature`]'s schema states.
+fn well_formed_signature(signature: &str) -> bool {
+    let digits = signature.strip_prefix("0x").unwrap_or(signature);
+    digits.len() == 130 && digits.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// A view request: `protocol.function` and its arguments, as in scenario files.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ViewRequest {
     /// `protocol.function`, e.g. `eigenlayer.get_withdrawable_shares`.
+    #[schema(pattern = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
     pub view: String,
     /// Its arguments.
     #[serde(default)]
@@ -735,7 +1038,11 @@ pub struct ViewResponse {
 /// Read any view.
 #[utoipa::path(post, path = "/v1/views", request_body = ViewRequest, responses(
     (status = 200, body = ViewResponse),
-    (status = 400, body = ErrorBody),
+    (status = 400, description = "Not a view, or arguments it does not take", body = ErrorBody),
+    (status = 403, description = "A cross-origin request", body = ErrorBody),
+    (status = 408, description = "The body did not arrive in time", body = ErrorBody),
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
     (status = 422, description = "The view reverted", body = ErrorBody),
 ))]
 async fn read_view(
@@ -761,34 +1068,71 @@ pub struct NonceResponse {
     pub nonce: u64,
 }
 
-/// The next nonce of an account (0x address).
-#[utoipa::path(get, path = "/v1/nonces/{address}", params(("address" = String, Path)), responses((status = 200, body = NonceResponse), (status = 400, body = ErrorBody)))]
+/// An account as the API takes it: a 0x address, or a name (`alice`) of ASCII letters,
+/// digits, `_`, `.` and `-` that does not start with `0x`.
+pub const ACCOUNT_PATTERN: &str =
+    r"^(0x[0-9a-fA-F]{40}|[A-Za-z1-9_.-][A-Za-z0-9_.-]*|0([A-Za-wyz0-9_.-][A-Za-z0-9_.-]*)?)$";
+
+/// Reads an account the way scenario files do: 0x hex, or a name whose address is that of the
+/// key `keccak256(name)`. Names are kept to a plain ASCII alphabet, narrower than scenario
+/// files allow, so that the server and the documented [`ACCOUNT_PATTERN`] agree on every
+/// string (and a name in a URL needs no escaping).
+fn parse_account(text: &str) -> Result<Address, ApiError> {
+    let malformed = |why: String| ApiError::new(StatusCode::BAD_REQUEST, "MalformedAddress", why);
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    if !text.chars().all(plain) {
+        return Err(malformed(format!(
+            "{text:?} is neither a 0x address nor a name (ASCII letters, digits, _ . -)"
+        )));
+    }
+    serde_ext::account::deserialize(Value::String(text.to_owned()))
+        .map_err(|e| malformed(e.to_string()))
+}
+
+/// The account in `/v1/nonces/{address}`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AccountPath {
+    /// A 0x address or a name (`alice`).
+    #[param(
+        pattern = r"^(0x[0-9a-fA-F]{40}|[A-Za-z1-9_.-][A-Za-z0-9_.-]*|0([A-Za-wyz0-9_.-][A-Za-z0-9_.-]*)?)$"
+    )]
+    pub address: String,
+}
+
+/// The next nonce of an account (a 0x address or a name).
+#[utoipa::path(get, path = "/v1/nonces/{address}", params(AccountPath), responses((status = 200, body = NonceResponse), (status = 400, body = ErrorBody)))]
 async fn nonce_of(
     State(shared): State<Arc<Shared>>,
-    Path(address): Path<String>,
+    Path(AccountPath { address }): Path<AccountPath>,
 ) -> Result<Json<NonceResponse>, ApiError> {
-    let account = parse_hex_address(&address).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "MalformedAddress",
-            format!("{address:?} is not a 0x address"),
-        )
-    })?;
+    let account = parse_account(&address)?;
     let nonce = shared.state.read().expect("not poisoned").nonce(account);
     Ok(Json(NonceResponse { address: account.to_checksum(None), nonce }))
 }
 
 /// Filters and cursor of `GET /v1/events`.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// First log sequence number to read (default 0).
+    #[param(minimum = 0, nullable = false)]
     pub from: Option<u64>,
-    /// At most this many log entries are read (default and maximum 1000).
-    pub limit: Option<usize>,
+    /// The event of entry `from` to start at (default 0): one entry's events can span pages.
+    #[param(minimum = 0, nullable = false)]
+    pub index: Option<u64>,
+    /// At most this many events: 1 to 1000 (default 1000).
+    #[param(minimum = 1, maximum = 1000, nullable = false)]
+    pub limit: Option<u64>,
     /// Only events with this name (`Deposit`, `OperatorSlashed`, ...).
+    #[param(nullable = false)]
     pub event: Option<String>,
-    /// Only events mentioning this 0x address in any field.
+    /// Only events mentioning this account (a 0x address or a name) in any field.
+    #[param(
+        nullable = false,
+        pattern = r"^(0x[0-9a-fA-F]{40}|[A-Za-z1-9_.-][A-Za-z0-9_.-]*|0([A-Za-wyz0-9_.-][A-Za-z0-9_.-]*)?)$"
+    )]
     pub address: Option<String>,
 }
 
@@ -798,45 +1142,86 @@ pub struct EventsPage {
     /// Events, each with its `seq`, `block` and `index` within the call.
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<Value>,
-    /// Where the next page starts.
+    /// The entry where the next page starts (`from` of the next request).
     pub next: u64,
+    /// The event of that entry where the next page starts (`index` of the next request).
+    #[serde(default)]
+    pub next_index: u64,
 }
 
-/// List events, oldest first, with filters and a cursor.
+fn malformed_query(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "MalformedQuery", message)
+}
+
+/// `from` and `index` are documented as int64 (OpenAPI has no unsigned integers): refuse what
+/// the schema refuses, though no log gets anywhere near.
+fn check_cursor(query: &EventsQuery) -> Result<(), ApiError> {
+    for (name, value) in [("from", query.from), ("index", query.index)] {
+        if value.is_some_and(|v| i64::try_from(v).is_err()) {
+            return Err(malformed_query(format!("{name} is at most {}", i64::MAX)));
+        }
+    }
+    Ok(())
+}
+
+/// List events, oldest first, with filters and a cursor `(from, index)`. A page holds at most
+/// `limit` events and reads at most 1000 entries; when it ends, `(next, next_index)` is where
+/// to go on, and a page that ends where it began means there is nothing more yet.
 #[utoipa::path(get, path = "/v1/events", params(EventsQuery), responses((status = 200, body = EventsPage), (status = 400, body = ErrorBody)))]
 async fn list_events(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<EventsPage>, ApiError> {
-    let Query(query) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "MalformedQuery", e.body_text()))?;
-    let address = match &query.address {
-        Some(text) => Some(parse_hex_address(text).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "MalformedAddress",
-                format!("{text:?} is not a 0x address"),
-            )
-        })?),
-        None => None,
+    let Query(query) = query.map_err(|e| malformed_query(e.body_text()))?;
+    let address = query.address.as_deref().map(parse_account).transpose()?;
+    let limit = match query.limit {
+        Some(limit @ 1..=1000) => usize::try_from(limit).expect("small"),
+        Some(limit) => {
+            return Err(malformed_query(format!("limit is 1 to {MAX_PAGE}, not {limit}")));
+        }
+        None => MAX_PAGE,
     };
-    let from = query.from.unwrap_or(0);
-    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
-    let entries = shared
-        .store
-        .entries(from, limit)
+    check_cursor(&query)?;
+    let filter = |event: &Value| matches_filters(event, query.event.as_deref(), address);
+    let cursor = (query.from.unwrap_or(0), query.index.unwrap_or(0));
+    let page = read_page(&shared.store, cursor, limit, filter)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Storage", e.to_string()))?;
-    let next = entries.last().map_or(from, |(seq, _)| seq + 1);
+    Ok(Json(page))
+}
+
+/// Walks the log from `(seq, index)` collecting matching events until `limit` of them, the end
+/// of the log, or [`MAX_PAGE`] entries read.
+fn read_page(
+    store: &Store,
+    (mut seq, mut index): (u64, u64),
+    limit: usize,
+    keep: impl Fn(&Value) -> bool,
+) -> Result<EventsPage, StoreError> {
     let mut events = Vec::new();
-    for (_, bytes) in entries {
-        let entry: Value = serde_json::from_slice(&bytes).expect("the log holds JSON entries");
-        events.extend(
-            flatten_events(&entry)
-                .into_iter()
-                .filter(|event| matches_filters(event, query.event.as_deref(), address)),
-        );
+    let mut read = 0;
+    'entries: while read < MAX_PAGE {
+        let entries = store.entries(seq, 64.min(MAX_PAGE - read))?;
+        if entries.is_empty() {
+            break;
+        }
+        for (at, bytes) in entries {
+            read += 1;
+            let entry: Value = serde_json::from_slice(&bytes).expect("the log holds JSON entries");
+            let all = flatten_events(&entry);
+            let skip = usize::try_from(index).unwrap_or(usize::MAX);
+            for (position, event) in all.iter().enumerate().skip(skip) {
+                if events.len() == limit {
+                    (seq, index) = (at, position as u64);
+                    break 'entries;
+                }
+                if keep(event) {
+                    events.push(event.clone());
+                }
+            }
+            (seq, index) = (at + 1, 0);
+        }
     }
-    Ok(Json(EventsPage { events, next }))
+    Ok(EventsPage { events, next: seq, next_index: index })
 }
 
 fn flatten_events(entry: &Value) -> Vec<Value> {
@@ -870,24 +1255,39 @@ fn mentions(value: &Value, address: Address) -> bool {
     }
 }
 
+/// Filters and start of `GET /v1/events/stream` (whole entries: no paging).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    /// Replay the log from this sequence number first (default: only new entries).
+    #[param(minimum = 0, nullable = false)]
+    pub from: Option<u64>,
+    /// Only events with this name, and entries that have one.
+    #[param(nullable = false)]
+    pub event: Option<String>,
+    /// Only events mentioning this account (a 0x address or a name), and entries that have one.
+    #[param(
+        nullable = false,
+        pattern = r"^(0x[0-9a-fA-F]{40}|[A-Za-z1-9_.-][A-Za-z0-9_.-]*|0([A-Za-wyz0-9_.-][A-Za-z0-9_.-]*)?)$"
+    )]
+    pub address: Option<String>,
+}
+
 /// Stream accepted calls live (server-sent events), optionally from a past log position.
-#[utoipa::path(get, path = "/v1/events/stream", params(EventsQuery), responses((status = 200, description = "text/event-stream of log entries", content_type = "text/event-stream")))]
+#[utoipa::path(get, path = "/v1/events/stream", params(StreamQuery), responses(
+    (status = 200, description = "text/event-stream of log entries", content_type = "text/event-stream"),
+    (status = 400, description = "A malformed filter or cursor", body = ErrorBody),
+))]
 async fn stream_events(
     State(shared): State<Arc<Shared>>,
-    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<StreamQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let Query(query) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "MalformedQuery", e.body_text()))?;
-    let address = match &query.address {
-        Some(text) => Some(parse_hex_address(text).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "MalformedAddress",
-                format!("{text:?} is not a 0x address"),
-            )
-        })?),
-        None => None,
-    };
+    let Query(query) = query.map_err(|e| malformed_query(e.body_text()))?;
+    let address = query.address.as_deref().map(parse_account).transpose()?;
+    if query.from.is_some_and(|from| i64::try_from(from).is_err()) {
+        return Err(malformed_query(format!("from is at most {}", i64::MAX)));
+    }
     // Subscribe before reading the past, then skip what the past already covered: no gaps.
     let live = shared.entries.subscribe();
     let mut past = Vec::new();
@@ -1022,9 +1422,16 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> String {
     )
 }
 
-/// Serves until Ctrl-C (the `rampart node` command).
-pub async fn serve_until_interrupted(config: NodeConfig) -> Result<(), NodeError> {
+/// Serves until Ctrl-C (the `rampart node` command). `on_start` runs once the node holds its
+/// address and data directory and has recovered, so that a banner is never printed by a node
+/// that then fails to start.
+pub async fn serve_until_interrupted(
+    config: NodeConfig,
+    on_start: impl FnOnce(&NodeHandle),
+) -> Result<(), NodeError> {
     let handle = start(config).await?;
+    on_start(&handle);
+    eprintln!("{}", handle.recovery);
     eprintln!(
         "listening on http://{} (API docs at /docs, OpenAPI at /openapi.json)",
         handle.listen

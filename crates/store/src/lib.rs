@@ -32,6 +32,9 @@ pub enum StoreError {
         /// The one offered.
         got: u64,
     },
+    /// Another process (another node) holds the database open.
+    #[error("the database is held by another process")]
+    InUse,
 }
 
 macro_rules! from_redb {
@@ -61,7 +64,12 @@ pub struct Store {
 impl Store {
     /// Opens the store at `path`, creating it if missing.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = Database::create(path)?;
+        // redb locks the file: a second node on the same data would otherwise get a generic
+        // storage error where the person needs to hear "another node is using it".
+        let db = Database::create(path).map_err(|error| match error {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse,
+            other => other.into(),
+        })?;
         // Create the tables so that readers never meet a missing one.
         let write = db.begin_write()?;
         write.open_table(LOG)?;

@@ -136,8 +136,8 @@ async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
                 "token.mint",
                 json!({ "to": "alice", "token": "ETH", "amount": "1" }),
             )),
-            422,
-            "Reverted",
+            403,
+            "OnlyAdmin",
         );
 
         // Views and events with bad input.
@@ -146,10 +146,41 @@ async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
         assert_eq!(status, 400, "{text}");
         let (status, _) = api.get_text("/v1/events?limit=abc").unwrap();
         assert_eq!(status, 400);
-        let (status, _) = api.get_text("/v1/nonces/alice").unwrap();
-        assert_eq!(status, 400);
+        // Accounts are names or 0x addresses everywhere, as in scenario files.
+        let (status, text) = api.get_text("/v1/nonces/alice").unwrap();
+        assert_eq!(status, 200, "{text}");
+        let by_name: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(by_name["address"], named_address("alice").to_checksum(None));
+        for bad in ["/v1/nonces/0x1234", "/v1/events?address=0xnope", "/v1/events?limit=0"] {
+            let (status, text) = api.get_text(bad).unwrap();
+            assert_eq!(status, 400, "{bad}: {text}");
+        }
+        let (status, text) = api.get_text("/v1/events?address=alice&event=Transfer").unwrap();
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["events"].as_array().unwrap().len(), 6, "5 genesis mints, 1 transfer");
         let (status, text) = api.get_text("/no/such/endpoint").unwrap();
         assert_eq!(status, 404, "{text}");
+        let (status, text) = api.post_raw("/health", b"{}").unwrap();
+        assert_eq!(status, 405, "a GET endpoint: {text}");
+
+        // The schema states what the server enforces: query parameters in the query, optional,
+        // with their ranges; accounts with their pattern.
+        let (_, openapi) = api.get_text("/openapi.json").unwrap();
+        let openapi: Value = serde_json::from_str(&openapi).unwrap();
+        let params = &openapi["paths"]["/v1/events"]["get"]["parameters"];
+        let param = |name: &str| {
+            params.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone()
+        };
+        assert_eq!(param("limit")["in"], "query");
+        assert_eq!(param("limit")["required"], false);
+        assert_eq!(param("limit")["schema"]["minimum"], 1);
+        assert_eq!(param("limit")["schema"]["maximum"], 1000);
+        let pattern = rampart_node::server::ACCOUNT_PATTERN;
+        assert_eq!(param("address")["schema"]["pattern"], pattern);
+        let nonce = &openapi["paths"]["/v1/nonces/{address}"]["get"]["parameters"];
+        assert_eq!(nonce.as_array().unwrap().len(), 1);
+        assert_eq!(nonce[0]["schema"]["pattern"], pattern);
 
         // Only the one valid transfer changed anything; alice's nonce moved once.
         assert_eq!(api.health().unwrap().state_hash, after_first);
@@ -171,6 +202,21 @@ async fn every_kind_of_bad_request_is_refused_and_changes_nothing() {
             })
             .collect();
         assert_eq!(codes, vec!["ok", "BadNonce", "ok"]);
+        // An item that is not a signed call at all refuses the whole batch, as a body that is
+        // not an array does.
+        let (status, text) =
+            api.post_raw("/v1/calls/batch", br#"[{"payload": "", "signature": ""}]"#).unwrap();
+        assert_eq!(status, 400, "{text}");
+
+        // Views say which argument is out of range; arithmetic overflow is a revert, not a 500.
+        let too_big = json!({
+            "view": "karak.vault.convert_to_shares",
+            "args": { "target": "alice", "amount": "115792089237316195423570985008687907853269984665640564039457584007913129639936" },
+        });
+        let (status, text) =
+            api.post_raw("/v1/views", too_big.to_string().as_bytes()).unwrap();
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains("does not fit in 256 bits"), "{text}");
     })
     .await
     .unwrap();

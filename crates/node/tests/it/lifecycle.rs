@@ -13,6 +13,8 @@ use crate::{client, start_node};
 async fn signed_calls_are_streamed_and_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path()).await;
+    assert!(node.recovery.created, "{}", node.recovery);
+    assert_eq!(node.recovery.entries, 40, "the genesis mints");
     let url = format!("http://{}", node.listen);
 
     // Subscribe to the live stream first.
@@ -51,6 +53,14 @@ async fn signed_calls_are_streamed_and_survive_a_restart() {
     // Restart on the same data: the deposit, the clock and the nonces are all there, and the
     // recovered state equals a replay of the whole log.
     let node = start_node(dir.path()).await;
+    // And it says where it found its state: 42 entries, the snapshot taken every 7 of them.
+    let recovery = &node.recovery;
+    assert!(!recovery.created);
+    assert_eq!((recovery.entries, recovery.snapshot, recovery.replayed), (42, Some(42), 0));
+    assert!(recovery.verified);
+    let said = recovery.to_string();
+    assert!(said.starts_with("recovered 42 log entries from "), "{said}");
+    assert!(said.contains("snapshot at entry 42"), "{said}");
     let api = client(&node);
     tokio::task::spawn_blocking(move || {
         let health = api.health().unwrap();
@@ -188,7 +198,7 @@ async fn the_stream_filters_by_event_and_address() {
         .unwrap();
         let deposit = json!({ "strategy": "rETH", "token": "rETH", "amount": "2 ether" });
         api.submit(&erin, 31_337, None, "eigenlayer.deposit_into_strategy", deposit).unwrap();
-        let (status, text) = api.get_text("/v1/events/stream?address=nobody").unwrap();
+        let (status, text) = api.get_text("/v1/events/stream?address=0x1234").unwrap();
         assert_eq!(status, 400, "{text}");
     })
     .await

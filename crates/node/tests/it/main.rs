@@ -1,23 +1,31 @@
 //! The node over real HTTP on loopback: what a newcomer does, and what bad input gets.
 
 mod bad_input;
+mod hostile;
+mod large_entries;
 mod lifecycle;
 mod scenarios;
 
 use std::path::Path;
 
 use rampart_engine::eigenlayer::Params;
-use rampart_node::{Client, Genesis, NodeConfig, NodeHandle};
+use rampart_node::{Client, Genesis, NodeConfig, NodeHandle, ServerLimits};
 
 /// A dev node on a free loopback port with its data in `dir`; the clock moves only by
 /// `node.advance_blocks`.
 pub(crate) async fn start_node(dir: &Path) -> NodeHandle {
+    start_node_with(dir, ServerLimits::default()).await
+}
+
+/// [`start_node`] with its own client timeouts (short ones, for tests of slow clients).
+pub(crate) async fn start_node_with(dir: &Path, limits: ServerLimits) -> NodeHandle {
     let config = NodeConfig {
         data_dir: dir.to_owned(),
         listen: "127.0.0.1:0".parse().unwrap(),
         genesis: Genesis::dev(Params::TESTNET, 31_337, 0),
         snapshot_every: 7,
         verify_on_start: true,
+        limits,
     };
     rampart_node::start(config).await.expect("the node starts")
 }

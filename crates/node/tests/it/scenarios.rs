@@ -22,6 +22,7 @@ async fn start(dir: &Path, genesis: Genesis) -> NodeHandle {
         genesis,
         snapshot_every: 1_000,
         verify_on_start: true,
+        limits: rampart_node::ServerLimits::default(),
     };
     rampart_node::start(config).await.expect("the node starts")
 }
