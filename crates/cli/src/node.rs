@@ -19,7 +19,10 @@ use rampart_node::{
     Client, DEV_ACCOUNTS, Genesis, NodeConfig,
     auth::{Payload, sign},
 };
+use rampart_scenario::NameBook;
 use serde_json::{Value, json};
+
+use crate::human::{Units, describe_event};
 
 /// The dev chain id (Anvil's and Hardhat's, so wallets recognise it as local).
 const DEV_CHAIN_ID: u64 = 31_337;
@@ -141,6 +144,11 @@ pub(crate) struct Sender {
 }
 
 impl Sender {
+    /// The sender's name, when it was given by name.
+    fn name(&self) -> String {
+        self.from.clone().unwrap_or_default()
+    }
+
     fn key(&self) -> anyhow::Result<SigningKey> {
         match (&self.from, &self.key) {
             (Some(name), None) => Ok(named_signing_key(name)),
@@ -166,6 +174,8 @@ pub(crate) struct CallArgs {
     /// Print the signed request body (for curl) instead of sending it.
     #[arg(long)]
     sign_only: bool,
+    #[command(flatten)]
+    output: Output,
     /// `protocol.function`, e.g. eigenlayer.deposit_into_strategy.
     call: String,
     /// The arguments as JSON, as in scenario files.
@@ -197,8 +207,30 @@ pub(crate) fn call(args: &CallArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     match client.submit(&key, chain_id, Some(nonce), &args.call, call_args) {
-        Ok(receipt) => {
+        Ok(receipt) if args.output.json => {
             println!("{}", serde_json::to_string_pretty(&receipt)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(receipt) => {
+            let names = args.output.names(&[&args.sender.name(), &args.args]);
+            println!(
+                "accepted: {} by {}, log entry {}, block {}",
+                receipt.call,
+                crate::human::rename_in_text(&receipt.sender, &names),
+                receipt.seq,
+                receipt.block
+            );
+            for event in &receipt.events {
+                println!("  {}", args.output.event(event, &names));
+            }
+            if let Some(more) = &receipt.more_events {
+                let shown = receipt.events.len();
+                println!(
+                    "  ... {} more events: rampart events --from {} ({more})",
+                    receipt.events_total.saturating_sub(shown as u64),
+                    receipt.seq
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(error @ rampart_node::ClientError::Api { .. }) => {
@@ -257,18 +289,72 @@ pub(crate) struct EventsArgs {
     /// Keep watching for new events.
     #[arg(long, short)]
     follow: bool,
+    #[command(flatten)]
+    output: Output,
+}
+
+/// How `call` and `events` print: like `rampart run` (names, ether) or as the node's JSON.
+#[derive(Debug, Args)]
+pub(crate) struct Output {
+    /// Print the node's JSON as it is (one object per line for `events`).
+    #[arg(long)]
+    json: bool,
+    /// Print amounts as the exact integers (wei, WAD) instead of in ether and percent.
+    #[arg(long)]
+    wei: bool,
+}
+
+impl Output {
+    /// The names a person used: the dev accounts, the default tokens and strategies, and every
+    /// word in `texts` (the sender, the arguments).
+    fn names(&self, texts: &[&str]) -> NameBook {
+        let mut names = NameBook::new();
+        for name in rampart_node::DEV_ACCOUNTS {
+            names.learn(name);
+        }
+        for text in texts {
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => names.learn_from(&value),
+                Err(_) => names.learn(text),
+            }
+        }
+        names
+    }
+
+    /// `entry.index  block B  Event(...)` for an event of the log.
+    fn logged_event(&self, event: &Value, names: &NameBook) -> String {
+        let mut shown = event.clone();
+        let position = shown.as_object_mut().map(|object| {
+            let field = |object: &mut serde_json::Map<String, Value>, key| {
+                object.remove(key).map(|v| v.to_string()).unwrap_or_default()
+            };
+            (field(object, "seq"), field(object, "index"), field(object, "block"))
+        });
+        let (seq, index, block) = position.unwrap_or_default();
+        format!("{seq:>6}.{index:<4} block {block:<8} {}", self.event(&shown, names))
+    }
+
+    fn event(&self, event: &Value, names: &NameBook) -> String {
+        let units = if self.wei { Units::Wei } else { Units::Readable };
+        describe_event(&names.rename(event), units)
+    }
 }
 
 pub(crate) fn events(args: &EventsArgs) -> anyhow::Result<ExitCode> {
     let client = Client::new(&args.node);
     let address =
         args.address.as_deref().map(|a| parse_hex_address(a).unwrap_or_else(|| named_address(a)));
+    let names = args.output.names(&[args.address.as_deref().unwrap_or_default()]);
     // The cursor is (entry, event within it): one entry's events can span pages.
     let mut cursor = (args.from, 0);
     loop {
         let page = client.events_at(cursor, 1000, args.event.as_deref(), address)?;
         for event in &page.events {
-            println!("{}", serde_json::to_string(event)?);
+            if args.output.json {
+                println!("{}", serde_json::to_string(event)?);
+            } else {
+                println!("{}", args.output.logged_event(event, &names));
+            }
         }
         let next = (page.next, page.next_index);
         let caught_up = next == cursor;

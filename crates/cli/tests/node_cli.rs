@@ -117,7 +117,7 @@ fn call_and_events_handle_a_week_of_blocks_with_dozens_of_validators() {
         api.submit(&alice, 31_337, None, "beacon.deposit", deposit).unwrap();
     }
     let out = rampart()
-        .args(["call", "--node", &node.url, "--from", "admin", "node.advance_blocks"])
+        .args(["call", "--json", "--node", &node.url, "--from", "admin", "node.advance_blocks"])
         .arg(r#"{"blocks":100800}"#)
         .output()
         .unwrap();
@@ -130,7 +130,7 @@ fn call_and_events_handle_a_week_of_blocks_with_dozens_of_validators() {
 
     let seq = receipt["seq"].as_u64().unwrap();
     let out = rampart()
-        .args(["events", "--node", &node.url, "--from", &seq.to_string()])
+        .args(["events", "--json", "--node", &node.url, "--from", &seq.to_string()])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -140,4 +140,36 @@ fn call_and_events_handle_a_week_of_blocks_with_dozens_of_validators() {
         .collect();
     assert_eq!(lines.len() as u64, total, "every event of the entry, once");
     assert!(lines.iter().enumerate().all(|(i, e)| e["seq"] == seq && e["index"] == i));
+}
+
+/// `call` and `events` print as `rampart run` does: names for the accounts, tokens and
+/// strategies a person knows, amounts in ether, exact integers with `--wei`.
+#[test]
+fn call_and_events_print_names_and_ether() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path());
+    let deposit = r#"{"strategy":"stETH","token":"stETH","amount":"5 ether"}"#;
+    let out = rampart()
+        .args(["call", "--node", &node.url, "--from", "alice", "eigenlayer.deposit_into_strategy"])
+        .arg(deposit)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.starts_with("accepted: eigenlayer.deposit_into_strategy by alice"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("Deposit(staker=alice, strategy=stETH strategy, shares=5 ether)"),
+        "{printed}"
+    );
+    let out = rampart()
+        .args(["events", "--node", &node.url, "--event", "Deposit", "--wei"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("shares=5000000000000000000)"), "{printed}");
+    assert!(printed.contains("staker=alice"), "{printed}");
 }
