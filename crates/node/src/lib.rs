@@ -15,6 +15,6 @@ pub mod server;
 pub use chain::{DEV_ACCOUNTS, Genesis, LogEntry, LoggedEvent, NodeCall, NodeState, Summary};
 pub use client::{Client, ClientError};
 pub use server::{
-    NodeConfig, NodeError, NodeHandle, Recovery, ServerLimits, openapi, serve_until_interrupted,
-    start,
+    NodeConfig, NodeError, NodeHandle, Recovery, STATE_FORMAT, ServerLimits, openapi,
+    serve_until_interrupted, start,
 };

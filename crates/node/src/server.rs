@@ -171,6 +171,50 @@ pub enum NodeError {
     /// The address could not be bound or served.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The data directory was written by a build whose state or arithmetic differs.
+    #[error(
+        "the data directory {} was written by a rampart build of state format {found}; this \
+         build has format {expected}, whose events or state encoding differ, so its log would \
+         not replay to the same state. Start with a new --data-dir, or run a build of format \
+         {found} on it",
+        .data_dir.display()
+    )]
+    FormatMismatch {
+        /// The directory.
+        data_dir: PathBuf,
+        /// The format it was written in (1: before formats were recorded).
+        found: u32,
+        /// This build's.
+        expected: u32,
+    },
+}
+
+/// The state format this build writes: raised whenever a change makes an existing log replay
+/// to different events or a different state hash (new rewards, a new encoding), so that an old
+/// data directory is refused by name instead of failing replay as "not deterministic".
+/// 1: before formats were recorded; 2: proposer and sync rewards, the inactivity leak,
+/// EnumerableSet storage order, the clock's timestamp offset, Jito.
+pub const STATE_FORMAT: u32 = 2;
+
+/// Refuses a data directory of another state format; records this build's in a new one.
+fn check_state_format(store: &Store, data_dir: &std::path::Path) -> Result<(), NodeError> {
+    let found = match store.meta("state_format")? {
+        Some(bytes) => std::str::from_utf8(&bytes).ok().and_then(|text| text.parse().ok()),
+        None if store.next_seq()? > 0 => Some(1),
+        None => {
+            store.set_meta("state_format", STATE_FORMAT.to_string().as_bytes())?;
+            return Ok(());
+        }
+    };
+    let found = found.ok_or_else(|| NodeError::Recovery("unreadable state_format".into()))?;
+    if found != STATE_FORMAT {
+        return Err(NodeError::FormatMismatch {
+            data_dir: data_dir.to_owned(),
+            found,
+            expected: STATE_FORMAT,
+        });
+    }
+    Ok(())
 }
 
 /// Counters for `/metrics`.
@@ -268,6 +312,7 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
             StoreError::InUse => NodeError::DataDirInUse(config.data_dir.clone()),
             other => NodeError::Store(other),
         })?;
+    check_state_format(&store, &config.data_dir)?;
     let genesis = load_genesis(&store, &config.genesis)?;
     let (state, recovered_hash, mut recovery) = recover(&store, &genesis, config.verify_on_start)?;
     recovery.data_dir.clone_from(&config.data_dir);

@@ -212,3 +212,31 @@ async fn the_stream_filters_by_event_and_address() {
     assert_eq!(entry["events"].as_array().unwrap().len(), 1, "only the Deposit event is kept");
     node.stop().await.unwrap();
 }
+
+/// A data directory written by a build of another state format is refused by name before any
+/// replay (it would otherwise fail as "not deterministic"); a new one records this build's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_directory_of_another_state_format_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path()).await;
+    node.stop().await.unwrap();
+    let path = dir.path().join("rampart.redb");
+    {
+        let store = rampart_store::Store::open(&path).unwrap();
+        let recorded = store.meta("state_format").unwrap();
+        assert_eq!(recorded, Some(rampart_node::STATE_FORMAT.to_string().into_bytes()));
+        // What a build from before formats were recorded leaves: a log, no format.
+        store.set_meta("state_format", b"1").unwrap();
+    }
+    let refused = rampart_node::start(crate::dev_config(dir.path())).await.unwrap_err();
+    let message = refused.to_string();
+    assert!(message.contains("state format 1"), "{message}");
+    assert!(message.contains("new --data-dir"), "{message}");
+    // Back to this build's format: it starts again, with the same log.
+    {
+        let store = rampart_store::Store::open(&path).unwrap();
+        store.set_meta("state_format", rampart_node::STATE_FORMAT.to_string().as_bytes()).unwrap();
+    }
+    let node = start_node(dir.path()).await;
+    node.stop().await.unwrap();
+}

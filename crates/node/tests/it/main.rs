@@ -19,15 +19,20 @@ pub(crate) async fn start_node(dir: &Path) -> NodeHandle {
 
 /// [`start_node`] with its own client timeouts (short ones, for tests of slow clients).
 pub(crate) async fn start_node_with(dir: &Path, limits: ServerLimits) -> NodeHandle {
-    let config = NodeConfig {
+    let config = NodeConfig { limits, ..dev_config(dir) };
+    rampart_node::start(config).await.expect("the node starts")
+}
+
+/// The dev node's configuration, with its data in `dir`.
+pub(crate) fn dev_config(dir: &Path) -> NodeConfig {
+    NodeConfig {
         data_dir: dir.to_owned(),
         listen: "127.0.0.1:0".parse().unwrap(),
         genesis: Genesis::dev(Params::TESTNET, 31_337, 0),
         snapshot_every: 7,
         verify_on_start: true,
-        limits,
-    };
-    rampart_node::start(config).await.expect("the node starts")
+        limits: ServerLimits::default(),
+    }
 }
 
 /// A blocking client of `node`, for use inside `spawn_blocking`.
