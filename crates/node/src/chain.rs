@@ -565,13 +565,10 @@ mod tests {
         assert_eq!(state.world.beacon.validators.len(), 1);
     }
 
-    #[test]
-    fn a_long_clock_move_logs_a_bounded_entry_that_replays() {
-        let mut state = dev_state();
-        let admin = state.world.admin;
+    /// alice deposits 32 ETH for each of `count` validators named v0, v1, ...
+    fn deposit_validators(state: &mut NodeState, count: u64) {
         let alice = named_address("alice");
-        let validators = 12;
-        for nonce in 0..validators {
+        for nonce in 0..count {
             let deposit = NodeCall::parse(
                 "beacon.deposit",
                 serde_json::json!({
@@ -583,6 +580,14 @@ mod tests {
             .unwrap();
             state.apply(1, alice, Some(nonce), &deposit).unwrap();
         }
+    }
+
+    #[test]
+    fn a_long_clock_move_logs_a_bounded_entry_that_replays() {
+        let mut state = dev_state();
+        let admin = state.world.admin;
+        let validators = 12;
+        deposit_validators(&mut state, validators);
         let mut log = Vec::new();
         // Activate them, then let the sweep pay their rewards for a long while.
         log.push(state.apply(1, admin, Some(0), &NodeCall::AdvanceBlocks(32 * 20)).unwrap());
@@ -610,18 +615,7 @@ mod tests {
             serde_json::from_slice(&serde_json::to_vec(&log).unwrap()).unwrap();
         assert_eq!(decoded, log);
         let mut replica = dev_state();
-        for nonce in 0..validators {
-            let deposit = NodeCall::parse(
-                "beacon.deposit",
-                serde_json::json!({
-                    "pubkey": format!("v{nonce}"),
-                    "withdrawal_credentials": { "address": "alice", "compounding": false },
-                    "amount": "32 ether",
-                }),
-            )
-            .unwrap();
-            replica.apply(1, alice, Some(nonce), &deposit).unwrap();
-        }
+        deposit_validators(&mut replica, validators);
         for entry in &decoded {
             replica.replay(entry).unwrap();
         }

@@ -656,6 +656,23 @@ impl Jito {
         Ok(event)
     }
 
+    /// The vault at `target` for an instruction only its `role` admin may sign (after the
+    /// config exists); `not_signed` is the program's error for any other signer.
+    fn vault_signed_by(
+        &mut self,
+        target: Address,
+        sender: Address,
+        role: fn(&VaultAdmins) -> Address,
+        not_signed: E,
+    ) -> Result<&mut Vault> {
+        self.config()?;
+        let vault = self.vaults.get_mut(&target).ok_or(E::UnknownVault(target))?;
+        if role(&vault.admins) != sender {
+            return Err(not_signed);
+        }
+        Ok(vault)
+    }
+
     /// `SetDepositCapacity`, by the capacity admin.
     pub(super) fn set_deposit_capacity(
         &mut self,
@@ -663,11 +680,12 @@ impl Jito {
         target: Address,
         amount: u64,
     ) -> Result<Ev> {
-        self.config()?;
-        let vault = self.vaults.get_mut(&target).ok_or(E::UnknownVault(target))?;
-        if vault.admins.capacity_admin != sender {
-            return Err(E::VaultCapacityAdminInvalid);
-        }
+        let vault = self.vault_signed_by(
+            target,
+            sender,
+            |a| a.capacity_admin,
+            E::VaultCapacityAdminInvalid,
+        )?;
         vault.deposit_capacity = amount;
         Ok(Ev::SetDepositCapacity { vault: target, amount })
     }
@@ -679,11 +697,7 @@ impl Jito {
         target: Address,
         is_paused: bool,
     ) -> Result<Ev> {
-        self.config()?;
-        let vault = self.vaults.get_mut(&target).ok_or(E::UnknownVault(target))?;
-        if vault.admins.admin != sender {
-            return Err(E::VaultAdminInvalid);
-        }
+        let vault = self.vault_signed_by(target, sender, |a| a.admin, E::VaultAdminInvalid)?;
         vault.is_paused = is_paused;
         Ok(Ev::SetIsPaused { vault: target, is_paused })
     }
@@ -696,11 +710,7 @@ impl Jito {
         new_admin: Address,
         role: VaultAdminRole,
     ) -> Result<Ev> {
-        self.config()?;
-        let vault = self.vaults.get_mut(&target).ok_or(E::UnknownVault(target))?;
-        if vault.admins.admin != sender {
-            return Err(E::VaultAdminInvalid);
-        }
+        let vault = self.vault_signed_by(target, sender, |a| a.admin, E::VaultAdminInvalid)?;
         let admins = &mut vault.admins;
         let slot = match role {
             VaultAdminRole::DelegationAdmin => &mut admins.delegation_admin,
