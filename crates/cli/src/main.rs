@@ -4,6 +4,7 @@ mod beacon;
 mod bench;
 mod human;
 mod lrt;
+mod network_world;
 mod node;
 mod plots;
 mod risk;

@@ -385,10 +385,17 @@ pub(crate) struct LoadArgs {
     /// Calls per request: 1 posts each to /v1/calls, more posts batches to /v1/calls/batch.
     #[arg(long, default_value_t = 1)]
     batch: usize,
+    /// Instead of transfers, build this network file's graph as an EigenLayer world
+    /// (`scenarios/networks/eigenlayer_mainnet.toml`: 40 services, 360 operators).
+    #[arg(long, value_name = "FILE")]
+    network: Option<PathBuf>,
 }
 
 /// Sends signed transfers from many accounts and reports throughput and latency.
 pub(crate) fn load(args: &LoadArgs) -> anyhow::Result<ExitCode> {
+    if let Some(network) = &args.network {
+        return crate::network_world::load_network(&args.node, network);
+    }
     let client = Client::new(&args.node);
     let chain_id = client.health()?.chain_id;
     // Each client is its own account so nonces never collide; the admin funds them first.

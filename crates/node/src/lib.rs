@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod chain;
 pub mod client;
+pub mod dashboard;
 pub mod remote;
 pub mod server;
 

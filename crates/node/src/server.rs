@@ -235,10 +235,10 @@ struct Submission {
 }
 
 /// What the handlers share.
-struct Shared {
-    state: RwLock<NodeState>,
+pub(crate) struct Shared {
+    pub(crate) state: RwLock<NodeState>,
     store: Store,
-    genesis: Genesis,
+    pub(crate) genesis: Genesis,
     /// The writer's inbox; taken away at shutdown so the writer sees its channel close.
     submit: RwLock<Option<mpsc::Sender<Submission>>>,
     entries: broadcast::Sender<Arc<Value>>,
@@ -250,6 +250,10 @@ struct Shared {
     hash_cache: std::sync::Mutex<Option<(u64, B256)>>,
     /// Flips to `true` when the node stops, ending the live streams so shutdown can finish.
     stopping: tokio::sync::watch::Receiver<bool>,
+    /// Names seen in calls, to show addresses by (the dashboard).
+    pub(crate) names: RwLock<crate::dashboard::Names>,
+    /// The dashboard's summaries of the current log position.
+    pub(crate) dashboard: crate::dashboard::Cache,
 }
 
 /// A running node's address and a way to stop it (for tests and embedding).
@@ -332,6 +336,8 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
         verified,
         hash_cache: std::sync::Mutex::new(Some((recovered_seq, recovered_hash))),
         stopping,
+        names: RwLock::default(),
+        dashboard: crate::dashboard::Cache::default(),
     });
     let writer_shared = Arc::clone(&shared);
     let snapshot_every = config.snapshot_every.max(1);
@@ -683,7 +689,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, revert: None, message: message.into() }
     }
 }
@@ -812,7 +818,7 @@ struct ApiDoc;
 
 /// The OpenAPI document of the node's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    ApiDoc::openapi().merge_from(crate::dashboard::DashboardApi::openapi())
 }
 
 fn router(shared: Arc<Shared>, limits: ServerLimits) -> Router {
@@ -832,7 +838,8 @@ fn router(shared: Arc<Shared>, limits: ServerLimits) -> Router {
         .route("/v1/events/stream", get(stream_events))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .merge(crate::dashboard::routes())
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi()))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no such endpoint; see /docs")
         })
@@ -972,6 +979,7 @@ async fn enqueue(
 ) -> Result<oneshot::Receiver<Result<Receipt, ApiError>>, ApiError> {
     // libsecp256k1 recovers in ~30 µs: cheaper inline than a hand-off to a blocking thread.
     let verified = auth::verify(signed, shared.genesis.chain_id)?;
+    crate::dashboard::learn_names(&shared.names, &verified.args);
     let call = NodeCall::parse(&verified.call, verified.args).map_err(unreadable_call)?;
     let (reply, receive) = oneshot::channel();
     let submission = Submission { sender: verified.from, nonce: verified.nonce, call, reply };

@@ -1,0 +1,16 @@
+import type { LiveStream } from "./stream";
+
+declare global {
+  interface Window {
+    /** What the browser tests and a curious reader can inspect. */
+    __rampart: {
+      live: LiveStream;
+      /** ms from navigation start until the overview first showed the node's data. */
+      overviewRenderedMs?: number;
+      /** The heat map's cells as drawn: `operator|service` → wei. */
+      heatmap?: Record<string, string>;
+      /** Page refreshes completed, by page. */
+      refreshes: number;
+    };
+  }
+}
