@@ -51,7 +51,7 @@ function startNode(args) {
     const timer = setTimeout(() => reject(new Error(`the node did not start:\n${seen}`)), 60_000);
     child.stderr.on("data", (chunk) => {
       seen += chunk;
-      const match = /listening on (http:\/\/[0-9.:]+)/.exec(seen);
+      const match = /listening on (http:\/\/[0-9.]+:[0-9]+)\s/.exec(seen);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -75,9 +75,13 @@ async function openPage(context, label) {
   return page;
 }
 
-/** Waits until the current page has drawn the node's data at least once, without an error. */
+/** Waits until the page at the current route has drawn the node's data, without an error. */
 async function loaded(page, name) {
-  await page.waitForFunction(() => window.__rampart && window.__rampart.refreshes > 0, null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () => window.__rampart && window.__rampart.hash === (location.hash || "#/") && window.__rampart.refreshes > 0,
+    null,
+    { timeout: 20_000 },
+  );
   const error = await page.locator(".error-banner").count();
   check(error === 0, `${name}: drawn without an error banner`);
 }
@@ -148,12 +152,10 @@ async function scenarioNode(browser) {
   await page.goto(`${base}/`);
   await loaded(page, "overview");
   for (const [nav, name] of [["services", "services"], ["operators", "operators"], ["exposure", "exposure"], ["lrts", "lrts"], ["queues", "queues"], ["risk", "risk"], ["overview", "overview"]]) {
-    const before = await page.evaluate(() => window.__rampart.refreshes);
     await page.click(`nav a[data-nav="${nav}"]`);
-    await page.waitForFunction((n) => window.__rampart.refreshes > n, before, { timeout: 20_000 });
+    await loaded(page, name);
     const route = await page.evaluate(() => location.hash);
     check(route === `#/${nav === "overview" ? "" : nav}`, `the menu's ${nav} link opens ${route}`);
-    check((await page.locator(".error-banner").count()) === 0, `${name}: drawn without an error banner`);
     if (name !== "overview" && name !== "exposure") await shot(page, name);
   }
 
@@ -231,9 +233,15 @@ async function mainnetNode(browser) {
     };
     requestAnimationFrame(tick);
   });
+  const received = await page.evaluate(() => window.__rampart.live.received);
+  const started = Date.now();
   const load = rampart("load", "--node", base, "--calls", "6000", "--rate", "1000", "--concurrency", "8", "--batch", "10");
   console.log(load.trim());
   const gaps = await page.evaluate(() => window.__gaps);
+  const seconds = (Date.now() - started) / 1000;
+  const streamed = (await page.evaluate(() => window.__rampart.live.received)) - received;
+  results.load_events_per_second = Math.round(streamed / seconds);
+  console.log(`the page received ${streamed} events in ${seconds.toFixed(1)} s (${Math.round(streamed / seconds)}/s)`);
   const shown = await page.locator("#latest-events li").count();
   results.load_max_frame_gap_ms = Math.round(gaps.max);
   results.load_frames = gaps.frames;

@@ -9,7 +9,8 @@ declare global {
       overviewRenderedMs?: number;
       /** The heat map's cells as drawn: `operator|service` → wei. */
       heatmap?: Record<string, string>;
-      /** Page refreshes completed, by page. */
+      /** The route shown (`#/operators`), and how often its page has drawn the node's data. */
+      hash?: string;
       refreshes: number;
     };
   }

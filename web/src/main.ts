@@ -64,6 +64,8 @@ function route(): void {
   disposeCharts(main);
   main.replaceChildren();
   generation++;
+  window.__rampart.hash = location.hash || "#/";
+  window.__rampart.refreshes = 0;
   current = factory(main, param);
   document.title = `${current.title} · Rampart`;
   for (const link of nav.querySelectorAll<HTMLAnchorElement>("a")) {

@@ -16,6 +16,8 @@ export class LiveStream {
   private lastSeq: number | null = null;
   /** Events received in the last second, for the header. */
   rate = 0;
+  /** Events received since the page loaded. */
+  received = 0;
   private counted = 0;
   private status: (online: boolean) => void = () => {};
 
@@ -39,6 +41,7 @@ export class LiveStream {
       const entry = JSON.parse((message as MessageEvent<string>).data) as Entry;
       this.lastSeq = entry.seq;
       this.counted += entry.events.length;
+      this.received += entry.events.length;
       this.pending.push(entry);
       if (this.timer === null) this.timer = window.setTimeout(() => this.flush(), FLUSH_MS);
     });

@@ -28,7 +28,8 @@ type Planned = (String, &'static str, Value);
 
 /// Builds the network file's world on the node at `node`.
 pub(crate) fn load_network(node: &str, path: &Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let json = path.extension().is_some_and(|e| e == "json");
     let network =
         parse_network(&text, json).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -44,7 +45,8 @@ pub(crate) fn load_network(node: &str, path: &Path) -> anyhow::Result<ExitCode> 
             Some(next) => next,
             None => nonces.entry(sender.clone()).or_insert(client.nonce(from)?),
         };
-        let payload = Payload { chain_id, from, nonce: *nonce, call: (*call).to_owned(), args: args.clone() };
+        let payload =
+            Payload { chain_id, from, nonce: *nonce, call: (*call).to_owned(), args: args.clone() };
         *nonce += 1;
         bodies.push(serde_json::to_value(sign(&named_signing_key(sender), &payload))?);
     }
@@ -89,7 +91,11 @@ fn plan(network: &Network) -> Vec<Planned> {
         let stake = operator.stake.to_string();
         let mint = json!({ "to": name, "token": "stETH", "amount": stake });
         calls.push((ADMIN_NAME.to_owned(), "token.mint", mint));
-        calls.push((name.clone(), "eigenlayer.register_as_operator", json!({ "allocation_delay": 0 })));
+        calls.push((
+            name.clone(),
+            "eigenlayer.register_as_operator",
+            json!({ "allocation_delay": 0 }),
+        ));
         let deposit = json!({ "strategy": "stETH", "token": "stETH", "amount": stake });
         calls.push((name.clone(), "eigenlayer.deposit_into_strategy", deposit));
         let secured = &network.exposure[v];

@@ -67,9 +67,10 @@ impl Names {
     fn learn(&mut self, word: &str) {
         self.book.learn(word);
         self.seen.insert(word.to_owned());
-        let plausible = word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-            && !word.is_empty()
-            && !word.starts_with(|c: char| c.is_ascii_digit());
+        let plausible =
+            word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                && !word.is_empty()
+                && !word.starts_with(|c: char| c.is_ascii_digit());
         if plausible {
             use rampart_engine::accounts::{named_address, strategy_address, token_address};
             for address in [named_address(word), token_address(word), strategy_address(word)] {
@@ -249,7 +250,8 @@ async fn lrts(State(shared): State<Arc<Shared>>) -> Json<LrtsPage> {
         .iter()
         .map(|(&address, lrt)| {
             let target = Target { target: address };
-            let one_token = SharesArg { target: address, shares: U256::from(10u64).pow(U256::from(18u64)) };
+            let one_token =
+                SharesArg { target: address, shares: U256::from(10u64).pow(U256::from(18u64)) };
             json!({
                 "address": address.to_checksum(None),
                 "name": names.book.name_of(&address).unwrap_or(&lrt.symbol),
@@ -353,7 +355,8 @@ async fn derived(shared: &Arc<Shared>) -> Result<Arc<Derived>, ApiError> {
     tokio::task::spawn_blocking(move || {
         let state = shared.state.read().expect("not poisoned");
         let names = shared.names.read().expect("not poisoned");
-        let derived = Arc::new(derive(&state.world, &names.book, state.next_seq, shared.genesis.chain_id)?);
+        let derived =
+            Arc::new(derive(&state.world, &names.book, state.next_seq, shared.genesis.chain_id)?);
         *shared.dashboard.derived.lock().expect("not poisoned") =
             Some((state.next_seq, Arc::clone(&derived)));
         Ok(derived)
@@ -362,13 +365,20 @@ async fn derived(shared: &Arc<Shared>) -> Result<Arc<Derived>, ApiError> {
     .map_err(|e| internal(e.to_string()))?
 }
 
-fn derive(world: &World, book: &NameBook, entries: u64, chain_id: u64) -> Result<Derived, ApiError> {
+fn derive(
+    world: &World,
+    book: &NameBook,
+    entries: u64,
+    chain_id: u64,
+) -> Result<Derived, ApiError> {
     let show = |address: Address| show_address(book, address);
     let inputs = Inputs { unit: "ETH".into(), ..Inputs::default() };
     let network = from_world(world, &show, &inputs).map_err(internal)?;
     let set_of_service = eigenlayer_sets(world, &show);
     let services = (0..network.services.len())
-        .map(|s| service_row(world, &network, s, set_of_service.get(&network.services[s].name), &show))
+        .map(|s| {
+            service_row(world, &network, s, set_of_service.get(&network.services[s].name), &show)
+        })
         .collect();
     let operators = operator_rows(world, &network, &show);
     let overview = Overview {
@@ -390,8 +400,16 @@ fn derive(world: &World, book: &NameBook, entries: u64, chain_id: u64) -> Result
 }
 
 /// EigenLayer operator sets by the name the risk graph gives them (`avs/id`).
-fn eigenlayer_sets(world: &World, show: &dyn Fn(Address) -> String) -> BTreeMap<String, OperatorSet> {
-    world.eigenlayer.operator_sets.keys().map(|set| (format!("{}/{}", show(set.avs), set.id), *set)).collect()
+fn eigenlayer_sets(
+    world: &World,
+    show: &dyn Fn(Address) -> String,
+) -> BTreeMap<String, OperatorSet> {
+    world
+        .eigenlayer
+        .operator_sets
+        .keys()
+        .map(|set| (format!("{}/{}", show(set.avs), set.id), *set))
+        .collect()
 }
 
 fn protocol_of(service: &str) -> &'static str {
@@ -410,9 +428,13 @@ fn slashing_conditions(
     set: Option<&OperatorSet>,
     show: &dyn Fn(Address) -> String,
 ) -> String {
-    match (protocol_of(service), set.and_then(|s| world.eigenlayer.operator_sets.get(s).map(|i| (s, i)))) {
+    match (
+        protocol_of(service),
+        set.and_then(|s| world.eigenlayer.operator_sets.get(s).map(|i| (s, i))),
+    ) {
         ("eigenlayer", Some((_, info))) => {
-            let strategies: Vec<String> = info.strategies.values().iter().map(|&s| show(s)).collect();
+            let strategies: Vec<String> =
+                info.strategies.values().iter().map(|&s| show(s)).collect();
             format!(
                 "{} may slash each member's allocated magnitude of {} at once (no veto); queued \
                  withdrawals stay slashable for the withdrawal delay; {} slashes so far",
@@ -421,16 +443,22 @@ fn slashing_conditions(
                 info.slash_count,
             )
         }
-        ("symbiotic", _) => "the vaults' slashers (instant, or after a veto window) may slash up to the \
+        ("symbiotic", _) => {
+            "the vaults' slashers (instant, or after a veto window) may slash up to the \
              stake each vault's delegator shows the subnetwork for an operator, at a capture \
              timestamp inside the epoch"
-            .into(),
-        ("karak", _) => "slash requests up to the DSS's maximum slashable percentage of each staked \
+                .into()
+        }
+        ("karak", _) => {
+            "slash requests up to the DSS's maximum slashable percentage of each staked \
              vault's assets, executed after the veto window"
-            .into(),
-        ("jito", _) => "the NCN's slashers may take an operator's delegation from each vault, up to \
+                .into()
+        }
+        ("jito", _) => {
+            "the NCN's slashers may take an operator's delegation from each vault, up to \
              their per-epoch caps (the slashing switch is on)"
-            .into(),
+                .into()
+        }
         _ => "an operator set no longer in the world".into(),
     }
 }
@@ -543,12 +571,20 @@ fn totals(world: &World, show: &dyn Fn(Address) -> String) -> Vec<Value> {
         add("symbiotic", show(vault.collateral), ledger.balance_of(vault.collateral, address));
     }
     for (&address, vault) in &world.karak.vaults {
-        add("karak", show(vault.asset), world.karak.total_assets(ledger, address).unwrap_or_default());
+        add(
+            "karak",
+            show(vault.asset),
+            world.karak.total_assets(ledger, address).unwrap_or_default(),
+        );
     }
     let gwei: u64 = world.beacon.validators.iter().map(|v| v.balance).fold(0, u64::saturating_add);
     add("beacon", "ETH".into(), U256::from(gwei) * U256::from(1_000_000_000u64));
     let btc = rampart_engine::accounts::token_address("BTC");
-    add("babylon", "BTC (satoshi)".into(), ledger.balance_of(btc, rampart_engine::babylon::escrow_address()));
+    add(
+        "babylon",
+        "BTC (satoshi)".into(),
+        ledger.balance_of(btc, rampart_engine::babylon::escrow_address()),
+    );
     for (&address, lrt) in &world.lrts.instances {
         let info = view_or_error(world, View::Lrt(LrtView::Info(Target { target: address })));
         let nav = info["nav"].as_str().and_then(|n| n.parse().ok()).unwrap_or_default();
@@ -572,7 +608,8 @@ async fn asset(Path(path): Path<String>) -> Response {
 
 fn asset_response(path: &str) -> Response {
     let Some(file) = ASSETS.get_file(path) else {
-        return ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no such dashboard asset").into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no such dashboard asset")
+            .into_response();
     };
     let content_type = match path.rsplit_once('.').map(|(_, ext)| ext) {
         Some("html") => "text/html; charset=utf-8",
@@ -583,7 +620,8 @@ fn asset_response(path: &str) -> Response {
         Some("json") => "application/json",
         _ => "application/octet-stream",
     };
-    let cache = if path == "index.html" { "no-cache" } else { "public, max-age=31536000, immutable" };
+    let cache =
+        if path == "index.html" { "no-cache" } else { "public, max-age=31536000, immutable" };
     let mut response = file.contents().into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -609,6 +647,14 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 #[derive(OpenApi)]
 #[openapi(
     paths(overview, services, operators, lrts, queues, risk, names),
-    components(schemas(NamesPage, Overview, ServicesPage, OperatorsPage, LrtsPage, QueuesPage, ErrorBody))
+    components(schemas(
+        NamesPage,
+        Overview,
+        ServicesPage,
+        OperatorsPage,
+        LrtsPage,
+        QueuesPage,
+        ErrorBody
+    ))
 )]
 pub(crate) struct DashboardApi;

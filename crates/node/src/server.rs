@@ -1489,6 +1489,7 @@ pub async fn serve_until_interrupted(
         "listening on http://{} (API docs at /docs, OpenAPI at /openapi.json)",
         handle.listen
     );
+    eprintln!("dashboard: http://{}/", handle.listen);
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("stopping");
     handle.stop().await
