@@ -215,6 +215,8 @@ async function mainnetNode(browser) {
   }
   const counts = await page.locator('[data-figure="services"]').textContent();
   check(counts === "40", `the mainnet network's 40 services show (${counts})`);
+  const links = await page.locator('[data-figure="links"]').textContent();
+  check(links === "1712", `and its 1712 operator–service links (${links})`);
   times.sort((a, b) => a - b);
   results.overview_render_ms = times.map(Math.round);
   console.log(`overview rendered in ${times.map(Math.round).join(", ")} ms from navigation start (5 loads)`);
@@ -249,6 +251,8 @@ async function mainnetNode(browser) {
   check(gaps.max < 500, `the page stays responsive at ~1,000 events/s: longest frame gap ${Math.round(gaps.max)} ms (< 500)`);
   await sorting(page, base);
   await gotoRoute(page, base, "exposure", "exposure (mainnet)");
+  const cells = await page.evaluate(() => Object.keys(window.__rampart.heatmap ?? {}).length);
+  check(cells > 500, `the heat map draws the largest operators' links (${cells} cells)`);
   await shot(page, "exposure-mainnet");
   await gotoRoute(page, base, "risk", "risk (mainnet)");
   await shot(page, "risk-mainnet");

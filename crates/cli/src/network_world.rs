@@ -77,7 +77,10 @@ pub(crate) fn load_network(node: &str, path: &Path) -> anyhow::Result<ExitCode> 
 
 /// The calls that build `network`, in an order the contracts accept.
 fn plan(network: &Network) -> Vec<Planned> {
-    let mut calls: Vec<Planned> = Vec::new();
+    // An allocation made at block 0 would have effect block 0, which EigenLayer reads as
+    // "nothing pending": it would never apply. One block on, allocations apply at once.
+    let mut calls: Vec<Planned> =
+        vec![(ADMIN_NAME.to_owned(), "node.advance_blocks", json!({ "blocks": 1 }))];
     for service in &network.services {
         let avs = &service.name;
         let uri = json!({ "avs": avs, "metadata_uri": format!("https://{avs}.example") });

@@ -56,6 +56,9 @@ export function exposurePage(root: HTMLElement, account: string | null): Page {
       }
     });
     window.__rampart.heatmap = exact;
+    // A few operators hold most stake: scale colours to the 95th percentile so the rest show.
+    const sorted = cells.map((c) => c[2]).sort((a, b) => a - b);
+    const scale = sorted[Math.floor(sorted.length * 0.95)] ?? max;
     count.textContent = `${operators.length} of ${data.operators.length} operators (largest stake first), ${services.length} services`;
     const height = Math.max(260, operators.length * 14 + 140);
     if (!plot || plot.getDom().clientHeight !== height) {
@@ -79,7 +82,7 @@ export function exposurePage(root: HTMLElement, account: string | null): Page {
         grid: { left: 140, right: 90, top: 20, bottom: 110 },
         xAxis: { type: "category", data: services, axisLabel: { rotate: 60, interval: 0 }, splitArea: { show: true } },
         yAxis: { type: "category", data: names, inverse: true, axisLabel: { interval: 0, fontSize: 10 } },
-        visualMap: { min: 0, max: max || 1, calculable: true, orient: "vertical", right: 0, top: "middle", text: ["ETH", ""] },
+        visualMap: { min: 0, max: scale || 1, calculable: true, orient: "vertical", right: 0, top: "middle", text: ["ETH", ""] },
         series: [{ type: "heatmap", data: cells, progressive: 0, animation: false }],
       },
       { notMerge: true },
