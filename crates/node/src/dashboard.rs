@@ -257,9 +257,9 @@ async fn lrts(State(shared): State<Arc<Shared>>) -> Json<LrtsPage> {
                 "name": names.book.name_of(&address).unwrap_or(&lrt.symbol),
                 "symbol": lrt.symbol,
                 "preset": lrt.preset,
-                "info": view_or_error(world, View::Lrt(LrtView::Info(target.clone()))),
-                "nav": view_or_error(world, View::Lrt(LrtView::Nav(target))),
-                "exit_routes": view_or_error(world, View::Lrt(LrtView::ExitRoutes(one_token))),
+                "info": view_or_error(world, &View::Lrt(LrtView::Info(target.clone()))),
+                "nav": view_or_error(world, &View::Lrt(LrtView::Nav(target))),
+                "exit_routes": view_or_error(world, &View::Lrt(LrtView::ExitRoutes(one_token))),
             })
         })
         .collect();
@@ -275,12 +275,12 @@ async fn queues(State(shared): State<Arc<Shared>>) -> Json<QueuesPage> {
     let names = shared.names.read().expect("not poisoned");
     let show = |address: Address| show_address(&names.book, address);
     let beacon = json!({
-        "queues": view_or_error(world, View::Beacon(BeaconView::Queues {})),
-        "finality": view_or_error(world, View::Beacon(BeaconView::Finality {})),
+        "queues": view_or_error(world, &View::Beacon(BeaconView::Queues {})),
+        "finality": view_or_error(world, &View::Beacon(BeaconView::Finality {})),
         "validators": world.beacon.validators.len(),
     });
     let el = &world.eigenlayer;
-    let delay = u64::from(el.params.min_withdrawal_delay_blocks);
+    let delay = el.params.min_withdrawal_delay_blocks;
     let mut pending: Vec<_> = el.withdrawals.iter().collect();
     pending.sort_unstable_by_key(|(root, w)| (w.start_block, **root));
     let listed: Vec<Value> = pending
@@ -335,8 +335,8 @@ fn internal(message: String) -> ApiError {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", message)
 }
 
-fn view_or_error(world: &World, view: View) -> Value {
-    world.view(&view).unwrap_or_else(|rejection| json!({ "error": rejection.to_string() }))
+fn view_or_error(world: &World, view: &View) -> Value {
+    world.view(view).unwrap_or_else(|rejection| json!({ "error": rejection.to_string() }))
 }
 
 fn show_address(book: &NameBook, address: Address) -> String {
@@ -586,7 +586,7 @@ fn totals(world: &World, show: &dyn Fn(Address) -> String) -> Vec<Value> {
         ledger.balance_of(btc, rampart_engine::babylon::escrow_address()),
     );
     for (&address, lrt) in &world.lrts.instances {
-        let info = view_or_error(world, View::Lrt(LrtView::Info(Target { target: address })));
+        let info = view_or_error(world, &View::Lrt(LrtView::Info(Target { target: address })));
         let nav = info["nav"].as_str().and_then(|n| n.parse().ok()).unwrap_or_default();
         add("lrt", format!("{} (NAV in ETH)", lrt.symbol), nav);
     }

@@ -1,6 +1,6 @@
 import { eventsOf, get, view, type Operator } from "../api";
 import { ethHtml, escapeHtml, link } from "../format";
-import { describeEvent, refreshNames } from "../names";
+import { describeEvent, refreshNames, rename } from "../names";
 import { figures, looksLikeWei, section, type Page } from "../page";
 import { Table } from "../table";
 
@@ -97,7 +97,7 @@ export async function drawLookThrough(target: HTMLElement, account: string): Pro
   if (!account) return;
   let rows: Record<string, unknown>[];
   try {
-    rows = await view<Record<string, unknown>[]>("world.exposure", { account });
+    rows = rename(await view<Record<string, unknown>[]>("world.exposure", { account })) as Record<string, unknown>[];
   } catch (error) {
     target.innerHTML = `<p class="error">${escapeHtml(String(error))}</p>`;
     return;
