@@ -1,6 +1,7 @@
 //! The node over real HTTP on loopback: what a newcomer does, and what bad input gets.
 
 mod bad_input;
+mod dashboard;
 mod hostile;
 mod large_entries;
 mod lifecycle;

@@ -10,12 +10,12 @@ use rampart_engine::{
 use rampart_node::{Genesis, NodeConfig, NodeHandle, remote::RemoteBackend};
 use rampart_scenario::{Scenario, parse_file, run_on};
 
-fn shipped(relative: &str) -> Scenario {
+pub(crate) fn shipped(relative: &str) -> Scenario {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     parse_file(&root.join(relative)).expect("a shipped scenario parses")
 }
 
-async fn start(dir: &Path, genesis: Genesis) -> NodeHandle {
+pub(crate) async fn start(dir: &Path, genesis: Genesis) -> NodeHandle {
     let config = NodeConfig {
         data_dir: dir.to_owned(),
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -27,12 +27,12 @@ async fn start(dir: &Path, genesis: Genesis) -> NodeHandle {
     rampart_node::start(config).await.expect("the node starts")
 }
 
-fn empty(params: Params) -> Genesis {
+pub(crate) fn empty(params: Params) -> Genesis {
     Genesis::empty(named_address(ADMIN_NAME), params, 31_337, 0)
 }
 
 /// Checks that `scenario` fits the node at `url`, then runs it; the note, or why not.
-async fn run(url: String, scenario: Scenario) -> Result<Option<String>, String> {
+pub(crate) async fn run(url: String, scenario: Scenario) -> Result<Option<String>, String> {
     tokio::task::spawn_blocking(move || {
         let mut backend = RemoteBackend::connect(&url).map_err(|e| e.to_string())?;
         let note = backend.check_fits(&scenario)?;
