@@ -47,3 +47,19 @@ export function chart(parent: HTMLElement, height: number, id: string): Chart {
 export function disposeCharts(root: HTMLElement): void {
   root.querySelectorAll<HTMLElement & { dispose?: () => void }>(".chart").forEach((c) => c.dispose?.());
 }
+
+/** Per service, its securing stake beside its cost of corruption (ETH), largest stake first. */
+export function stakeAndCost(plot: Chart, rows: { name: string; stake: number; cost: number }[]): void {
+  const top = [...rows].sort((a, b) => b.stake - a.stake).slice(0, 40);
+  plot.setOption({
+    tooltip: { trigger: "axis" },
+    legend: {},
+    grid: { left: 70, right: 20, bottom: 90, top: 40 },
+    xAxis: { type: "category", data: top.map((s) => s.name), axisLabel: { rotate: 50 } },
+    yAxis: { type: "value", name: "ETH" },
+    series: [
+      { name: "securing stake", type: "bar", data: top.map((s) => s.stake) },
+      { name: "cost of corruption", type: "bar", data: top.map((s) => s.cost) },
+    ],
+  });
+}

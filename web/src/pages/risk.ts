@@ -1,5 +1,5 @@
 import { get, type Json } from "../api";
-import { chart } from "../charts";
+import { chart, stakeAndCost } from "../charts";
 import { escapeHtml, link } from "../format";
 import { figures, section, type Page } from "../page";
 import { Table } from "../table";
@@ -68,18 +68,10 @@ export function riskPage(root: HTMLElement): Page {
       });
       const services = (report.per_service ?? []) as PerService[];
       table.setRows(services);
-      const top = [...services].sort((a, b) => num(b.securing_stake) - num(a.securing_stake)).slice(0, 40);
-      cocPlot.setOption({
-        tooltip: { trigger: "axis" },
-        legend: {},
-        grid: { left: 70, right: 20, bottom: 90, top: 40 },
-        xAxis: { type: "category", data: top.map((s) => s.name), axisLabel: { rotate: 50 } },
-        yAxis: { type: "value", name: "ETH" },
-        series: [
-          { name: "securing stake", type: "bar", data: top.map((s) => num(s.securing_stake)) },
-          { name: "cost of corruption", type: "bar", data: top.map((s) => num(s.cost_of_corruption)) },
-        ],
-      });
+      stakeAndCost(
+        cocPlot,
+        services.map((s) => ({ name: s.name, stake: num(s.securing_stake), cost: num(s.cost_of_corruption) })),
+      );
     },
   };
 }

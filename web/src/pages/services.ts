@@ -1,5 +1,5 @@
 import { eventsOf, get, type Service } from "../api";
-import { chart, type Chart } from "../charts";
+import { chart, stakeAndCost } from "../charts";
 import { ethFloat, ethHtml, escapeHtml, link } from "../format";
 import { describeEvent, refreshNames } from "../names";
 import { figures, section, type Page } from "../page";
@@ -32,25 +32,14 @@ export function servicesPage(root: HTMLElement): Page {
     async refresh() {
       const page = await get<{ services: Service[] }>("/v1/services");
       table.setRows(page.services);
-      const top = [...page.services].sort((a, b) => ethFloat(b.securing_stake) - ethFloat(a.securing_stake)).slice(0, 40);
-      drawStakeChart(plot, top);
+      stakeAndCost(
+        plot,
+        page.services.map((s) => ({ name: s.name, stake: ethFloat(s.securing_stake), cost: ethFloat(s.cost_of_corruption) })),
+      );
     },
   };
 }
 
-function drawStakeChart(plot: Chart, services: Service[]): void {
-  plot.setOption({
-    tooltip: { trigger: "axis" },
-    legend: {},
-    grid: { left: 70, right: 20, bottom: 90, top: 40 },
-    xAxis: { type: "category", data: services.map((s) => s.name), axisLabel: { rotate: 50 } },
-    yAxis: { type: "value", name: "ETH" },
-    series: [
-      { name: "securing stake", type: "bar", data: services.map((s) => ethFloat(s.securing_stake)) },
-      { name: "cost of corruption", type: "bar", data: services.map((s) => ethFloat(s.cost_of_corruption)) },
-    ],
-  });
-}
 
 export function servicePage(root: HTMLElement, name: string | null): Page {
   const info = section(root, `Service ${name ?? ""}`);
