@@ -102,7 +102,7 @@ async function refresh(): Promise<void> {
 
 function scheduleRefresh(): void {
   if (timer !== null) return;
-  const wait = Math.max(0, REFRESH_MS - (performance.now() - lastRefresh));
+  const wait = Math.max(0, (current?.refreshMs ?? REFRESH_MS) - (performance.now() - lastRefresh));
   timer = window.setTimeout(() => {
     timer = null;
     void refresh();

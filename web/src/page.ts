@@ -10,6 +10,8 @@ export interface Page {
   refresh(): Promise<void>;
   /** New entries from the stream, batched; the page may draw them at once. */
   onEntries?(entries: Entry[]): void;
+  /** The least time between two refreshes while entries stream in (default 300 ms). */
+  refreshMs?: number;
   /** Whether entries like these change what the page shows (default: any entry does). */
   affectedBy?(entries: Entry[]): boolean;
 }

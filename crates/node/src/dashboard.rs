@@ -131,9 +131,23 @@ pub(crate) struct Cache {
 #[derive(Debug)]
 struct Derived {
     network: Network,
-    services: Vec<Value>,
+    /// Per service: its AVS or network, and its slashing conditions (read from the world).
+    descriptions: Vec<(Option<String>, String)>,
+    /// The service rows: the cost of corruption is a search, made only when asked for and
+    /// never under the state's lock (the writer waits for readers).
+    services: std::sync::OnceLock<Vec<Value>>,
     operators: Vec<Value>,
     overview: Overview,
+}
+
+impl Derived {
+    fn services(&self) -> &[Value] {
+        self.services.get_or_init(|| {
+            let rows = self.descriptions.iter().enumerate();
+            rows.map(|(s, (avs, slashing))| service_row(&self.network, s, avs.as_deref(), slashing))
+                .collect()
+        })
+    }
 }
 
 /// The world at a glance.
@@ -228,7 +242,13 @@ async fn overview(State(shared): State<Arc<Shared>>) -> Result<Json<Overview>, A
 #[utoipa::path(get, path = "/v1/services", responses((status = 200, body = ServicesPage)))]
 async fn services(State(shared): State<Arc<Shared>>) -> Result<Json<ServicesPage>, ApiError> {
     let derived = derived(&shared).await?;
-    Ok(Json(ServicesPage { block: derived.overview.block, services: derived.services.clone() }))
+    let services = tokio::task::spawn_blocking(move || ServicesPage {
+        block: derived.overview.block,
+        services: derived.services().to_vec(),
+    })
+    .await
+    .map_err(|e| internal(e.to_string()))?;
+    Ok(Json(services))
 }
 
 /// Every operator: its stake and what each service can slash of it.
@@ -375,9 +395,12 @@ fn derive(
     let inputs = Inputs { unit: "ETH".into(), ..Inputs::default() };
     let network = from_world(world, &show, &inputs).map_err(internal)?;
     let set_of_service = eigenlayer_sets(world, &show);
-    let services = (0..network.services.len())
-        .map(|s| {
-            service_row(world, &network, s, set_of_service.get(&network.services[s].name), &show)
+    let descriptions = network
+        .services
+        .iter()
+        .map(|service| {
+            let set = set_of_service.get(&service.name);
+            (set.map(|set| show(set.avs)), slashing_conditions(world, &service.name, set, &show))
         })
         .collect();
     let operators = operator_rows(world, &network, &show);
@@ -396,7 +419,7 @@ fn derive(
             "queued_withdrawals": world.eigenlayer.withdrawals.len(),
         }),
     };
-    Ok(Derived { network, services, operators, overview })
+    Ok(Derived { network, descriptions, services: Default::default(), operators, overview })
 }
 
 /// EigenLayer operator sets by the name the risk graph gives them (`avs/id`).
@@ -467,13 +490,7 @@ fn amount(value: Amount) -> Value {
     Value::String(value.to_string())
 }
 
-fn service_row(
-    world: &World,
-    network: &Network,
-    s: usize,
-    set: Option<&OperatorSet>,
-    show: &dyn Fn(Address) -> String,
-) -> Value {
+fn service_row(network: &Network, s: usize, avs: Option<&str>, slashing: &str) -> Value {
     let service = &network.services[s];
     let coc = cost_of_corruption(network, s);
     let securing = network.securing_stake(s);
@@ -484,8 +501,8 @@ fn service_row(
     json!({
         "name": service.name,
         "protocol": protocol_of(&service.name),
-        "avs": set.map(|set| show(set.avs)),
-        "slashing": slashing_conditions(world, &service.name, set, show),
+        "avs": avs,
+        "slashing": slashing,
         "securing_stake": amount(securing),
         "operators": members.len(),
         "attack_threshold": decimal(&service.attack_threshold, 6),

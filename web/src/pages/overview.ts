@@ -53,6 +53,9 @@ export function overviewPage(root: HTMLElement): Page {
 
   return {
     title: "Overview",
+    // The events list follows the stream itself; the counts and totals, summarised from the
+    // whole world on the node, need not follow faster than once a second.
+    refreshMs: 1000,
     async refresh() {
       const overview = await get<Overview>("/v1/overview");
       await refreshNames();
