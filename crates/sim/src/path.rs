@@ -595,7 +595,14 @@ fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Un
         }
         let to = u.pool.unwrap_or(u.staker);
         match (pool_manager, u.delegator) {
-            (Some((pool, manager)), Some(i)) => call(world, manager, "lrt.execute", json!({ "target": pool.to_string(), "delegator": i, "call": "token.transfer", "args": { "to": lido().to_string(), "token": "stETH", "amount": st.to_string() } }))?,
+            (Some((pool, manager)), Some(i)) => {
+                // The delegator hands the stETH to its pool (a call the LRT allows); Lido's
+                // redemption of the pool's stETH is not a call the engine has (the pool may
+                // move tokens only to its delegators), so the simulator stands in for it with a
+                // ledger transfer of exactly that stETH to Lido, which pays the ETH below.
+                call(world, manager, "lrt.execute", json!({ "target": pool.to_string(), "delegator": i, "call": "token.transfer", "args": { "to": pool.to_string(), "token": "stETH", "amount": st.to_string() } }))?;
+                world.ledger.transfer(steth(), pool, lido(), st).map_err(|e| e.to_string())?;
+            }
             _ => call(world, u.staker, "token.transfer", json!({ "to": lido().to_string(), "token": "stETH", "amount": st.to_string() }))?,
         }
         call(world, lido(), "token.transfer", json!({ "to": to.to_string(), "token": "ETH", "amount": st.to_string() }))?;

@@ -264,7 +264,7 @@ fn lrts(
                 world,
                 m,
                 "lrt.add_delegator",
-                json!({ "target": symbol, "operator": operator_name(o), "weight_bps": weight }),
+                json!({ "target": pool.to_string(), "operator": operator_name(o), "weight_bps": weight }),
             )?;
         }
         let supply = eth_to_wei(l.supply_eth);
@@ -283,7 +283,7 @@ fn lrts(
                     world,
                     a,
                     "lrt.deposit",
-                    json!({ "target": symbol, "amount": eth.to_string() }),
+                    json!({ "target": pool.to_string(), "amount": eth.to_string() }),
                 )?;
             }
             if !st.is_zero() {
@@ -292,12 +292,12 @@ fn lrts(
                     world,
                     a,
                     "lrt.deposit",
-                    json!({ "target": symbol, "asset": "stETH", "amount": st.to_string() }),
+                    json!({ "target": pool.to_string(), "asset": "stETH", "amount": st.to_string() }),
                 )?;
             }
             holders.push(HolderSpec { name, lrt: symbol.to_string(), sensitivity });
         }
-        call(world, m, "lrt.restake", json!({ "target": symbol }))?;
+        call(world, m, "lrt.restake", json!({ "target": pool.to_string() }))?;
     }
     Ok(holders)
 }

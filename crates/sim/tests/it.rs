@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use arrow::array::Array;
 use proptest::prelude::*;
 use rampart_engine::accounts::NATIVE_ETH;
 use rampart_sim::{Model, Prepared, cast, prepare, run, run_paths, table};
@@ -118,7 +119,7 @@ fn parquet_round_trip() {
 /// A bank run from behaviour: a large slash of the LRT's operators makes the sensitive
 /// holders withdraw; the 2% buffer pays the first ones instantly, then empties, the rest
 /// queue, and the queue waits for the unwind through EigenLayer's delay and the beacon exit
-/// queue. Under the same futures without faults no queue ever forms.
+/// queue. Under the same futures without faults the queue stays small.
 #[test]
 fn a_bank_run_emerges_from_a_loss() {
     let calm = model(2, 40, SMALL_WORLD, "fault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0");
@@ -126,7 +127,9 @@ fn a_bank_run_emerges_from_a_loss() {
     let calm = run(&calm, 2, &|| ()).unwrap();
     let shocked = run(&shock, 2, &|| ()).unwrap();
     let peak = |r: &rampart_sim::Results| r.summary.lrt_peak_queue_bps["pufETH"][2];
-    assert_eq!(peak(&calm), 0, "no queue without losses");
+    // Calm flows queue a little (Puffer's instant exit is capped at 100 ETH a day); a loss
+    // makes the queue several times larger and far beyond the 2% buffer.
+    assert!(peak(&shocked) > 3 * peak(&calm).max(1), "calm {} shocked {}", peak(&calm), peak(&shocked));
     assert!(peak(&shocked) > 200, "the queue outgrows the 2% buffer: {}", peak(&shocked));
     let routes = &shocked.summary.exits.count_by_route;
     assert!(routes.get("instant").copied().unwrap_or(0) > 0, "the buffer paid the first");
