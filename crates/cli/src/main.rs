@@ -79,7 +79,8 @@ fn main() -> ExitCode {
 
 /// Expands directories, and the directories inside them, into the `*.toml` scenario files they
 /// hold, sorted by path. Network files met on the way (no `[[step]]`, a `[[service]]`) are
-/// `rampart risk`'s input, not scenarios: they are passed over and counted in the second value.
+/// `rampart risk`'s input, and model files (a `[world]` table) `rampart sim`'s, not scenarios:
+/// they are passed over and counted in the second value.
 fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
     fn walk(dir: &std::path::Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(dir)? {
@@ -95,7 +96,7 @@ fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
     let is_network_file = |path: &std::path::Path| {
         std::fs::read_to_string(path).is_ok_and(|text| {
             let table = |name: &str| text.lines().any(|line| line.trim() == name);
-            !table("[[step]]") && table("[[service]]")
+            !table("[[step]]") && (table("[[service]]") || table("[world.reference]") || table("[world]"))
         })
     };
     let (mut files, mut networks) = (Vec::new(), 0);

@@ -24,5 +24,23 @@ fn paths(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, paths);
+/// radCAD's comparison: the restaking core, 3 subsets × 1 run × 20,000 timesteps × 2
+/// substeps = 120,003 state rows, on one thread and on two.
+fn restaking_core(c: &mut Criterion) {
+    use rampart_sim::cadcad::{Simulation, restaking_core};
+    let model = restaking_core::model(restaking_core::benchmark_subsets());
+    let sim = Simulation { timesteps: 20_000, runs: 1, seed: 1 };
+    let mut group = c.benchmark_group("restaking core (radCAD comparison)");
+    group.throughput(criterion::Throughput::Elements(3 * (1 + 20_000 * 2)));
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        group.bench_function(format!("{threads} thread(s)"), |b| {
+            b.iter(|| pool.install(|| model.run(sim, 0..3).unwrap()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, restaking_core, paths);
 criterion_main!(benches);

@@ -332,11 +332,11 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                         leave(&mut world, pool, s.address, &s.name, shares, t, &mut lrts[l], &mut out.exits, &symbol);
                     }
                 }
-                if s.operator.is_some() {
-                    if let Some(u) = queue_direct(&mut world, prepared, s.address, None, None, U256::MAX, epoch, &mut exit_queue)? {
-                        st.queued_direct = u.amount;
-                        unwinds.push(u);
-                    }
+                if s.operator.is_some()
+                    && let Some(u) = queue_direct(&mut world, prepared, s.address, None, None, U256::MAX, epoch, &mut exit_queue)?
+                {
+                    st.queued_direct = u.amount;
+                    unwinds.push(u);
                 }
             }
             if st.asked.is_some() && st.done.is_none() && strategy_exited(&world, prepared, s.address, st) {
@@ -606,10 +606,10 @@ fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Un
             _ => call(world, u.staker, "token.transfer", json!({ "to": lido().to_string(), "token": "stETH", "amount": st.to_string() }))?,
         }
         call(world, lido(), "token.transfer", json!({ "to": to.to_string(), "token": "ETH", "amount": st.to_string() }))?;
-        if u.pool.is_none() {
-            if let Some(i) = prepared.cast.strategies.iter().position(|s| s.address == u.staker) {
-                strategies[i].queued_direct = U256::ZERO;
-            }
+        if u.pool.is_none()
+            && let Some(i) = prepared.cast.strategies.iter().position(|s| s.address == u.staker)
+        {
+            strategies[i].queued_direct = U256::ZERO;
         }
     }
     *unwinds = pending;

@@ -114,10 +114,11 @@ fn operator_name(o: usize) -> String {
     format!("op-{:03}", o + 1)
 }
 
-/// Builds the reference world; returns it with the holder cohorts and the names it used.
-pub fn build(
-    spec: &ReferenceSpec,
-) -> Result<(World, Vec<HolderSpec>, BTreeMap<Address, String>), String> {
+/// A built world with its holder cohorts and account names.
+pub type Built = (World, Vec<HolderSpec>, BTreeMap<Address, String>);
+
+/// Builds the reference world.
+pub fn build(spec: &ReferenceSpec) -> Result<Built, String> {
     if spec.services == 0 || spec.operators == 0 {
         return Err("the reference network needs services and operators".into());
     }

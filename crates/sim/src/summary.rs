@@ -321,22 +321,6 @@ pub fn summarize(prepared: &Prepared, outputs: &[PathOutput]) -> Summary {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_quantiles_and_tails() {
-        let v: Vec<i64> = (1..=100).collect();
-        assert_eq!(quantile(&v, 0.95), 95);
-        assert_eq!(quantile(&v, 0.5), 50);
-        assert_eq!(quantile(&v, 0.0), 1);
-        assert_eq!(quantile(&v, 1.0), 100);
-        assert!((tail_mean(&v, 0.95) - 98.0).abs() < 1e-12); // mean of 96..=100
-        assert!((tail_mean(&v, 0.99) - 100.0).abs() < 1e-12);
-    }
-}
-
 /// The summary as a short text report.
 pub fn text(s: &Summary) -> String {
     use std::fmt::Write;
@@ -376,4 +360,20 @@ pub fn text(s: &Summary) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_quantiles_and_tails() {
+        let v: Vec<i64> = (1..=100).collect();
+        assert_eq!(quantile(&v, 0.95), 95);
+        assert_eq!(quantile(&v, 0.5), 50);
+        assert_eq!(quantile(&v, 0.0), 1);
+        assert_eq!(quantile(&v, 1.0), 100);
+        assert!((tail_mean(&v, 0.95) - 98.0).abs() < 1e-12); // mean of 96..=100
+        assert!((tail_mean(&v, 0.99) - 100.0).abs() < 1e-12);
+    }
 }

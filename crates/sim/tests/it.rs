@@ -51,7 +51,7 @@ fn the_same_seed_writes_the_same_bytes_on_one_and_two_threads() {
         assert_eq!(bytes_of(a.path(), file), bytes_of(b.path(), file), "{file} differs");
     }
     // Another seed is another future.
-    let mut other = prepared.clone();
+    let mut other = prepared;
     other.model.seed += 1;
     other.hash = other.model.hash();
     let third = run(&other, 2, &|| ()).unwrap();
@@ -65,7 +65,7 @@ fn chunks_concatenate_to_the_whole_run() {
     let whole = run_paths(&prepared, 0..prepared.path_count()).unwrap();
     for chunk in [1u64, 3] {
         let parts: Vec<_> = (0..prepared.path_count())
-            .step_by(chunk as usize)
+            .step_by(usize::try_from(chunk).unwrap())
             .map(|start| run_paths(&prepared, start..start + chunk).unwrap())
             .collect();
         let joined = arrow::compute::concat_batches(&whole.schema(), &parts).unwrap();
@@ -170,7 +170,7 @@ fn simulated_cascades_stay_within_the_bound() {
     let results = run(&prepared, 2, &|| ()).unwrap();
     assert!(results.summary.cascades_checked > 0, "the model produced catastrophic shocks");
     assert_eq!(results.summary.cascades_within_bound, results.summary.cascades_checked);
-    let largest = results.summary.largest_cascade.clone().unwrap();
+    let largest = results.summary.largest_cascade.unwrap();
     assert!(largest.loss_ppm <= largest.bound_ppm);
     assert!(largest.loss_ppm >= largest.shock_ppm);
 }
@@ -188,7 +188,7 @@ proptest! {
         prepared.hash = prepared.model.hash();
         let key = prepared.key(0);
         let (out, world) = rampart_sim::path::run_with_world(&prepared, key).unwrap();
-        prop_assert_eq!(out.final_world_check.clone(), None);
+        prop_assert!(out.final_world_check.is_none(), "{:?}", out.final_world_check);
         let steth = world.ledger.token(cast::steth()).unwrap().total_supply;
         let lido_steth = world.ledger.balance_of(cast::steth(), cast::lido());
         let lido_eth = world.ledger.balance_of(NATIVE_ETH, cast::lido());
