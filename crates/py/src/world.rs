@@ -1,6 +1,6 @@
 //! `rampart.World`, `rampart.run_scenario` and `rampart.address`.
 
-use std::path::PathBuf;
+use std::{collections::BTreeMap, path::PathBuf};
 
 use pyo3::{
     exceptions::{PyAssertionError, PyValueError},
@@ -26,6 +26,9 @@ use crate::{
 pub(crate) struct PyWorld {
     backend: LocalBackend,
     names: NameBook,
+    /// Senders already resolved: a name or a checksummed address costs a keccak256 to
+    /// resolve, and a loop sends from the same few accounts.
+    senders: BTreeMap<String, Address>,
 }
 
 #[pymethods]
@@ -59,7 +62,7 @@ impl PyWorld {
     #[staticmethod]
     fn from_scenario(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let (report, world) = py.detach(|| run_file(&path))?;
-        Ok(Self { backend: LocalBackend { world }, names: report.names })
+        Ok(Self { backend: LocalBackend { world }, names: report.names, senders: BTreeMap::new() })
     }
 
     /// The whole state as JSON, which `World.from_json` reads back.
@@ -70,7 +73,11 @@ impl PyWorld {
 
     /// An independent copy: a what-if that leaves this world as it is.
     fn copy(&self) -> Self {
-        Self { backend: self.backend.clone(), names: self.names.clone() }
+        Self {
+            backend: self.backend.clone(),
+            names: self.names.clone(),
+            senders: self.senders.clone(),
+        }
     }
 
     fn __copy__(&self) -> Self {
@@ -92,9 +99,8 @@ impl PyWorld {
         sender: &str,
         args: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let sender_address = account(sender)?;
+        let sender_address = self.sender(sender)?;
         let mut args = arguments(args)?;
-        self.names.learn(sender);
         self.names.learn_from(&args);
         expand_shorthands(&mut self.backend, name, sender_address, &mut args)
             .map_err(BadCall::new_err)?;
@@ -188,7 +194,17 @@ impl PyWorld {
 
 impl PyWorld {
     fn wrap(world: World) -> Self {
-        Self { backend: LocalBackend { world }, names: NameBook::new() }
+        Self { backend: LocalBackend { world }, names: NameBook::new(), senders: BTreeMap::new() }
+    }
+
+    fn sender(&mut self, text: &str) -> PyResult<Address> {
+        if let Some(address) = self.senders.get(text) {
+            return Ok(*address);
+        }
+        let address = account(text)?;
+        self.names.learn(text);
+        self.senders.insert(text.to_owned(), address);
+        Ok(address)
     }
 
     /// The world, for the other Rust parts of the package (the risk report).
