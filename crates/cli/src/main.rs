@@ -8,6 +8,7 @@ mod node;
 mod plots;
 mod risk;
 mod run;
+mod sim;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -47,6 +48,9 @@ enum Command {
     Risk(risk::RiskArgs),
     /// Liquid restaking tokens: every way out of a position, and LRT vs direct vs hybrid.
     Lrt(lrt::LrtArgs),
+    /// Monte Carlo: many paths of a world through random futures (a model file); tables,
+    /// summary and plots.
+    Sim(sim::SimArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Load(args) => node::load(&args),
         Command::Risk(args) => risk::risk(&args),
         Command::Lrt(args) => lrt::lrt(&args),
+        Command::Sim(args) => sim::sim(&args),
     };
     match outcome {
         Ok(code) => code,
