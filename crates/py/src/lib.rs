@@ -9,6 +9,7 @@
 
 mod convert;
 mod risk;
+mod sim;
 mod world;
 
 use pyo3::prelude::*;
@@ -42,6 +43,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BadCall", py.get_type::<BadCall>())?;
     m.add("ScenarioFailed", py.get_type::<ScenarioFailed>())?;
     m.add_class::<world::PyWorld>()?;
+    m.add_class::<sim::PySimulation>()?;
     m.add_function(wrap_pyfunction!(world::run_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(world::address, m)?)?;
     m.add_function(wrap_pyfunction!(risk::risk, m)?)?;

@@ -15,18 +15,22 @@ from rampart._native import (
     BadCall,
     Rejected,
     ScenarioFailed,
+    Simulation,
     World,
     address,
     risk,
     run_scenario,
 )
+from rampart import sim
 
 __all__ = [
     "BadCall",
     "Rejected",
     "ScenarioFailed",
+    "Simulation",
     "World",
     "address",
     "risk",
     "run_scenario",
+    "sim",
 ]

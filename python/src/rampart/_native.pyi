@@ -87,3 +87,18 @@ def risk(
     shocks: Optional[Sequence[str]] = None,
 ) -> Dict[str, Any]:
     """The risk report ``rampart risk --json`` prints, as a dict."""
+
+class Simulation:
+    """A simulator model ready to run; every path a pure function of (model, seed, index)."""
+
+    def __init__(self, path: StrPath, /, *, runs: Optional[int] = None, seed: Optional[int] = None) -> None:
+        """Loads a model file, ``runs`` and ``seed`` overriding the file's."""
+    @property
+    def path_count(self) -> int:
+        """Paths in all: runs × parameter subsets."""
+    @property
+    def seed(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    def run_paths(self, start: int, end: int, /, *, threads: int = 0) -> Any:
+        """The rows of paths ``[start, end)`` as a ``pyarrow.RecordBatch``."""
