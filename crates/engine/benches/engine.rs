@@ -5,9 +5,11 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rampart_engine::{
-    U256,
+    Action, Call, U256, World,
+    accounts::named_address,
     workload::{Workload, WorkloadConfig, single_operator_world, slash_call},
 };
+use serde_json::json;
 
 fn mixed_calls(c: &mut Criterion) {
     let mut group = c.benchmark_group("mixed_calls");
@@ -41,5 +43,24 @@ fn slash_cost(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, mixed_calls, slash_cost);
+/// The engine's own cost of one small call, parsed once: the baseline the Python package's
+/// per-call overhead is measured against (python/benchmarks/call_overhead.py makes the same
+/// call through `World.call`).
+fn one_call(c: &mut Criterion) {
+    let mut world = World::default();
+    let admin = world.admin;
+    let mint = json!({ "to": "alice", "token": "stETH", "amount": "1000000000000 ether" });
+    let mint = Call { sender: admin, action: Action::parse("token.mint", mint).expect("mint") };
+    world.apply(&mint).expect("the admin mints");
+    let transfer = json!({ "token": "stETH", "to": "bob", "amount": "1" });
+    let transfer = Call {
+        sender: named_address("alice"),
+        action: Action::parse("token.transfer", transfer).expect("transfer"),
+    };
+    c.bench_function("one_call/token.transfer", |b| {
+        b.iter(|| world.apply(&transfer).expect("alice holds enough"));
+    });
+}
+
+criterion_group!(benches, mixed_calls, slash_cost, one_call);
 criterion_main!(benches);

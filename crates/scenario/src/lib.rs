@@ -19,4 +19,6 @@ pub use backend::{Backend, LocalBackend, Reverted};
 pub use compare::matches;
 pub use names::NameBook;
 pub use parse::{ParseError, Scenario, Step, StepKind, WarpTo, parse, parse_file};
-pub use run::{Failure, Outcome, Report, run, run_on, run_to_world};
+pub use run::{
+    Failure, Outcome, Report, expand_babylon, expand_shorthands, run, run_on, run_to_world,
+};

@@ -1,6 +1,6 @@
 //! Showing addresses by the names a scenario gave them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rampart_engine::{Address, accounts};
 use serde_json::Value;
@@ -9,6 +9,9 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default)]
 pub struct NameBook {
     names: BTreeMap<Address, String>,
+    /// Words already learned: learning one hashes it four times, and a long run (a Python
+    /// loop, a 100k-step scenario) repeats the same few names.
+    learned: BTreeSet<String>,
 }
 
 impl NameBook {
@@ -43,6 +46,9 @@ impl NameBook {
 
     /// Records `name` as an account, a token symbol and a strategy symbol.
     pub fn learn(&mut self, name: &str) {
+        if self.learned.contains(name) {
+            return;
+        }
         let plausible = !name.is_empty()
             && name.len() <= 64
             && !name.starts_with("0x")
@@ -51,6 +57,7 @@ impl NameBook {
         if !plausible {
             return;
         }
+        self.learned.insert(name.to_owned());
         let account = accounts::named_address(name);
         self.names.entry(account).or_insert_with(|| name.to_owned());
         self.names

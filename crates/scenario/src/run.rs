@@ -252,8 +252,8 @@ impl<B: Backend> Runner<'_, B> {
         self.names.learn(&sender_name);
         let mut args = self.substitute(&with_target(args, step));
         self.names.learn_from(&args);
-        self.sign_approvals(name, sender, &mut args).map_err(|m| fail(self, m, None, None))?;
-        expand_babylon(name, &mut args).map_err(|m| fail(self, m, None, None))?;
+        expand_shorthands(&mut self.backend, name, sender, &mut args)
+            .map_err(|m| fail(self, m, None, None))?;
         let result = self.backend.apply(&sender_name, sender, name, args);
         if let Err(reverted) = &result
             && reverted.name == "BadCall"
@@ -505,71 +505,89 @@ impl<B: Backend> Runner<'_, B> {
             _ => None,
         }
     }
+}
 
-    /// Turns `{ signed_by = "approver", expiry = N }` into the approver's real EIP-712 signature.
-    fn sign_approvals(
-        &mut self,
-        name: &str,
-        staker: Address,
-        args: &mut Value,
-    ) -> Result<(), String> {
-        let (field, operator_field) = match name {
-            "eigenlayer.delegate_to" => ("approver_signature_and_expiry", "operator"),
-            "eigenlayer.redelegate" => ("new_operator_approver_sig", "new_operator"),
-            _ => return Ok(()),
-        };
-        let Some(object) = args.as_object_mut() else { return Ok(()) };
-        let Some(signer) =
-            object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str)
-        else {
-            return Ok(());
-        };
-        let signer = signer.to_owned();
-        let operator = object
-            .get(operator_field)
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("{field}.signed_by needs `{operator_field}`"))
-            .and_then(resolve_account)?;
-        let salt: B256 = match object.get("approver_salt") {
-            Some(value) => {
-                serde_json::from_value(value.clone()).map_err(|e| format!("approver_salt: {e}"))?
-            }
-            None => B256::ZERO,
-        };
-        let expiry = object[field].get("expiry").map_or(Ok(u64::MAX), |e| {
-            rampart_engine::serde_ext::int::deserialize::<_, u64>(e.clone())
-                .map_err(|e| format!("expiry: {e}"))
-        })?;
-        let approver = accounts::named_address(&signer);
-        let digest_args = json!({
-            "staker": staker, "operator": operator, "approver": approver,
-            "approver_salt": salt, "expiry": expiry.to_string(),
-        });
-        let digest = self
-            .backend
-            .view("eigenlayer.calculate_delegation_approval_digest_hash", digest_args)
-            .map_err(|e| format!("cannot compute the approval digest: {}", e.message))?;
-        let digest: B256 =
-            serde_json::from_value(digest).map_err(|e| format!("approval digest: {e}"))?;
-        let key = accounts::named_signing_key(&signer);
-        let (signature, recovery) = key
-            .sign_prehash_recoverable(digest.as_slice())
-            .map_err(|e| format!("signing failed: {e}"))?;
-        let mut bytes = signature.to_bytes().to_vec();
-        bytes.push(27 + recovery.to_byte());
-        object.insert(
-            field.to_owned(),
-            json!({ "signature": format!("0x{}", alloy_primitives::hex::encode(bytes)), "expiry": expiry.to_string() }),
-        );
-        Ok(())
-    }
+/// Expands what a scenario may write in short into what the contracts take: an approver's
+/// `signed_by` into its real EIP-712 signature, and Babylon's signing shorthands. Every way of
+/// driving a world by name (scenario steps, the Python package) goes through this.
+///
+/// # Errors
+/// A shorthand that cannot be expanded (a missing field, an unreadable number), with why.
+pub fn expand_shorthands<B: Backend>(
+    backend: &mut B,
+    name: &str,
+    sender: Address,
+    args: &mut Value,
+) -> Result<(), String> {
+    sign_approvals(backend, name, sender, args)?;
+    expand_babylon(name, args)
+}
+
+/// Turns `{ signed_by = "approver", expiry = N }` into the approver's real EIP-712 signature.
+fn sign_approvals<B: Backend>(
+    backend: &mut B,
+    name: &str,
+    staker: Address,
+    args: &mut Value,
+) -> Result<(), String> {
+    let (field, operator_field) = match name {
+        "eigenlayer.delegate_to" => ("approver_signature_and_expiry", "operator"),
+        "eigenlayer.redelegate" => ("new_operator_approver_sig", "new_operator"),
+        _ => return Ok(()),
+    };
+    let Some(object) = args.as_object_mut() else { return Ok(()) };
+    let Some(signer) =
+        object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str)
+    else {
+        return Ok(());
+    };
+    let signer = signer.to_owned();
+    let operator = object
+        .get(operator_field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{field}.signed_by needs `{operator_field}`"))
+        .and_then(resolve_account)?;
+    let salt: B256 = match object.get("approver_salt") {
+        Some(value) => {
+            serde_json::from_value(value.clone()).map_err(|e| format!("approver_salt: {e}"))?
+        }
+        None => B256::ZERO,
+    };
+    let expiry = object[field].get("expiry").map_or(Ok(u64::MAX), |e| {
+        rampart_engine::serde_ext::int::deserialize::<_, u64>(e.clone())
+            .map_err(|e| format!("expiry: {e}"))
+    })?;
+    let approver = accounts::named_address(&signer);
+    let digest_args = json!({
+        "staker": staker, "operator": operator, "approver": approver,
+        "approver_salt": salt, "expiry": expiry.to_string(),
+    });
+    let digest = backend
+        .view("eigenlayer.calculate_delegation_approval_digest_hash", digest_args)
+        .map_err(|e| format!("cannot compute the approval digest: {}", e.message))?;
+    let digest: B256 =
+        serde_json::from_value(digest).map_err(|e| format!("approval digest: {e}"))?;
+    let key = accounts::named_signing_key(&signer);
+    let (signature, recovery) = key
+        .sign_prehash_recoverable(digest.as_slice())
+        .map_err(|e| format!("signing failed: {e}"))?;
+    let mut bytes = signature.to_bytes().to_vec();
+    bytes.push(27 + recovery.to_byte());
+    object.insert(
+        field.to_owned(),
+        json!({ "signature": format!("0x{}", alloy_primitives::hex::encode(bytes)), "expiry": expiry.to_string() }),
+    );
+    Ok(())
 }
 
 /// Scenario shorthands for Babylon's cryptography, computed with the named provider's keys:
 /// `commit_pub_rand_list` with `num_pub_rand` instead of `pub_rand_list`, and
 /// `add_finality_sig` with `signed_by` instead of `pub_rand` and `finality_sig`. A
 /// `block_app_hash` that is not 0x hex stands for its keccak256 (`"block-10-a"`).
-fn expand_babylon(name: &str, args: &mut Value) -> Result<(), String> {
+///
+/// # Errors
+/// A shorthand that cannot be expanded, with why.
+pub fn expand_babylon(name: &str, args: &mut Value) -> Result<(), String> {
     use rampart_engine::babylon::eots;
     let Some(object) = args.as_object_mut() else { return Ok(()) };
     let height_of = |value: Option<&Value>, field: &str| -> Result<u64, String> {
