@@ -9,6 +9,7 @@ mod node;
 mod plots;
 mod risk;
 mod run;
+mod sim;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -48,6 +49,9 @@ enum Command {
     Risk(risk::RiskArgs),
     /// Liquid restaking tokens: every way out of a position, and LRT vs direct vs hybrid.
     Lrt(lrt::LrtArgs),
+    /// Monte Carlo: many paths of a world through random futures (a model file); tables,
+    /// summary and plots.
+    Sim(sim::SimArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Load(args) => node::load(&args),
         Command::Risk(args) => risk::risk(&args),
         Command::Lrt(args) => lrt::lrt(&args),
+        Command::Sim(args) => sim::sim(&args),
     };
     match outcome {
         Ok(code) => code,
@@ -75,7 +80,8 @@ fn main() -> ExitCode {
 
 /// Expands directories, and the directories inside them, into the `*.toml` scenario files they
 /// hold, sorted by path. Network files met on the way (no `[[step]]`, a `[[service]]`) are
-/// `rampart risk`'s input, not scenarios: they are passed over and counted in the second value.
+/// `rampart risk`'s input, and model files (a `[world]` table) `rampart sim`'s, not scenarios:
+/// they are passed over and counted in the second value.
 fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
     fn walk(dir: &std::path::Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(dir)? {
@@ -91,7 +97,7 @@ fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
     let is_network_file = |path: &std::path::Path| {
         std::fs::read_to_string(path).is_ok_and(|text| {
             let table = |name: &str| text.lines().any(|line| line.trim() == name);
-            !table("[[step]]") && table("[[service]]")
+            !table("[[step]]") && (table("[[service]]") || table("[world.reference]") || table("[world]"))
         })
     };
     let (mut files, mut networks) = (Vec::new(), 0);

@@ -1,0 +1,201 @@
+//! The simulator end to end: reproducibility (bytes, threads, chunks), Parquet round trip, a
+//! bank run that emerges from holders' behaviour, the strategy comparison, conservation of
+//! assets, and cascades within the risk engine's bound.
+
+use std::path::{Path, PathBuf};
+
+use arrow::array::Array;
+use proptest::prelude::*;
+use rampart_engine::accounts::NATIVE_ETH;
+use rampart_sim::{Model, Prepared, cast, prepare, run, run_paths, table};
+
+fn repo(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+}
+
+fn tiny() -> Prepared {
+    rampart_sim::load(&repo("scenarios/sim/tiny.toml")).unwrap()
+}
+
+/// A small model from text (reference world of `world`, parameters `params`).
+fn model(runs: u64, timesteps: u64, world: &str, params: &str) -> Prepared {
+    let text = format!(
+        "name = \"t\"\nseed = 3\nruns = {runs}\ntimesteps = {timesteps}\n[world.reference]\n{world}\n[params]\n{params}\n"
+    );
+    prepare(Model::parse(&text).unwrap(), Path::new(".")).unwrap()
+}
+
+const SMALL_WORLD: &str = r#"services = 3
+operators = 4
+top_operators = 1
+services_per_operator = 2
+direct_eth = 5000
+cohorts = [[5000, 0.5], [5000, 3.0]]
+lrt = [{ preset = "puffer", supply_eth = 3000, buffer_bps = 200, operators = 2 }]"#;
+
+fn bytes_of(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap()
+}
+
+#[test]
+fn the_same_seed_writes_the_same_bytes_on_one_and_two_threads() {
+    let prepared = tiny();
+    let one = run(&prepared, 1, &|| ()).unwrap();
+    let two = run(&prepared, 2, &|| ()).unwrap();
+    assert_eq!(one.paths, two.paths);
+    assert_eq!(one.summary, two.summary);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    rampart_sim::write_outputs(&prepared, &one, a.path()).unwrap();
+    rampart_sim::write_outputs(&prepared, &two, b.path()).unwrap();
+    for file in ["paths.parquet", "paths.csv", "exits.csv", "summary.json", "fan_rate_ezETH.svg"] {
+        assert_eq!(bytes_of(a.path(), file), bytes_of(b.path(), file), "{file} differs");
+    }
+    // Another seed is another future.
+    let mut other = prepared;
+    other.model.seed += 1;
+    other.hash = other.model.hash();
+    let third = run(&other, 2, &|| ()).unwrap();
+    assert_ne!(one.paths, third.paths);
+}
+
+/// Seed ranges (what a Ray task runs) concatenate to the whole run, row for row.
+#[test]
+fn chunks_concatenate_to_the_whole_run() {
+    let prepared = tiny();
+    let whole = run_paths(&prepared, 0..prepared.path_count()).unwrap();
+    for chunk in [1u64, 3] {
+        let parts: Vec<_> = (0..prepared.path_count())
+            .step_by(usize::try_from(chunk).unwrap())
+            .map(|start| run_paths(&prepared, start..start + chunk).unwrap())
+            .collect();
+        let joined = arrow::compute::concat_batches(&whole.schema(), &parts).unwrap();
+        assert_eq!(joined, whole, "chunks of {chunk}");
+    }
+}
+
+#[test]
+fn the_table_has_radcad_columns_and_order() {
+    let prepared = tiny();
+    let batch = run_paths(&prepared, 0..2).unwrap();
+    let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(&names[names.len() - 5..], ["simulation", "subset", "run", "substep", "timestep"]);
+    assert_eq!(batch.num_rows(), 2 * (1 + 30));
+    let col = |name: &str| {
+        batch
+            .column_by_name(name)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<arrow::array::Int64Array>()
+            .unwrap()
+            .values()
+            .to_vec()
+    };
+    assert_eq!(col("run")[0], 1);
+    assert_eq!(col("run")[31], 2);
+    assert_eq!((col("timestep")[0], col("substep")[0]), (0, 0));
+    assert_eq!((col("timestep")[30], col("substep")[30]), (30, 1));
+    // γ is read at the start and every 10 steps only.
+    let gamma = batch
+        .column_by_name("gamma")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow::array::Float64Array>()
+        .unwrap()
+        .clone();
+    let read: Vec<usize> = (0..31).filter(|&t| gamma.is_valid(t)).collect();
+    assert_eq!(read, vec![0, 10, 20, 30]);
+}
+
+#[test]
+fn parquet_round_trip() {
+    let prepared = tiny();
+    let batch = run_paths(&prepared, 0..3).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paths.parquet");
+    table::write_parquet(&file, &batch, &[("rampart.seed", "7".into())]).unwrap();
+    assert_eq!(table::read_parquet(&file).unwrap(), batch);
+}
+
+/// A bank run from behaviour: a large slash of the LRT's operators makes the sensitive
+/// holders withdraw; the 2% buffer pays the first ones instantly, then empties, the rest
+/// queue, and the queue waits for the unwind through EigenLayer's delay and the beacon exit
+/// queue. Under the same futures without faults the queue stays small.
+#[test]
+fn a_bank_run_emerges_from_a_loss() {
+    let calm = model(2, 40, SMALL_WORLD, "fault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0");
+    let shock = model(2, 40, SMALL_WORLD, "fault_rate = 0\ncatastrophic_rate = 30\ncatastrophic_min_bps = 500\ncatastrophic_max_bps = 1500\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0");
+    let calm = run(&calm, 2, &|| ()).unwrap();
+    let shocked = run(&shock, 2, &|| ()).unwrap();
+    let peak = |r: &rampart_sim::Results| r.summary.lrt_peak_queue_bps["pufETH"][2];
+    // Calm flows queue a little (Puffer's instant exit is capped at 100 ETH a day); a loss
+    // makes the queue several times larger and far beyond the 2% buffer.
+    assert!(peak(&shocked) > 3 * peak(&calm).max(1), "calm {} shocked {}", peak(&calm), peak(&shocked));
+    assert!(peak(&shocked) > 200, "the queue outgrows the 2% buffer: {}", peak(&shocked));
+    let routes = &shocked.summary.exits.count_by_route;
+    assert!(routes.get("instant").copied().unwrap_or(0) > 0, "the buffer paid the first");
+    let queued = shocked.summary.exits.queued_steps.expect("queued exits were paid");
+    assert!(queued[0] >= 14, "queued exits waited the cooldown and the unwind: {queued:?}");
+    assert!(shocked.summary.lrt_drawdown_bps["pufETH"][2] > 0);
+}
+
+/// The strategy question under calm futures (no faults): direct restaking keeps the whole
+/// yield, the LRT pays its fee on rewards, the hybrid is in between; the LRT is exposed to
+/// the services of all its operators, direct restaking to one operator's.
+#[test]
+fn strategies_compare_under_the_same_futures() {
+    let world = format!(
+        "{SMALL_WORLD}\n",
+    )
+    .replace("lrt = [{ preset = \"puffer\"", "lrt = [{ preset = \"renzo\"");
+    let text = format!(
+        "name = \"s\"\nseed = 1\nruns = 3\ntimesteps = 60\n[world.reference]\n{world}\n[params]\nfault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\n[strategy]\namount_eth = 64\nlrt = \"ezETH\"\noperator = \"op-001\"\n"
+    );
+    let prepared = prepare(Model::parse(&text).unwrap(), Path::new(".")).unwrap();
+    let results = run(&prepared, 2, &|| ()).unwrap();
+    let by = |name: &str| results.summary.strategies.iter().find(|s| s.name == name).unwrap();
+    let (lrt, direct, hybrid) = (by("lrt"), by("direct"), by("hybrid"));
+    assert!(direct.net_return_bps[0] > hybrid.net_return_bps[0], "{:?} {:?}", direct.net_return_bps, hybrid.net_return_bps);
+    assert!(hybrid.net_return_bps[0] > lrt.net_return_bps[0], "{:?} {:?}", hybrid.net_return_bps, lrt.net_return_bps);
+    assert!(direct.net_return_bps[0] > 0.0);
+    assert_eq!(direct.exposed_services.len(), 2);
+    assert!(lrt.exposed_services.len() > direct.exposed_services.len() || lrt.exposed_services.len() == 3);
+    assert_eq!(hybrid.exposed_services.len(), lrt.exposed_services.len().max(direct.exposed_services.len()));
+}
+
+/// Every catastrophic shock's cascade (found by the risk engine on the world as it stood)
+/// stays within the Durvasula–Roughgarden bound for that network.
+#[test]
+fn simulated_cascades_stay_within_the_bound() {
+    let prepared = model(4, 30, SMALL_WORLD, "catastrophic_rate = 20\nprofit_from_corruption_bps = 5000");
+    let results = run(&prepared, 2, &|| ()).unwrap();
+    assert!(results.summary.cascades_checked > 0, "the model produced catastrophic shocks");
+    assert_eq!(results.summary.cascades_within_bound, results.summary.cascades_checked);
+    let largest = results.summary.largest_cascade.unwrap();
+    assert!(largest.loss_ppm <= largest.bound_ppm);
+    assert!(largest.loss_ppm >= largest.shock_ppm);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Conservation: after any path, every module's invariants hold (ledger sums equal
+    /// supplies, EigenLayer's and the LRTs' accounting), Lido holds the ETH behind every
+    /// stETH outside it, and the same (model, seed, key) gives the same path.
+    #[test]
+    fn every_asset_is_conserved(seed in 0u64..1_000, faults in 0.0f64..5.0, sensitivity in 0.0f64..2_000.0) {
+        let mut prepared = model(1, 20, SMALL_WORLD, &format!("fault_rate = {faults}\ncatastrophic_rate = {}\nwithdraw_per_loss_bps = {sensitivity}", faults / 5.0));
+        prepared.model.seed = seed;
+        prepared.hash = prepared.model.hash();
+        let key = prepared.key(0);
+        let (out, world) = rampart_sim::path::run_with_world(&prepared, key).unwrap();
+        prop_assert!(out.final_world_check.is_none(), "{:?}", out.final_world_check);
+        let steth = world.ledger.token(cast::steth()).unwrap().total_supply;
+        let lido_steth = world.ledger.balance_of(cast::steth(), cast::lido());
+        let lido_eth = world.ledger.balance_of(NATIVE_ETH, cast::lido());
+        // Every stETH was bought with ETH Lido keeps, and every redemption hands Lido the
+        // stETH for the ETH it pays out: exactly one of the two stands behind each stETH.
+        prop_assert_eq!(lido_eth + lido_steth, steth);
+        let again = rampart_sim::path::run(&prepared, key).unwrap();
+        prop_assert_eq!(out, again);
+    }
+}
