@@ -8,6 +8,8 @@
 // 2. A mainnet-size node (scenarios/networks/eigenlayer_mainnet.toml built by
 //    `rampart load --network`): the overview's render time, and the page's responsiveness while
 //    `rampart load` streams about 1,000 events a second.
+// 3. A node started with `--sim-output` on a `rampart sim` run of scenarios/sim/tiny.toml: the
+//    simulations page draws its fan charts and loss table.
 // Screenshots of every page go to test-output/ (RAMPART_E2E_OUT). Exits 1 on any failure.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -98,6 +100,24 @@ async function gotoRoute(page, base, route, name) {
   await loaded(page, name);
 }
 
+/** A node started with a finished `rampart sim` run: the simulations page draws its fans. */
+async function simulationNode(browser) {
+  const runs = mkdtempSync(join(tmpdir(), "rampart-e2e-sim-"));
+  rampart("sim", "scenarios/sim/tiny.toml", "--out", join(runs, "tiny"));
+  const base = await startNode(["--params", "testnet", "--block-time", "0", "--sim-output", runs]);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await openPage(context, "simulations");
+  await gotoRoute(page, base, "simulations", "simulations");
+  const drawn = await page.evaluate(() => window.__rampart.simulation ?? null);
+  check(drawn?.name === "tiny" && drawn.fans >= 2, `the simulations page draws the tiny run's fans (${JSON.stringify(drawn)})`);
+  check((await page.locator('[data-chart="sim-nav"] canvas').count()) > 0, "the NAV fan chart renders");
+  const rows = await page.locator('[data-table="sim-losses"] tbody tr:not(:has(td.empty))').count();
+  check(rows > 0, `the loss table lists the run's holders and strategies (${rows} rows)`);
+  await shot(page, "simulations");
+  await context.close();
+  rmSync(runs, { recursive: true, force: true });
+}
+
 async function scenarioNode(browser) {
   const base = await startNode(["--params", "testnet", "--block-time", "0"]);
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -154,12 +174,15 @@ async function scenarioNode(browser) {
   const page = await openPage(context, "navigation");
   await page.goto(`${base}/`);
   await loaded(page, "overview");
-  for (const [nav, name] of [["services", "services"], ["operators", "operators"], ["exposure", "exposure"], ["lrts", "lrts"], ["queues", "queues"], ["risk", "risk"], ["overview", "overview"]]) {
+  for (const [nav, name] of [["services", "services"], ["operators", "operators"], ["exposure", "exposure"], ["lrts", "lrts"], ["queues", "queues"], ["risk", "risk"], ["simulations", "simulations (none configured)"], ["overview", "overview"]]) {
     await page.click(`nav a[data-nav="${nav}"]`);
     await loaded(page, name);
     const route = await page.evaluate(() => location.hash);
     check(route === `#/${nav === "overview" ? "" : nav}`, `the menu's ${nav} link opens ${route}`);
-    if (name !== "overview" && name !== "exposure") await shot(page, name);
+    if (name === "simulations (none configured)") {
+      const note = await page.locator("#sim-note").textContent();
+      check(note.includes("rampart sim") && note.includes("--sim-output"), "without sim output the simulations page says how to get one");
+    } else if (name !== "overview" && name !== "exposure") await shot(page, name);
   }
 
   // A name links to its page.
@@ -279,6 +302,7 @@ const browser = await chromium.launch({
 });
 try {
   await scenarioNode(browser);
+  await simulationNode(browser);
   if (process.env.RAMPART_E2E_SKIP_MAINNET !== "1") await mainnetNode(browser);
 } catch (error) {
   failures.push(`stopped: ${error.stack ?? error}`);

@@ -12,6 +12,8 @@ declare global {
       /** The route shown (`#/operators`), and how often its page has drawn the node's data. */
       hash?: string;
       refreshes: number;
+      /** The simulation run the simulations page drew, and how many fan charts it had. */
+      simulation?: { name: string; fans: number };
     };
   }
 }

@@ -13,6 +13,7 @@ import { overviewPage } from "./pages/overview";
 import { queuesPage } from "./pages/queues";
 import { riskPage } from "./pages/risk";
 import { servicePage, servicesPage } from "./pages/services";
+import { simulationsPage } from "./pages/simulations";
 import { live } from "./stream";
 
 window.__rampart = { live, refreshes: 0 };
@@ -26,6 +27,7 @@ const MENU: [string, string][] = [
   ["lrts", "LRTs"],
   ["queues", "Queues"],
   ["risk", "Risk"],
+  ["simulations", "Simulations"],
 ];
 const ROUTES: Record<string, PageFactory> = {
   "": (root) => overviewPage(root),
@@ -38,6 +40,7 @@ const ROUTES: Record<string, PageFactory> = {
   lrts: (root) => lrtsPage(root),
   queues: (root) => queuesPage(root),
   risk: (root) => riskPage(root),
+  simulations: (root, p) => simulationsPage(root, p),
 };
 
 /** Refreshes at most this often while entries stream in. */

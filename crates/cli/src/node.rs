@@ -61,6 +61,10 @@ pub(crate) struct NodeArgs {
     /// a tracing filter (`tower_http=debug,warn`).
     #[arg(long, default_value = "warn")]
     log_level: String,
+    /// A finished `rampart sim --out` folder (or a folder of them) for the dashboard's
+    /// simulations page; repeatable. The node reads only these folders.
+    #[arg(long = "sim-output", value_name = "DIR")]
+    sim_outputs: Vec<PathBuf>,
 }
 
 /// Sends the node's log (requests at `info`) to stderr.
@@ -103,6 +107,7 @@ pub(crate) fn node(args: &NodeArgs) -> anyhow::Result<ExitCode> {
         snapshot_every: args.snapshot_every,
         verify_on_start: !args.no_verify,
         limits: rampart_node::ServerLimits::default(),
+        sim_outputs: args.sim_outputs.clone(),
     };
     let dev = args.dev;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod chain;
 pub mod client;
 pub mod dashboard;
+mod simulations;
 pub mod remote;
 pub mod server;
 

@@ -79,6 +79,8 @@ pub struct NodeConfig {
     pub verify_on_start: bool,
     /// How long clients may take to send a request.
     pub limits: ServerLimits,
+    /// Finished `rampart sim` output folders the dashboard's simulations page shows.
+    pub sim_outputs: Vec<PathBuf>,
 }
 
 /// How long the node waits on a client before it closes the connection: a client that sends
@@ -254,6 +256,8 @@ pub(crate) struct Shared {
     pub(crate) names: RwLock<crate::dashboard::Names>,
     /// The dashboard's summaries of the current log position.
     pub(crate) dashboard: crate::dashboard::Cache,
+    /// The `rampart sim` output folders the node may read (and nothing else on disk).
+    pub(crate) sim_outputs: Vec<PathBuf>,
 }
 
 /// A running node's address and a way to stop it (for tests and embedding).
@@ -338,6 +342,7 @@ pub async fn start(config: NodeConfig) -> Result<NodeHandle, NodeError> {
         stopping,
         names: RwLock::default(),
         dashboard: crate::dashboard::Cache::default(),
+        sim_outputs: config.sim_outputs.clone(),
     });
     let writer_shared = Arc::clone(&shared);
     let snapshot_every = config.snapshot_every.max(1);
@@ -818,7 +823,9 @@ struct ApiDoc;
 
 /// The OpenAPI document of the node's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi().merge_from(crate::dashboard::DashboardApi::openapi())
+    ApiDoc::openapi()
+        .merge_from(crate::dashboard::DashboardApi::openapi())
+        .merge_from(crate::simulations::SimulationsApi::openapi())
 }
 
 fn router(shared: Arc<Shared>, limits: ServerLimits) -> Router {
@@ -839,6 +846,7 @@ fn router(shared: Arc<Shared>, limits: ServerLimits) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .merge(crate::dashboard::routes())
+        .merge(crate::simulations::routes())
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi()))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no such endpoint; see /docs")

@@ -6,6 +6,7 @@ mod hostile;
 mod large_entries;
 mod lifecycle;
 mod scenarios;
+mod simulations;
 
 use std::path::Path;
 
@@ -33,6 +34,7 @@ pub(crate) fn dev_config(dir: &Path) -> NodeConfig {
         snapshot_every: 7,
         verify_on_start: true,
         limits: ServerLimits::default(),
+        sim_outputs: Vec::new(),
     }
 }
 

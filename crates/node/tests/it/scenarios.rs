@@ -23,6 +23,7 @@ pub(crate) async fn start(dir: &Path, genesis: Genesis) -> NodeHandle {
         snapshot_every: 1_000,
         verify_on_start: true,
         limits: rampart_node::ServerLimits::default(),
+        sim_outputs: Vec::new(),
     };
     rampart_node::start(config).await.expect("the node starts")
 }
