@@ -97,7 +97,8 @@ fn scenario_files(inputs: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, usize)> {
     let is_network_file = |path: &std::path::Path| {
         std::fs::read_to_string(path).is_ok_and(|text| {
             let table = |name: &str| text.lines().any(|line| line.trim() == name);
-            !table("[[step]]") && (table("[[service]]") || table("[world.reference]") || table("[world]"))
+            !table("[[step]]")
+                && (table("[[service]]") || table("[world.reference]") || table("[world]"))
         })
     };
     let (mut files, mut networks) = (Vec::new(), 0);

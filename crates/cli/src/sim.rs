@@ -73,7 +73,9 @@ pub(crate) fn sim(args: &SimArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let written = match &args.out {
-        Some(dir) => rampart_sim::write_outputs(&prepared, &results, dir).map_err(|e| anyhow!(e))?,
+        Some(dir) => {
+            rampart_sim::write_outputs(&prepared, &results, dir).map_err(|e| anyhow!(e))?
+        }
         None => Vec::new(),
     };
     let rows = results.paths.num_rows();

@@ -10,9 +10,9 @@ pub mod auth;
 pub mod chain;
 pub mod client;
 pub mod dashboard;
-mod simulations;
 pub mod remote;
 pub mod server;
+mod simulations;
 
 pub use chain::{DEV_ACCOUNTS, Genesis, LogEntry, LoggedEvent, NodeCall, NodeState, Summary};
 pub use client::{Client, ClientError};

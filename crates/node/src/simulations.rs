@@ -15,15 +15,15 @@ use std::{
     sync::Arc,
 };
 
+use arrow::{
+    array::{Array, Decimal128Array, Int64Array},
+    record_batch::RecordBatch,
+};
 use axum::{
     Json, Router,
     extract::{Path, State},
     http::StatusCode,
     routing::get,
-};
-use arrow::{
-    array::{Array, Decimal128Array, Int64Array},
-    record_batch::RecordBatch,
 };
 use serde::Serialize;
 use serde_json::Value;

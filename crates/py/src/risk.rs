@@ -46,7 +46,9 @@ pub(crate) fn risk<'py>(
         network_of_world(world.world(), world.names(), &inputs)?
     } else {
         let path: PathBuf = source.extract().map_err(|_| {
-            PyValueError::new_err("risk() takes a World or the path of a network, scenario or saved world")
+            PyValueError::new_err(
+                "risk() takes a World or the path of a network, scenario or saved world",
+            )
         })?;
         py.detach(|| load(&path, &inputs))?
     };
@@ -85,7 +87,8 @@ fn network_of_world(
 }
 
 fn load(path: &std::path::Path, inputs: &Inputs) -> PyResult<Loaded> {
-    let failed = |e: &dyn std::fmt::Display| PyValueError::new_err(format!("{}: {e}", path.display()));
+    let failed =
+        |e: &dyn std::fmt::Display| PyValueError::new_err(format!("{}: {e}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| failed(&e))?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
@@ -99,8 +102,9 @@ fn load(path: &std::path::Path, inputs: &Inputs) -> PyResult<Loaded> {
     }
     if text.lines().any(|l| l.trim() == "[[step]]") {
         let scenario = rampart_scenario::parse(&text, path).map_err(|e| failed(&e))?;
-        let (report, world) = rampart_scenario::run_to_world(&scenario)
-            .map_err(|f| failed(&format!("the scenario failed at step {}: {}", f.step, f.message)))?;
+        let (report, world) = rampart_scenario::run_to_world(&scenario).map_err(|f| {
+            failed(&format!("the scenario failed at step {}: {}", f.step, f.message))
+        })?;
         return network_of_world(&world, &report.names, inputs);
     }
     Ok((parse_network(&text, false).map_err(|e| failed(&e))?, None))

@@ -23,10 +23,10 @@ impl PySimulation {
     #[pyo3(signature = (path, /, *, runs = None, seed = None))]
     fn new(py: Python<'_>, path: PathBuf, runs: Option<u64>, seed: Option<u64>) -> PyResult<Self> {
         let prepared = py.detach(|| {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut model = rampart_sim::Model::parse(&text)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut model =
+                rampart_sim::Model::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             if let Some(runs) = runs {
                 if runs == 0 {
                     return Err("runs must be at least 1".to_owned());

@@ -8,7 +8,9 @@ use pyo3::{
     types::{PyDict, PyList},
 };
 use rampart_engine::{Address, World, eigenlayer::Params};
-use rampart_scenario::{Backend, LocalBackend, NameBook, Reverted, expand_babylon, expand_shorthands};
+use rampart_scenario::{
+    Backend, LocalBackend, NameBook, Reverted, expand_babylon, expand_shorthands,
+};
 use serde_json::Value;
 
 use crate::{
@@ -125,7 +127,11 @@ impl PyWorld {
 
     /// Moves the clock forward `blocks` blocks; returns the events time produced (epochs,
     /// the withdrawal sweep).
-    fn advance_blocks<'py>(&mut self, py: Python<'py>, blocks: u64) -> PyResult<Bound<'py, PyList>> {
+    fn advance_blocks<'py>(
+        &mut self,
+        py: Python<'py>,
+        blocks: u64,
+    ) -> PyResult<Bound<'py, PyList>> {
         let events = self.backend.advance_blocks(blocks).map_err(PyValueError::new_err)?;
         values_to_list(py, &events)
     }
@@ -183,7 +189,11 @@ impl PyWorld {
 
     /// `value` (an event, a view's result) with every address this world has seen named
     /// replaced by its name, for display.
-    fn rename<'py>(&self, py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn rename<'py>(
+        &self,
+        py: Python<'py>,
+        value: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.names.rename(&from_python(value)?))
     }
 
@@ -234,8 +244,8 @@ pub(crate) fn address(name: &str) -> PyResult<String> {
 }
 
 fn run_file(path: &std::path::Path) -> PyResult<(rampart_scenario::Report, World)> {
-    let scenario = rampart_scenario::parse_file(path)
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let scenario =
+        rampart_scenario::parse_file(path).map_err(|e| PyValueError::new_err(e.to_string()))?;
     rampart_scenario::run_to_world(&scenario)
         .map_err(|failure| Python::attach(|py| scenario_failed(py, &failure)))
 }

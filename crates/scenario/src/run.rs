@@ -536,8 +536,7 @@ fn sign_approvals<B: Backend>(
         _ => return Ok(()),
     };
     let Some(object) = args.as_object_mut() else { return Ok(()) };
-    let Some(signer) =
-        object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str)
+    let Some(signer) = object.get(field).and_then(|s| s.get("signed_by")).and_then(Value::as_str)
     else {
         return Ok(());
     };

@@ -22,7 +22,8 @@ use crate::rng::{PathKey, Stream};
 
 /// A policy: reads the parameters, the substep and the state, draws from the path's stream,
 /// and adds its signal into `signal` (policies of a block are summed, as cadCAD's default).
-pub type Policy<P> = fn(params: &P, substep: usize, state: &[i64], rng: &mut Stream, signal: &mut [i64]);
+pub type Policy<P> =
+    fn(params: &P, substep: usize, state: &[i64], rng: &mut Stream, signal: &mut [i64]);
 
 /// A state update: the new value of one variable from the pre-block state and the summed
 /// signal.
@@ -122,8 +123,10 @@ impl<P: Sync> CadModel<P> {
         );
         let columns: Vec<ArrayRef> = (0..width)
             .map(|c| {
-                let values: Vec<i64> =
-                    paths.iter().flat_map(|rows| rows.iter().skip(c).step_by(width).copied()).collect();
+                let values: Vec<i64> = paths
+                    .iter()
+                    .flat_map(|rows| rows.iter().skip(c).step_by(width).copied())
+                    .collect();
                 Arc::new(Int64Array::from(values)) as ArrayRef
             })
             .collect();
@@ -219,7 +222,14 @@ pub mod restaking_core {
             blocks: vec![
                 Block {
                     policies: vec![faults],
-                    updates: vec![(0, stake0), (1, stake1), (2, stake2), (3, stake3), (4, stake4), (SLASHED, slashed)],
+                    updates: vec![
+                        (0, stake0),
+                        (1, stake1),
+                        (2, stake2),
+                        (3, stake3),
+                        (4, stake4),
+                        (SLASHED, slashed),
+                    ],
                 },
                 Block {
                     policies: vec![network_demand, loss_driven_exits],
@@ -256,7 +266,14 @@ mod tests {
         let parts: Vec<_> = (0..6).map(|p| model.run(sim, p..p + 1).unwrap()).collect();
         assert_eq!(arrow::compute::concat_batches(&whole.schema(), &parts).unwrap(), whole);
         let col = |name: &str| {
-            whole.column_by_name(name).unwrap().as_any().downcast_ref::<Int64Array>().unwrap().values().to_vec()
+            whole
+                .column_by_name(name)
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .values()
+                .to_vec()
         };
         // Runs outer, subsets inner; run 1-based; substeps 0 then 1, 2.
         assert_eq!(&col("run")[..10], &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);

@@ -132,10 +132,7 @@ pub fn steth() -> Address {
 /// Applies a call as `sender`, `protocol.function` with JSON args.
 pub fn call(world: &mut World, sender: Address, name: &str, args: Value) -> Result<(), String> {
     let action = rampart_engine::Action::parse(name, args).map_err(|e| e.message)?;
-    world
-        .apply(&Call { sender, action })
-        .map(|_| ())
-        .map_err(|e| format!("{name}: {e}"))
+    world.apply(&Call { sender, action }).map(|_| ()).map_err(|e| format!("{name}: {e}"))
 }
 
 /// Mints `amount` of `token` to `to` (setup only).
@@ -212,10 +209,9 @@ impl Cast {
         let holders = holders
             .iter()
             .map(|h| {
-                let lrt = lrts
-                    .iter()
-                    .position(|l| l.symbol == h.lrt)
-                    .ok_or_else(|| format!("holder {:?}: no LRT {:?} in the world", h.name, h.lrt))?;
+                let lrt = lrts.iter().position(|l| l.symbol == h.lrt).ok_or_else(|| {
+                    format!("holder {:?}: no LRT {:?} in the world", h.name, h.lrt)
+                })?;
                 Ok(Holder {
                     name: h.name.clone(),
                     address: named_address(&h.name),

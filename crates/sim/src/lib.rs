@@ -100,13 +100,16 @@ pub fn prepare(model: Model, base: &Path) -> Result<Prepared, String> {
         (world, model.holder.clone(), names)
     } else {
         let file = base.join(model.world.saved.as_ref().expect("checked at parse"));
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let world: World = serde_json::from_str(&text).map_err(|e| format!("{}: not a saved world: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let world: World = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a saved world: {e}", file.display()))?;
         (world, model.holder.clone(), BTreeMap::new())
     };
     let mut cast = Cast::discover(&world, &holders, names)?;
     // Lido holds the ETH behind every stETH that exists (reference worlds already do).
-    let steth_supply = world.ledger.token(cast::steth()).map(|t| t.total_supply).unwrap_or_default();
+    let steth_supply =
+        world.ledger.token(cast::steth()).map(|t| t.total_supply).unwrap_or_default();
     let lido_eth = world.ledger.balance_of(rampart_engine::accounts::NATIVE_ETH, cast::lido());
     if steth_supply > lido_eth {
         cast::mint(&mut world, cast::lido(), "ETH", steth_supply - lido_eth)?;
@@ -142,10 +145,7 @@ fn scenario_names(world: &World, book: &rampart_scenario::NameBook) -> BTreeMap<
         addresses.push(*pool);
         addresses.extend(lrt.delegators.iter().map(|d| d.operator));
     }
-    addresses
-        .into_iter()
-        .filter_map(|a| book.name_of(&a).map(|n| (a, n.to_string())))
-        .collect()
+    addresses.into_iter().filter_map(|a| book.name_of(&a).map(|n| (a, n.to_string()))).collect()
 }
 
 /// The three strategies, funded with the same amount of new stETH.
@@ -177,10 +177,20 @@ fn strategies(
         let address = named_address(&format!("strategy-{name}"));
         reference::buy_steth(world, address, amount)?;
         if !lrt_part.is_zero() {
-            call(world, address, "lrt.deposit", json!({ "target": pool, "asset": "stETH", "amount": lrt_part.to_string() }))?;
+            call(
+                world,
+                address,
+                "lrt.deposit",
+                json!({ "target": pool, "asset": "stETH", "amount": lrt_part.to_string() }),
+            )?;
         }
         if !direct_part.is_zero() {
-            call(world, address, "eigenlayer.deposit_into_strategy", json!({ "strategy": "stETH", "token": "stETH", "amount": direct_part.to_string() }))?;
+            call(
+                world,
+                address,
+                "eigenlayer.deposit_into_strategy",
+                json!({ "strategy": "stETH", "token": "stETH", "amount": direct_part.to_string() }),
+            )?;
             call(world, address, "eigenlayer.delegate_to", json!({ "operator": op }))?;
         }
         out.push(Strategy {
@@ -196,7 +206,11 @@ fn strategies(
 
 /// The raw outputs of the paths with indices in `range`, in index order (in parallel on the
 /// current rayon pool).
-pub fn run_outputs(prepared: &Prepared, range: Range<u64>, progress: &(dyn Fn() + Sync)) -> Result<Vec<PathOutput>, String> {
+pub fn run_outputs(
+    prepared: &Prepared,
+    range: Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<PathOutput>, String> {
     let end = range.end.min(prepared.path_count());
     (range.start..end)
         .into_par_iter()
@@ -229,8 +243,13 @@ pub struct Results {
 }
 
 /// Runs every path on `threads` threads (0: rayon's default).
-pub fn run(prepared: &Prepared, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Results, String> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+pub fn run(
+    prepared: &Prepared,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Results, String> {
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
     let outputs = pool.install(|| run_outputs(prepared, 0..prepared.path_count(), progress))?;
     let paths = table::paths_batch(prepared, &outputs)?;
     let exits = table::exits_batch(&outputs)?;
@@ -241,7 +260,11 @@ pub fn run(prepared: &Prepared, threads: usize, progress: &(dyn Fn() + Sync)) ->
 
 /// Writes `paths.parquet`, `paths.csv`, `exits.parquet`, `exits.csv`, `subsets.csv`,
 /// `summary.json` and the plots into `dir`.
-pub fn write_outputs(prepared: &Prepared, results: &Results, dir: &Path) -> Result<Vec<String>, String> {
+pub fn write_outputs(
+    prepared: &Prepared,
+    results: &Results,
+    dir: &Path,
+) -> Result<Vec<String>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let meta = [
         ("rampart.model_hash", hex(&prepared.hash)),

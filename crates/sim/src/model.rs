@@ -293,9 +293,7 @@ impl Model {
             SweepKind::Zip => {
                 let n = lists.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
                 (0..n)
-                    .map(|i| {
-                        lists.iter().map(|(k, v)| (*k, v[i.min(v.len() - 1)])).collect()
-                    })
+                    .map(|i| lists.iter().map(|(k, v)| (*k, v[i.min(v.len() - 1)])).collect())
                     .collect()
             }
             SweepKind::Grid => {

@@ -153,12 +153,20 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
     let mut holders: Vec<HolderState> = cast
         .holders
         .iter()
-        .map(|h| HolderState { initial: holder_value(&world, prepared, h.address), deposited: U256::ZERO })
+        .map(|h| HolderState {
+            initial: holder_value(&world, prepared, h.address),
+            deposited: U256::ZERO,
+        })
         .collect();
     let mut strategies: Vec<StrategyState> = cast
         .strategies
         .iter()
-        .map(|s| StrategyState { peak: s.amount, asked: None, done: None, queued_direct: U256::ZERO })
+        .map(|s| StrategyState {
+            peak: s.amount,
+            asked: None,
+            done: None,
+            queued_direct: U256::ZERO,
+        })
         .collect();
     let mut unwinds: Vec<Unwind> = Vec::new();
     let mut out = PathOutput::new(key);
@@ -167,7 +175,23 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
     let mut slashed_total = U256::ZERO;
     let mut exited_operators = 0i64;
     let mut gamma = crate::risk::gamma(prepared, &world, subset);
-    out.rows.push(row(prepared, &world, &Market::at_start(params), &lrts, &holders, &strategies, &unwinds, &exit_queue, &entry_queue, 0, U256::ZERO, slashed_total, exited_operators, gamma, 0));
+    out.rows.push(row(
+        prepared,
+        &world,
+        &Market::at_start(params),
+        &lrts,
+        &holders,
+        &strategies,
+        &unwinds,
+        &exit_queue,
+        &entry_queue,
+        0,
+        U256::ZERO,
+        slashed_total,
+        exited_operators,
+        gamma,
+        0,
+    ));
 
     for t in 1..=prepared.model.timesteps {
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
@@ -179,12 +203,16 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let jumps = rng.market.poisson(params.eth_jumps_per_year * dt_years);
         let mut jump = 0.0;
         for _ in 0..jumps {
-            jump += (params.eth_jump_mean_bps + params.eth_jump_sd_bps * rng.market.normal()) / 10_000.0;
+            jump += (params.eth_jump_mean_bps + params.eth_jump_sd_bps * rng.market.normal())
+                / 10_000.0;
         }
         eth_log_price += -0.5 * sigma * sigma * dt_years + sigma * libm::sqrt(dt_years) * z + jump;
         let crash = jump < -0.05;
         let boost = if crash { params.depeg_on_crash_multiplier } else { 1.0 };
-        let revert = 1.0 - libm::exp2(-(step_seconds as f64 / 86_400.0) / params.discount_half_life_days.max(1e-9));
+        let revert = 1.0
+            - libm::exp2(
+                -(step_seconds as f64 / 86_400.0) / params.discount_half_life_days.max(1e-9),
+            );
         steth_discount += revert * (params.steth_discount_mean_bps - steth_discount)
             + params.discount_noise_bps * rng.depegs.normal();
         if rng.depegs.bernoulli(params.steth_depegs_per_year * dt_years * boost) {
@@ -202,15 +230,26 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let steth_price = WAD - bps_to_wad(steth_discount);
         for l in &cast.lrts {
             // The oracle: a rejected update (a paused LRT) leaves the old price.
-            let _ = call(&mut world, l.manager, "lrt.set_asset_price", json!({ "target": l.pool.to_string(), "asset": "stETH", "price": steth_price.to_string() }));
+            let _ = call(
+                &mut world,
+                l.manager,
+                "lrt.set_asset_price",
+                json!({ "target": l.pool.to_string(), "asset": "stETH", "price": steth_price.to_string() }),
+            );
         }
         // Rewards: new issuance on restaked capital, to each LRT and to direct positions.
         for l in &cast.lrts {
             let backing = live_backing(&world, l.pool);
-            let amount = eth_to_wei(wei_to_eth(backing) * params.reward_apr_bps / 10_000.0 * dt_years);
+            let amount =
+                eth_to_wei(wei_to_eth(backing) * params.reward_apr_bps / 10_000.0 * dt_years);
             if !amount.is_zero() {
                 mint(&mut world, rewards_account(), "ETH", amount)?;
-                let _ = call(&mut world, rewards_account(), "lrt.receive_rewards", json!({ "target": l.pool.to_string(), "amount": amount.to_string() }));
+                let _ = call(
+                    &mut world,
+                    rewards_account(),
+                    "lrt.receive_rewards",
+                    json!({ "target": l.pool.to_string(), "amount": amount.to_string() }),
+                );
             }
             oracle_update(&mut world, l.pool, l.manager);
         }
@@ -219,7 +258,8 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 continue;
             }
             let restaked = restaked_value(&world, s.address);
-            let amount = eth_to_wei(wei_to_eth(restaked) * params.reward_apr_bps / 10_000.0 * dt_years);
+            let amount =
+                eth_to_wei(wei_to_eth(restaked) * params.reward_apr_bps / 10_000.0 * dt_years);
             if !amount.is_zero() {
                 mint(&mut world, s.address, "ETH", amount)?;
             }
@@ -229,13 +269,15 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let links: usize = cast.operators.iter().map(|o| o.services.len()).sum();
         let objective = rng.faults.poisson(params.fault_rate * links as f64 * dt_years);
         let catastrophic = rng.faults.poisson(params.catastrophic_rate * links as f64 * dt_years);
-        let outages = rng.faults.poisson(params.outage_rate * cast.operators.len() as f64 * dt_years);
+        let outages =
+            rng.faults.poisson(params.outage_rate * cast.operators.len() as f64 * dt_years);
         let mut cascade = 0u64;
         if catastrophic > 0 && links > 0 {
             let mut hits = Vec::new();
             for _ in 0..catastrophic {
                 let (o, s) = pick_link(prepared, &mut rng.faults);
-                let bps = rng.faults.between(params.catastrophic_min_bps, params.catastrophic_max_bps);
+                let bps =
+                    rng.faults.between(params.catastrophic_min_bps, params.catastrophic_max_bps);
                 hits.push((o, s, bps));
             }
             let shocked: Vec<usize> = hits.iter().map(|h| h.0).collect();
@@ -252,12 +294,14 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 break;
             }
             let (o, s) = pick_link(prepared, &mut rng.faults);
-            let bps = rng.faults.between(params.fault_severity_min_bps, params.fault_severity_max_bps);
+            let bps =
+                rng.faults.between(params.fault_severity_min_bps, params.fault_severity_max_bps);
             slash(&mut world, prepared, o, s, bps);
         }
         for _ in 0..outages {
             let o = rng.faults.index(cast.operators.len());
-            let bps = rng.faults.between(params.fault_severity_min_bps, params.fault_severity_max_bps);
+            let bps =
+                rng.faults.between(params.fault_severity_min_bps, params.fault_severity_max_bps);
             for &s in &cast.operators[o].services {
                 slash(&mut world, prepared, o, s, bps);
             }
@@ -265,55 +309,111 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let slashed = before.saturating_sub(total_operator_stake(&world, prepared));
         slashed_total += slashed;
         // Operators leave: deallocate from every service (slashable for the deallocation delay).
-        for _ in 0..rng.operators.poisson(params.operator_exit_rate * cast.operators.len() as f64 * dt_years) {
+        for _ in 0..rng
+            .operators
+            .poisson(params.operator_exit_rate * cast.operators.len() as f64 * dt_years)
+        {
             let o = &cast.operators[rng.operators.index(cast.operators.len())];
             let sets: Vec<_> = o.services.iter().map(|&s| {
                 let set = cast.services[s].set;
                 json!({ "operator_set": { "avs": set.avs.to_string(), "id": set.id }, "strategies": ["stETH"], "new_magnitudes": ["0"] })
             }).collect();
-            if call(&mut world, o.address, "eigenlayer.modify_allocations", json!({ "operator": o.address.to_string(), "params": sets })).is_ok() {
+            if call(
+                &mut world,
+                o.address,
+                "eigenlayer.modify_allocations",
+                json!({ "operator": o.address.to_string(), "params": sets }),
+            )
+            .is_ok()
+            {
                 exited_operators += 1;
             }
         }
         // The rest of Ethereum: exits and entries sharing the churn.
         let stress = rng.network.poisson(params.network_stress_per_year * dt_years * boost);
-        let mut network_exit = rng.network.exponential(params.network_exit_eth_per_day * step_seconds as f64 / 86_400.0);
+        let mut network_exit = rng
+            .network
+            .exponential(params.network_exit_eth_per_day * step_seconds as f64 / 86_400.0);
         for _ in 0..stress {
             network_exit += rng.network.exponential(params.network_stress_mean_eth);
         }
-        let entry = rng.network.exponential(params.network_entry_eth_per_day * step_seconds as f64 / 86_400.0);
+        let entry = rng
+            .network
+            .exponential(params.network_entry_eth_per_day * step_seconds as f64 / 86_400.0);
         exit_queue.exit(epoch, eth_gwei(network_exit));
         entry_queue.exit(epoch, eth_gwei(entry));
         // Unwinds whose EigenLayer delay and beacon exit are both over: complete, redeem, pay.
         complete_unwinds(&mut world, prepared, &mut unwinds, &mut strategies)?;
         // Claims, first come first served, while the pool can pay.
         for (i, l) in cast.lrts.iter().enumerate() {
-            claim_ready(&mut world, prepared, l.pool, t, step_seconds, &mut lrts[i], &mut out.exits);
+            claim_ready(
+                &mut world,
+                prepared,
+                l.pool,
+                t,
+                step_seconds,
+                &mut lrts[i],
+                &mut out.exits,
+            );
         }
         // Holders: deposits in calm markets, withdrawals that grow with losses, discount, queue.
-        let signals: Vec<Signals> = cast.lrts.iter().zip(&lrts).map(|(l, s)| signals(&world, l.pool, s, params)).collect();
+        let signals: Vec<Signals> =
+            cast.lrts.iter().zip(&lrts).map(|(l, s)| signals(&world, l.pool, s, params)).collect();
         for (h, hs) in cast.holders.iter().zip(&mut holders) {
             let sig = &signals[h.lrt];
             let pool = cast.lrts[h.lrt].pool;
-            let noise = libm::exp(params.flow_noise * rng.flows.normal() - 0.5 * params.flow_noise * params.flow_noise);
-            let deposit_noise = libm::exp(params.flow_noise * rng.flows.normal() - 0.5 * params.flow_noise * params.flow_noise);
+            let noise = libm::exp(
+                params.flow_noise * rng.flows.normal()
+                    - 0.5 * params.flow_noise * params.flow_noise,
+            );
+            let deposit_noise = libm::exp(
+                params.flow_noise * rng.flows.normal()
+                    - 0.5 * params.flow_noise * params.flow_noise,
+            );
             let stressed = params.withdraw_per_loss_bps * sig.drawdown_bps
-                + params.withdraw_per_discount_bps * (sig.discount_bps - params.lrt_discount_mean_bps).max(0.0)
+                + params.withdraw_per_discount_bps
+                    * (sig.discount_bps - params.lrt_discount_mean_bps).max(0.0)
                 + params.withdraw_per_queue_bps * sig.queue_bps;
-            let ppm = ((params.withdraw_base_ppm_per_day + h.sensitivity * stressed) * step_seconds as f64 / 86_400.0 * noise)
+            let ppm = ((params.withdraw_base_ppm_per_day + h.sensitivity * stressed)
+                * step_seconds as f64
+                / 86_400.0
+                * noise)
                 .min(params.withdraw_cap_ppm_per_day);
             let shares = token_balance(&world, lrt_token(&world, pool), h.address);
             let out_shares = shares * U256::from(ppm.max(0.0) as u64) / U256::from(1_000_000u64);
             if out_shares > U256::from(MIN_FLOW_WEI) {
-                leave(&mut world, pool, h.address, &h.name, out_shares, t, &mut lrts[h.lrt], &mut out.exits, &cast.lrts[h.lrt].symbol);
+                leave(
+                    &mut world,
+                    pool,
+                    h.address,
+                    &h.name,
+                    out_shares,
+                    t,
+                    &mut lrts[h.lrt],
+                    &mut out.exits,
+                    &cast.lrts[h.lrt].symbol,
+                );
             }
-            if sig.drawdown_bps <= 0.0 && sig.discount_bps < 2.0 * params.lrt_discount_mean_bps.max(10.0) {
+            if sig.drawdown_bps <= 0.0
+                && sig.discount_bps < 2.0 * params.lrt_discount_mean_bps.max(10.0)
+            {
                 let value = shares_value(&world, pool, shares);
-                let amount = value * U256::from((params.deposit_ppm_per_day * step_seconds as f64 / 86_400.0 * deposit_noise).max(0.0) as u64) / U256::from(1_000_000u64);
+                let amount = value
+                    * U256::from(
+                        (params.deposit_ppm_per_day * step_seconds as f64 / 86_400.0
+                            * deposit_noise)
+                            .max(0.0) as u64,
+                    )
+                    / U256::from(1_000_000u64);
                 if amount > U256::from(MIN_FLOW_WEI) {
                     buy_steth(&mut world, h.address, amount)?;
                     hs.deposited += amount;
-                    let _ = call(&mut world, h.address, "lrt.deposit", json!({ "target": pool.to_string(), "asset": "stETH", "amount": amount.to_string() }));
+                    let _ = call(
+                        &mut world,
+                        h.address,
+                        "lrt.deposit",
+                        json!({ "target": pool.to_string(), "asset": "stETH", "amount": amount.to_string() }),
+                    );
                 }
             }
         }
@@ -321,7 +421,11 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         for (s, st) in cast.strategies.iter().zip(&mut strategies) {
             let value = strategy_value(&world, prepared, s.address, st);
             st.peak = st.peak.max(value);
-            let trigger = st.peak * U256::from(10_000u64.saturating_sub(params.stress_exit_trigger_bps.max(0.0) as u64)) / U256::from(10_000u64);
+            let trigger = st.peak
+                * U256::from(
+                    10_000u64.saturating_sub(params.stress_exit_trigger_bps.max(0.0) as u64),
+                )
+                / U256::from(10_000u64);
             if st.asked.is_none() && value < trigger {
                 st.asked = Some(t);
                 if let Some(l) = s.lrt {
@@ -329,19 +433,48 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                     let shares = token_balance(&world, lrt_token(&world, pool), s.address);
                     if !shares.is_zero() {
                         let symbol = cast.lrts[l].symbol.clone();
-                        leave(&mut world, pool, s.address, &s.name, shares, t, &mut lrts[l], &mut out.exits, &symbol);
+                        leave(
+                            &mut world,
+                            pool,
+                            s.address,
+                            &s.name,
+                            shares,
+                            t,
+                            &mut lrts[l],
+                            &mut out.exits,
+                            &symbol,
+                        );
                     }
                 }
                 if s.operator.is_some()
-                    && let Some(u) = queue_direct(&mut world, prepared, s.address, None, None, U256::MAX, epoch, &mut exit_queue)?
+                    && let Some(u) = queue_direct(
+                        &mut world,
+                        prepared,
+                        s.address,
+                        None,
+                        None,
+                        U256::MAX,
+                        epoch,
+                        &mut exit_queue,
+                    )?
                 {
                     st.queued_direct = u.amount;
                     unwinds.push(u);
                 }
             }
-            if st.asked.is_some() && st.done.is_none() && strategy_exited(&world, prepared, s.address, st) {
+            if st.asked.is_some()
+                && st.done.is_none()
+                && strategy_exited(&world, prepared, s.address, st)
+            {
                 st.done = Some(t);
-                out.exits.push(Exit { via: "strategy".into(), holder: s.name.clone(), route: "stress", asked: st.asked.unwrap_or(t), steps: t - st.asked.unwrap_or(t), paid: value });
+                out.exits.push(Exit {
+                    via: "strategy".into(),
+                    holder: s.name.clone(),
+                    route: "stress",
+                    asked: st.asked.unwrap_or(t),
+                    steps: t - st.asked.unwrap_or(t),
+                    paid: value,
+                });
             }
         }
         // Managers: unwind what the queue is owed beyond the ETH at hand or on its way.
@@ -355,7 +488,23 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             gamma = None;
         }
         let market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
-        out.rows.push(row(prepared, &world, &market, &lrts, &holders, &strategies, &unwinds, &exit_queue, &entry_queue, t, slashed, slashed_total, exited_operators, gamma, cascade));
+        out.rows.push(row(
+            prepared,
+            &world,
+            &market,
+            &lrts,
+            &holders,
+            &strategies,
+            &unwinds,
+            &exit_queue,
+            &entry_queue,
+            t,
+            slashed,
+            slashed_total,
+            exited_operators,
+            gamma,
+            cascade,
+        ));
         for (l, s) in cast.lrts.iter().zip(&mut lrts) {
             s.peak_rate = s.peak_rate.max(lrt_rate(&world, l.pool));
         }
@@ -379,7 +528,10 @@ struct Market {
 
 impl Market {
     fn at_start(params: &crate::Params) -> Self {
-        Self { eth_usd: params.eth_usd_start, steth_price: WAD - bps_to_wad(params.steth_discount_mean_bps) }
+        Self {
+            eth_usd: params.eth_usd_start,
+            steth_price: WAD - bps_to_wad(params.steth_discount_mean_bps),
+        }
     }
 }
 
@@ -397,7 +549,11 @@ fn signals(world: &World, pool: Address, s: &LrtState, _params: &crate::Params) 
         wei_to_eth((s.peak_rate - rate) * U256::from(10_000u64)) / wei_to_eth(s.peak_rate)
     };
     let nav = live_backing(world, pool);
-    let queue_bps = if nav.is_zero() { 0.0 } else { 10_000.0 * wei_to_eth(owed(world, pool)) / wei_to_eth(nav) };
+    let queue_bps = if nav.is_zero() {
+        0.0
+    } else {
+        10_000.0 * wei_to_eth(owed(world, pool)) / wei_to_eth(nav)
+    };
     Signals { drawdown_bps, discount_bps: s.discount_bps, queue_bps }
 }
 
@@ -420,20 +576,36 @@ fn slash(world: &mut World, prepared: &Prepared, o: usize, s: usize, bps: f64) {
     }
     // Rejected when the operator is no longer slashable by the set (deallocated, or its
     // allocation already slashed to zero): that fault then costs nothing, as on chain.
-    let _ = call(world, service.slasher, "eigenlayer.slash_operator", json!({
-        "avs": service.set.avs.to_string(),
-        "params": { "operator": operator.address.to_string(), "operator_set_id": service.set.id, "strategies": ["stETH"], "wads_to_slash": [wads.to_string()], "description": "simulated fault" }
-    }));
+    let _ = call(
+        world,
+        service.slasher,
+        "eigenlayer.slash_operator",
+        json!({
+            "avs": service.set.avs.to_string(),
+            "params": { "operator": operator.address.to_string(), "operator_set_id": service.set.id, "strategies": ["stETH"], "wads_to_slash": [wads.to_string()], "description": "simulated fault" }
+        }),
+    );
 }
 
 fn steth_strategy(world: &World) -> Address {
-    world.eigenlayer.strategies.iter().find(|(_, s)| s.token == steth()).map(|(a, _)| *a).expect("checked when prepared")
+    world
+        .eigenlayer
+        .strategies
+        .iter()
+        .find(|(_, s)| s.token == steth())
+        .map(|(a, _)| *a)
+        .expect("checked when prepared")
 }
 
 /// stETH delegated to every operator of the cast (operator shares).
 fn total_operator_stake(world: &World, prepared: &Prepared) -> U256 {
     let strategy = steth_strategy(world);
-    prepared.cast.operators.iter().map(|o| world.eigenlayer.operator_shares(o.address, strategy)).fold(U256::ZERO, |a, b| a + b)
+    prepared
+        .cast
+        .operators
+        .iter()
+        .map(|o| world.eigenlayer.operator_shares(o.address, strategy))
+        .fold(U256::ZERO, |a, b| a + b)
 }
 
 /// What service `s` can slash: Σ members' shares × allocated magnitude / max magnitude.
@@ -475,11 +647,21 @@ pub(crate) fn accounted_nav(world: &World, pool: Address) -> (U256, U256) {
 }
 
 pub(crate) fn live_backing(world: &World, pool: Address) -> U256 {
-    world.lrts.instances.get(&pool).and_then(|l| l.live_nav(pool, &world.ledger, &world.eigenlayer, &world.beacon, world.clock.block).ok()).map_or(U256::ZERO, |n| n.total)
+    world
+        .lrts
+        .instances
+        .get(&pool)
+        .and_then(|l| {
+            l.live_nav(pool, &world.ledger, &world.eigenlayer, &world.beacon, world.clock.block)
+                .ok()
+        })
+        .map_or(U256::ZERO, |n| n.total)
 }
 
 pub(crate) fn owed(world: &World, pool: Address) -> U256 {
-    world.lrts.instances.get(&pool).map_or(U256::ZERO, |l| l.withdrawals.values().map(|w| w.owed).fold(U256::ZERO, |a, b| a + b))
+    world.lrts.instances.get(&pool).map_or(U256::ZERO, |l| {
+        l.withdrawals.values().map(|w| w.owed).fold(U256::ZERO, |a, b| a + b)
+    })
 }
 
 /// The oracle's daily work for the regimes that need it: ether.fi's report, Kelp's price.
@@ -499,13 +681,38 @@ fn oracle_update(world: &mut World, pool: Address, manager: Address) {
 /// A holder leaves with `shares`: instantly while the buffer and the cap allow, else by the
 /// protocol's queue.
 #[allow(clippy::too_many_arguments)]
-fn leave(world: &mut World, pool: Address, holder: Address, name: &str, shares: U256, t: u64, lrt: &mut LrtState, exits: &mut Vec<crate::path::Exit>, symbol: &str) {
+fn leave(
+    world: &mut World,
+    pool: Address,
+    holder: Address,
+    name: &str,
+    shares: U256,
+    t: u64,
+    lrt: &mut LrtState,
+    exits: &mut Vec<crate::path::Exit>,
+    symbol: &str,
+) {
     let before = token_balance(world, rampart_engine::accounts::NATIVE_ETH, holder);
     let instant = world.lrts.instances.get(&pool).is_some_and(|l| l.params.instant.is_some());
-    if instant && call(world, holder, "lrt.instant_redeem", json!({ "target": pool.to_string(), "shares": shares.to_string() })).is_ok() {
+    if instant
+        && call(
+            world,
+            holder,
+            "lrt.instant_redeem",
+            json!({ "target": pool.to_string(), "shares": shares.to_string() }),
+        )
+        .is_ok()
+    {
         let paid = token_balance(world, rampart_engine::accounts::NATIVE_ETH, holder) - before;
         lrt.paid_out += paid;
-        exits.push(Exit { via: symbol.to_string(), holder: name.to_string(), route: "instant", asked: t, steps: 0, paid });
+        exits.push(Exit {
+            via: symbol.to_string(),
+            holder: name.to_string(),
+            route: "instant",
+            asked: t,
+            steps: 0,
+            paid,
+        });
         return;
     }
     let preset = world.lrts.instances.get(&pool).map(|l| l.preset);
@@ -519,22 +726,49 @@ fn leave(world: &mut World, pool: Address, holder: Address, name: &str, shares: 
 }
 
 /// Claims every request whose cooldown is over, oldest first, until one cannot be paid.
-fn claim_ready(world: &mut World, prepared: &Prepared, pool: Address, t: u64, step_seconds: u64, lrt: &mut LrtState, exits: &mut Vec<Exit>) {
+fn claim_ready(
+    world: &mut World,
+    prepared: &Prepared,
+    pool: Address,
+    t: u64,
+    step_seconds: u64,
+    lrt: &mut LrtState,
+    exits: &mut Vec<Exit>,
+) {
     let Some(state) = world.lrts.instances.get(&pool) else { return };
     let cooldown = state.params.cooldown_seconds;
     let now = world.clock.timestamp();
-    let ready: Vec<(u64, Address, u64)> = state.withdrawals.iter().filter(|(_, w)| w.requested_at + cooldown <= now).map(|(id, w)| (*id, w.owner, w.requested_at)).collect();
+    let ready: Vec<(u64, Address, u64)> = state
+        .withdrawals
+        .iter()
+        .filter(|(_, w)| w.requested_at + cooldown <= now)
+        .map(|(id, w)| (*id, w.owner, w.requested_at))
+        .collect();
     let symbol = state.symbol.clone();
     for (id, owner, requested_at) in ready {
         let before = token_balance(world, rampart_engine::accounts::NATIVE_ETH, owner);
-        if call(world, owner, "lrt.claim_withdrawal", json!({ "target": pool.to_string(), "request_id": id })).is_err() {
+        if call(
+            world,
+            owner,
+            "lrt.claim_withdrawal",
+            json!({ "target": pool.to_string(), "request_id": id }),
+        )
+        .is_err()
+        {
             break;
         }
         let paid = token_balance(world, rampart_engine::accounts::NATIVE_ETH, owner) - before;
         lrt.paid_out += paid;
         let waited = now.saturating_sub(requested_at).div_ceil(step_seconds);
         let holder = prepared.cast.names.get(&owner).cloned().unwrap_or_else(|| owner.to_string());
-        exits.push(Exit { via: symbol.clone(), holder, route: "queued", asked: t.saturating_sub(waited), steps: waited, paid });
+        exits.push(Exit {
+            via: symbol.clone(),
+            holder,
+            route: "queued",
+            asked: t.saturating_sub(waited),
+            steps: waited,
+            paid,
+        });
     }
 }
 
@@ -542,9 +776,21 @@ fn claim_ready(world: &mut World, prepared: &Prepared, pool: Address, t: u64, st
 /// delegator when `pool` is set) and its place in the beacon exit queue (Lido redeems stETH
 /// by exiting validators).
 #[allow(clippy::too_many_arguments)]
-fn queue_direct(world: &mut World, prepared: &Prepared, staker: Address, pool: Option<(Address, Address)>, delegator: Option<usize>, value: U256, epoch: u64, queue: &mut ExitQueue) -> Result<Option<Unwind>, String> {
+fn queue_direct(
+    world: &mut World,
+    prepared: &Prepared,
+    staker: Address,
+    pool: Option<(Address, Address)>,
+    delegator: Option<usize>,
+    value: U256,
+    epoch: u64,
+    queue: &mut ExitQueue,
+) -> Result<Option<Unwind>, String> {
     let strategy = steth_strategy(world);
-    let Ok((withdrawable, deposit)) = world.eigenlayer.get_withdrawable_shares(staker, &[strategy]) else { return Ok(None) };
+    let Ok((withdrawable, deposit)) = world.eigenlayer.get_withdrawable_shares(staker, &[strategy])
+    else {
+        return Ok(None);
+    };
     let (w, d) = (withdrawable[0], deposit[0]);
     if w.is_zero() || d.is_zero() {
         return Ok(None);
@@ -553,24 +799,49 @@ fn queue_direct(world: &mut World, prepared: &Prepared, staker: Address, pool: O
     let deposit_shares = if take == w { d } else { (take * d).div_ceil(w).min(d) };
     let args = json!({ "params": [{ "strategies": ["stETH"], "deposit_shares": [deposit_shares.to_string()] }] });
     let sent = match (pool, delegator) {
-        (Some((pool, manager)), Some(i)) => call(world, manager, "lrt.execute", json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.queue_withdrawals", "args": args })),
+        (Some((pool, manager)), Some(i)) => call(
+            world,
+            manager,
+            "lrt.execute",
+            json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.queue_withdrawals", "args": args }),
+        ),
         _ => call(world, staker, "eigenlayer.queue_withdrawals", args),
     };
     if sent.is_err() {
         return Ok(None);
     }
-    let root = world.eigenlayer.stakers.get(&staker).and_then(|r| r.queued_withdrawals.last().copied()).ok_or("a queued withdrawal has a root")?;
-    let withdrawal = world.eigenlayer.withdrawals.get(&root).cloned().ok_or("a queued withdrawal is stored")?;
-    let exit_epoch = queue.exit(epoch, u64::try_from(take / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX));
+    let root = world
+        .eigenlayer
+        .stakers
+        .get(&staker)
+        .and_then(|r| r.queued_withdrawals.last().copied())
+        .ok_or("a queued withdrawal has a root")?;
+    let withdrawal =
+        world.eigenlayer.withdrawals.get(&root).cloned().ok_or("a queued withdrawal is stored")?;
+    let exit_epoch =
+        queue.exit(epoch, u64::try_from(take / U256::from(GWEI_PER_ETH)).unwrap_or(u64::MAX));
     let beacon_ready = (exit_epoch + MIN_VALIDATOR_WITHDRAWABILITY_DELAY) * SLOTS_PER_EPOCH;
-    let el_ready = u64::from(withdrawal.start_block) + world.eigenlayer.params.min_withdrawal_delay_blocks + 1;
+    let el_ready =
+        u64::from(withdrawal.start_block) + world.eigenlayer.params.min_withdrawal_delay_blocks + 1;
     let _ = prepared;
-    Ok(Some(Unwind { pool: pool.map(|p| p.0), staker, delegator, withdrawal, amount: take, ready_block: beacon_ready.max(el_ready) }))
+    Ok(Some(Unwind {
+        pool: pool.map(|p| p.0),
+        staker,
+        delegator,
+        withdrawal,
+        amount: take,
+        ready_block: beacon_ready.max(el_ready),
+    }))
 }
 
 /// Completes ready unwinds: stETH out of EigenLayer, redeemed at Lido at par, ETH to the pool
 /// (or to the direct staker).
-fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Unwind>, strategies: &mut [StrategyState]) -> Result<(), String> {
+fn complete_unwinds(
+    world: &mut World,
+    prepared: &Prepared,
+    unwinds: &mut Vec<Unwind>,
+    strategies: &mut [StrategyState],
+) -> Result<(), String> {
     let block = world.clock.block;
     let mut pending = Vec::new();
     for u in unwinds.drain(..) {
@@ -579,10 +850,18 @@ fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Un
             continue;
         }
         let withdrawal = serde_json::to_value(&u.withdrawal).map_err(|e| e.to_string())?;
-        let args = json!({ "withdrawal": withdrawal, "tokens": ["stETH"], "receive_as_tokens": true });
-        let pool_manager = u.pool.and_then(|p| prepared.cast.lrts.iter().find(|l| l.pool == p).map(|l| (p, l.manager)));
+        let args =
+            json!({ "withdrawal": withdrawal, "tokens": ["stETH"], "receive_as_tokens": true });
+        let pool_manager = u
+            .pool
+            .and_then(|p| prepared.cast.lrts.iter().find(|l| l.pool == p).map(|l| (p, l.manager)));
         let done = match (pool_manager, u.delegator) {
-            (Some((pool, manager)), Some(i)) => call(world, manager, "lrt.execute", json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.complete_queued_withdrawal", "args": args })),
+            (Some((pool, manager)), Some(i)) => call(
+                world,
+                manager,
+                "lrt.execute",
+                json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.complete_queued_withdrawal", "args": args }),
+            ),
             _ => call(world, u.staker, "eigenlayer.complete_queued_withdrawal", args),
         };
         if done.is_err() {
@@ -600,12 +879,27 @@ fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Un
                 // redemption of the pool's stETH is not a call the engine has (the pool may
                 // move tokens only to its delegators), so the simulator stands in for it with a
                 // ledger transfer of exactly that stETH to Lido, which pays the ETH below.
-                call(world, manager, "lrt.execute", json!({ "target": pool.to_string(), "delegator": i, "call": "token.transfer", "args": { "to": pool.to_string(), "token": "stETH", "amount": st.to_string() } }))?;
+                call(
+                    world,
+                    manager,
+                    "lrt.execute",
+                    json!({ "target": pool.to_string(), "delegator": i, "call": "token.transfer", "args": { "to": pool.to_string(), "token": "stETH", "amount": st.to_string() } }),
+                )?;
                 world.ledger.transfer(steth(), pool, lido(), st).map_err(|e| e.to_string())?;
             }
-            _ => call(world, u.staker, "token.transfer", json!({ "to": lido().to_string(), "token": "stETH", "amount": st.to_string() }))?,
+            _ => call(
+                world,
+                u.staker,
+                "token.transfer",
+                json!({ "to": lido().to_string(), "token": "stETH", "amount": st.to_string() }),
+            )?,
         }
-        call(world, lido(), "token.transfer", json!({ "to": to.to_string(), "token": "ETH", "amount": st.to_string() }))?;
+        call(
+            world,
+            lido(),
+            "token.transfer",
+            json!({ "to": to.to_string(), "token": "ETH", "amount": st.to_string() }),
+        )?;
         if u.pool.is_none()
             && let Some(i) = prepared.cast.strategies.iter().position(|s| s.address == u.staker)
         {
@@ -618,17 +912,44 @@ fn complete_unwinds(world: &mut World, prepared: &Prepared, unwinds: &mut Vec<Un
 
 /// If the queue is owed more than the pool's ETH and what is already coming back, the manager
 /// unwinds the difference from its delegators, largest position first.
-fn manage_liquidity(world: &mut World, prepared: &Prepared, l: &crate::cast::Lrt, epoch: u64, queue: &mut ExitQueue, unwinds: &mut Vec<Unwind>) -> Result<(), String> {
+fn manage_liquidity(
+    world: &mut World,
+    prepared: &Prepared,
+    l: &crate::cast::Lrt,
+    epoch: u64,
+    queue: &mut ExitQueue,
+    unwinds: &mut Vec<Unwind>,
+) -> Result<(), String> {
     let owed_total = owed(world, l.pool);
     let buffer = token_balance(world, rampart_engine::accounts::NATIVE_ETH, l.pool);
-    let coming: U256 = unwinds.iter().filter(|u| u.pool == Some(l.pool)).map(|u| u.amount).fold(U256::ZERO, |a, b| a + b);
-    let Some(mut need) = owed_total.checked_sub(buffer + coming).filter(|n| !n.is_zero()) else { return Ok(()) };
-    let delegators: Vec<Address> = world.lrts.instances.get(&l.pool).map(|x| x.delegators.iter().map(|d| d.address).collect()).unwrap_or_default();
+    let coming: U256 = unwinds
+        .iter()
+        .filter(|u| u.pool == Some(l.pool))
+        .map(|u| u.amount)
+        .fold(U256::ZERO, |a, b| a + b);
+    let Some(mut need) = owed_total.checked_sub(buffer + coming).filter(|n| !n.is_zero()) else {
+        return Ok(());
+    };
+    let delegators: Vec<Address> = world
+        .lrts
+        .instances
+        .get(&l.pool)
+        .map(|x| x.delegators.iter().map(|d| d.address).collect())
+        .unwrap_or_default();
     for (i, od) in delegators.into_iter().enumerate() {
         if need.is_zero() {
             break;
         }
-        if let Some(u) = queue_direct(world, prepared, od, Some((l.pool, l.manager)), Some(i), need, epoch, queue)? {
+        if let Some(u) = queue_direct(
+            world,
+            prepared,
+            od,
+            Some((l.pool, l.manager)),
+            Some(i),
+            need,
+            epoch,
+            queue,
+        )? {
             need = need.saturating_sub(u.amount);
             unwinds.push(u);
         }
@@ -643,7 +964,8 @@ fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt) {
         return;
     }
     let Some(lrt) = world.lrts.instances.get(&l.pool) else { return };
-    let delegators: Vec<(usize, u64)> = lrt.delegators.iter().enumerate().map(|(i, d)| (i, d.weight_bps)).collect();
+    let delegators: Vec<(usize, u64)> =
+        lrt.delegators.iter().enumerate().map(|(i, d)| (i, d.weight_bps)).collect();
     let total: u64 = delegators.iter().map(|d| d.1).sum();
     if total == 0 {
         return;
@@ -654,9 +976,19 @@ fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt) {
             continue;
         }
         let od = rampart_engine::lrt::delegator_address(l.pool, i);
-        let moved = call(world, l.manager, "lrt.execute", json!({ "target": l.pool.to_string(), "call": "token.transfer", "args": { "to": od.to_string(), "token": "stETH", "amount": share.to_string() } }));
+        let moved = call(
+            world,
+            l.manager,
+            "lrt.execute",
+            json!({ "target": l.pool.to_string(), "call": "token.transfer", "args": { "to": od.to_string(), "token": "stETH", "amount": share.to_string() } }),
+        );
         if moved.is_ok() {
-            let _ = call(world, l.manager, "lrt.execute", json!({ "target": l.pool.to_string(), "delegator": i, "call": "eigenlayer.deposit_into_strategy", "args": { "strategy": "stETH", "token": "stETH", "amount": share.to_string() } }));
+            let _ = call(
+                world,
+                l.manager,
+                "lrt.execute",
+                json!({ "target": l.pool.to_string(), "delegator": i, "call": "eigenlayer.deposit_into_strategy", "args": { "strategy": "stETH", "token": "stETH", "amount": share.to_string() } }),
+            );
         }
     }
 }
@@ -668,7 +1000,12 @@ fn restaked_value(world: &World, staker: Address) -> U256 {
 }
 
 fn steth_price_of(world: &World, prepared: &Prepared) -> U256 {
-    prepared.cast.lrts.first().and_then(|l| world.lrts.instances.get(&l.pool)).map_or(WAD, |l| l.price(steth()))
+    prepared
+        .cast
+        .lrts
+        .first()
+        .and_then(|l| world.lrts.instances.get(&l.pool))
+        .map_or(WAD, |l| l.price(steth()))
 }
 
 /// Everything an account holds, marked to the LRTs' NAV and the stETH oracle: ETH, stETH,
@@ -679,7 +1016,8 @@ fn holder_value(world: &World, prepared: &Prepared, account: Address) -> U256 {
     value += token_balance(world, steth(), account) * price / WAD;
     value += restaked_value(world, account) * price / WAD;
     for l in &prepared.cast.lrts {
-        value += shares_value(world, l.pool, token_balance(world, lrt_token(world, l.pool), account));
+        value +=
+            shares_value(world, l.pool, token_balance(world, lrt_token(world, l.pool), account));
         if let Some(state) = world.lrts.instances.get(&l.pool) {
             for w in state.withdrawals.values().filter(|w| w.owner == account) {
                 value += w.owed;
@@ -689,25 +1027,56 @@ fn holder_value(world: &World, prepared: &Prepared, account: Address) -> U256 {
     value
 }
 
-fn strategy_value(world: &World, prepared: &Prepared, account: Address, st: &StrategyState) -> U256 {
+fn strategy_value(
+    world: &World,
+    prepared: &Prepared,
+    account: Address,
+    st: &StrategyState,
+) -> U256 {
     let price = steth_price_of(world, prepared);
     holder_value(world, prepared, account) + st.queued_direct * price / WAD
 }
 
-fn strategy_exited(world: &World, prepared: &Prepared, account: Address, st: &StrategyState) -> bool {
+fn strategy_exited(
+    world: &World,
+    prepared: &Prepared,
+    account: Address,
+    st: &StrategyState,
+) -> bool {
     st.queued_direct.is_zero()
         && restaked_value(world, account).is_zero()
         && prepared.cast.lrts.iter().all(|l| {
             token_balance(world, lrt_token(world, l.pool), account).is_zero()
-                && world.lrts.instances.get(&l.pool).is_none_or(|s| s.withdrawals.values().all(|w| w.owner != account))
+                && world
+                    .lrts
+                    .instances
+                    .get(&l.pool)
+                    .is_none_or(|s| s.withdrawals.values().all(|w| w.owner != account))
         })
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row(prepared: &Prepared, world: &World, market: &Market, lrts: &[LrtState], holders: &[HolderState], strategies: &[StrategyState], unwinds: &[Unwind], exit_queue: &ExitQueue, entry_queue: &ExitQueue, t: u64, slashed: U256, slashed_total: U256, exited_operators: i64, gamma: Option<f64>, cascade_ppm: u64) -> Vec<Cell> {
+fn row(
+    prepared: &Prepared,
+    world: &World,
+    market: &Market,
+    lrts: &[LrtState],
+    holders: &[HolderState],
+    strategies: &[StrategyState],
+    unwinds: &[Unwind],
+    exit_queue: &ExitQueue,
+    entry_queue: &ExitQueue,
+    t: u64,
+    slashed: U256,
+    slashed_total: U256,
+    exited_operators: i64,
+    gamma: Option<f64>,
+    cascade_ppm: u64,
+) -> Vec<Cell> {
     let epoch = world.clock.block / SLOTS_PER_EPOCH;
     let per_day = 86_400 / 384;
-    let exit_wait_epochs = exit_queue.withdrawable_epoch(epoch, 32 * GWEI_PER_ETH).saturating_sub(epoch);
+    let exit_wait_epochs =
+        exit_queue.withdrawable_epoch(epoch, 32 * GWEI_PER_ETH).saturating_sub(epoch);
     let mut cells = vec![
         Cell::Int(i64::try_from(world.clock.block).unwrap_or(i64::MAX)),
         Cell::Float(Some(market.eth_usd)),
@@ -725,8 +1094,14 @@ fn row(prepared: &Prepared, world: &World, market: &Market, lrts: &[LrtState], h
     for (l, s) in prepared.cast.lrts.iter().zip(lrts) {
         let (nav, supply) = accounted_nav(world, l.pool);
         let state = world.lrts.instances.get(&l.pool);
-        let oldest = state.and_then(|x| x.withdrawals.values().map(|w| w.requested_at).min()).map_or(0, |r| now.saturating_sub(r) / 86_400);
-        let coming: U256 = unwinds.iter().filter(|u| u.pool == Some(l.pool)).map(|u| u.amount).fold(U256::ZERO, |a, b| a + b);
+        let oldest = state
+            .and_then(|x| x.withdrawals.values().map(|w| w.requested_at).min())
+            .map_or(0, |r| now.saturating_sub(r) / 86_400);
+        let coming: U256 = unwinds
+            .iter()
+            .filter(|u| u.pool == Some(l.pool))
+            .map(|u| u.amount)
+            .fold(U256::ZERO, |a, b| a + b);
         cells.extend([
             Cell::Wei(nav),
             Cell::Wei(live_backing(world, l.pool)),

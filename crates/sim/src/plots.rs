@@ -110,7 +110,11 @@ fn fans(prepared: &Prepared, results: &Results) -> Vec<Fan> {
 const COLOURS: [RGBColor; 4] =
     [RGBColor(31, 119, 180), RGBColor(214, 39, 40), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
 
-fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, fan: &Fan, step_label: &str) -> Result<(), String> {
+fn draw_fan<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    fan: &Fan,
+    step_label: &str,
+) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
     let steps = fan.series.iter().map(|s| s.1.len()).max().unwrap_or(1).max(2);
@@ -136,21 +140,38 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, 
     for (i, (name, b)) in fan.series.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         for (outer, inner, alpha) in [(0usize, 4usize, 0.15), (1, 3, 0.3)] {
-            let mut points: Vec<(f64, f64)> = b.iter().enumerate().map(|(t, q)| (t as f64, q[inner])).collect();
+            let mut points: Vec<(f64, f64)> =
+                b.iter().enumerate().map(|(t, q)| (t as f64, q[inner])).collect();
             points.extend(b.iter().enumerate().rev().map(|(t, q)| (t as f64, q[outer])));
-            chart.draw_series(std::iter::once(Polygon::new(points, colour.mix(alpha)))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(points, colour.mix(alpha))))
+                .map_err(err)?;
         }
         chart
-            .draw_series(LineSeries::new(b.iter().enumerate().map(|(t, q)| (t as f64, q[2])), colour.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                b.iter().enumerate().map(|(t, q)| (t as f64, q[2])),
+                colour.stroke_width(2),
+            ))
             .map_err(err)?
             .label(format!("{name} (median, p25–p75, p5–p95)"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+            });
     }
-    chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(err)?;
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
     Ok(())
 }
 
-fn draw_histogram<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, results: &Results, step_label: &str) -> Result<(), String> {
+fn draw_histogram<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    results: &Results,
+    step_label: &str,
+) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
     let hist = &results.summary.exits.histogram;
@@ -165,7 +186,11 @@ fn draw_histogram<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Sh
         .map_err(err)?;
     chart.configure_mesh().x_desc(step_label).y_desc("exits").draw().map_err(err)?;
     chart
-        .draw_series(Histogram::vertical(&chart).style(COLOURS[0].filled()).data(hist.iter().map(|(&k, &v)| (k, v))))
+        .draw_series(
+            Histogram::vertical(&chart)
+                .style(COLOURS[0].filled())
+                .data(hist.iter().map(|(&k, &v)| (k, v))),
+        )
         .map_err(err)?;
     Ok(())
 }

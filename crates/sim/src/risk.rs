@@ -40,7 +40,11 @@ pub fn gamma(prepared: &Prepared, world: &World, subset: usize) -> Option<f64> {
 }
 
 fn ppm(x: &BigRational) -> u64 {
-    (x * BigRational::from_integer(1_000_000.into())).floor().to_integer().to_u64().unwrap_or(u64::MAX)
+    (x * BigRational::from_integer(1_000_000.into()))
+        .floor()
+        .to_integer()
+        .to_u64()
+        .unwrap_or(u64::MAX)
 }
 
 /// The cascade after `shocked` operators (cast indices) are lost, and its bound.

@@ -164,7 +164,8 @@ mod tests {
         assert_eq!(first, GOLDEN.to_vec(), "ChaCha8 stream for seed 42 changed");
     }
 
-    const GOLDEN: [u64; 3] = [16_355_016_147_740_169_948, 16_250_654_164_864_066_892, 4_044_495_865_878_638_401];
+    const GOLDEN: [u64; 3] =
+        [16_355_016_147_740_169_948, 16_250_654_164_864_066_892, 4_044_495_865_878_638_401];
 
     #[test]
     fn samplers_have_their_moments() {

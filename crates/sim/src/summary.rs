@@ -161,7 +161,8 @@ fn loss_stats(name: &str, subset: usize, mut losses: Vec<i64>, thresholds: &[u64
         prob_loss_above: thresholds
             .iter()
             .map(|&t| {
-                let above = losses.iter().filter(|&&x| x > i64::try_from(t).unwrap_or(i64::MAX)).count();
+                let above =
+                    losses.iter().filter(|&&x| x > i64::try_from(t).unwrap_or(i64::MAX)).count();
                 (t.to_string(), above as f64 / n as f64)
             })
             .collect(),
@@ -260,19 +261,25 @@ pub fn summarize(prepared: &Prepared, outputs: &[PathOutput]) -> Summary {
     let n = slashed.len().max(1) as f64;
     let all_checks: Vec<(&PathOutput, &CascadeCheck)> =
         outputs.iter().flat_map(|o| o.cascades.iter().map(move |c| (o, c))).collect();
-    let largest_cascade = all_checks.iter().max_by_key(|(o, c)| (c.loss_ppm, std::cmp::Reverse(o.key))).map(|(o, c)| LargestCascade {
-        subset: o.key.subset,
-        run: o.key.run,
-        step: c.step,
-        shock_ppm: c.shock_ppm,
-        loss_ppm: c.loss_ppm,
-        bound_ppm: c.bound_ppm,
-    });
+    let largest_cascade = all_checks
+        .iter()
+        .max_by_key(|(o, c)| (c.loss_ppm, std::cmp::Reverse(o.key)))
+        .map(|(o, c)| LargestCascade {
+            subset: o.key.subset,
+            run: o.key.run,
+            step: c.step,
+            shock_ppm: c.shock_ppm,
+            loss_ppm: c.loss_ppm,
+            bound_ppm: c.bound_ppm,
+        });
     let mut lrt_drawdown_bps = BTreeMap::new();
     let mut lrt_peak_queue_bps = BTreeMap::new();
     for l in &prepared.cast.lrts {
-        let (rate, queued_col, nav) =
-            (col(&format!("rate_{}", l.symbol)), col(&format!("queued_{}", l.symbol)), col(&format!("nav_{}", l.symbol)));
+        let (rate, queued_col, nav) = (
+            col(&format!("rate_{}", l.symbol)),
+            col(&format!("queued_{}", l.symbol)),
+            col(&format!("nav_{}", l.symbol)),
+        );
         let mut dd: Vec<i64> = Vec::new();
         let mut peak_q: Vec<i64> = Vec::new();
         for o in outputs {
@@ -286,7 +293,8 @@ pub fn summarize(prepared: &Prepared, outputs: &[PathOutput]) -> Summary {
         }
         dd.sort_unstable();
         peak_q.sort_unstable();
-        let three = |v: &[i64]| [quantile(v, 0.5), quantile(v, 0.95), v.last().copied().unwrap_or(0)];
+        let three =
+            |v: &[i64]| [quantile(v, 0.5), quantile(v, 0.95), v.last().copied().unwrap_or(0)];
         lrt_drawdown_bps.insert(l.symbol.clone(), three(&dd));
         lrt_peak_queue_bps.insert(l.symbol.clone(), three(&peak_q));
     }
@@ -301,7 +309,12 @@ pub fn summarize(prepared: &Prepared, outputs: &[PathOutput]) -> Summary {
         exits: ExitStats {
             count_by_route,
             queued_steps: (!queued.is_empty()).then(|| {
-                [quantile(&queued, 0.5), quantile(&queued, 0.95), quantile(&queued, 0.99), *queued.last().unwrap_or(&0)]
+                [
+                    quantile(&queued, 0.5),
+                    quantile(&queued, 0.95),
+                    quantile(&queued, 0.99),
+                    *queued.last().unwrap_or(&0),
+                ]
             }),
             histogram,
         },
@@ -325,35 +338,97 @@ pub fn summarize(prepared: &Prepared, outputs: &[PathOutput]) -> Summary {
 pub fn text(s: &Summary) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {} paths × {} steps, {} subset(s), seed {}", s.model, s.paths, s.timesteps, s.subsets, s.seed);
-    let _ = writeln!(out, "\nloss of each holder over the horizon (bps of what it put in; positive = loss)");
-    let _ = writeln!(out, "{:<24} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}  P(loss > t)", "holder", "subset", "mean", "VaR95", "CVaR95", "VaR99", "max");
+    let _ = writeln!(
+        out,
+        "{}: {} paths × {} steps, {} subset(s), seed {}",
+        s.model, s.paths, s.timesteps, s.subsets, s.seed
+    );
+    let _ = writeln!(
+        out,
+        "\nloss of each holder over the horizon (bps of what it put in; positive = loss)"
+    );
+    let _ = writeln!(
+        out,
+        "{:<24} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}  P(loss > t)",
+        "holder", "subset", "mean", "VaR95", "CVaR95", "VaR99", "max"
+    );
     for h in s.holders.iter().chain(s.strategies.iter().map(|x| &x.loss)) {
-        let probs: Vec<String> = h.prob_loss_above.iter().map(|(t, p)| format!("{t}: {p:.3}")).collect();
-        let _ = writeln!(out, "{:<24} {:>6} {:>8.1} {:>8} {:>8.1} {:>8} {:>8}  {}", h.name, h.subset, h.mean_bps, h.var95_bps, h.cvar95_bps, h.var99_bps, h.max_bps, probs.join(", "));
+        let probs: Vec<String> =
+            h.prob_loss_above.iter().map(|(t, p)| format!("{t}: {p:.3}")).collect();
+        let _ = writeln!(
+            out,
+            "{:<24} {:>6} {:>8.1} {:>8} {:>8.1} {:>8} {:>8}  {}",
+            h.name,
+            h.subset,
+            h.mean_bps,
+            h.var95_bps,
+            h.cvar95_bps,
+            h.var99_bps,
+            h.max_bps,
+            probs.join(", ")
+        );
     }
     if !s.strategies.is_empty() {
-        let _ = writeln!(out, "\nstrategies (net return bps: mean / p5 / p50 / p95; stress exit steps p50 / p95 / max)");
+        let _ = writeln!(
+            out,
+            "\nstrategies (net return bps: mean / p5 / p50 / p95; stress exit steps p50 / p95 / max)"
+        );
         for st in &s.strategies {
             let r = st.net_return_bps;
-            let exit = st.exit_steps.map_or("-".to_string(), |e| format!("{} / {} / {}", e[0], e[1], e[2]));
-            let _ = writeln!(out, "{:<8} subset {}: {:.0} / {:.0} / {:.0} / {:.0}; stressed in {:.1}% of paths, exit {} ({} unfinished); exposed to {} services", st.name, st.subset, r[0], r[1], r[2], r[3], st.stressed_share * 100.0, exit, st.exits_unfinished, st.exposed_services.len());
+            let exit = st
+                .exit_steps
+                .map_or("-".to_string(), |e| format!("{} / {} / {}", e[0], e[1], e[2]));
+            let _ = writeln!(
+                out,
+                "{:<8} subset {}: {:.0} / {:.0} / {:.0} / {:.0}; stressed in {:.1}% of paths, exit {} ({} unfinished); exposed to {} services",
+                st.name,
+                st.subset,
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                st.stressed_share * 100.0,
+                exit,
+                st.exits_unfinished,
+                st.exposed_services.len()
+            );
         }
     }
-    let routes: Vec<String> = s.exits.count_by_route.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let routes: Vec<String> =
+        s.exits.count_by_route.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(out, "\nexits: {}", routes.join(", "));
     if let Some(q) = s.exits.queued_steps {
-        let _ = writeln!(out, "queued exit steps: p50 {} p95 {} p99 {} max {}", q[0], q[1], q[2], q[3]);
+        let _ =
+            writeln!(out, "queued exit steps: p50 {} p95 {} p99 {} max {}", q[0], q[1], q[2], q[3]);
     }
     for (lrt, d) in &s.lrt_drawdown_bps {
         let q = s.lrt_peak_queue_bps.get(lrt).copied().unwrap_or_default();
-        let _ = writeln!(out, "{lrt}: rate drawdown bps p50 {} p95 {} max {}; peak queue bps of NAV p50 {} p95 {} max {}", d[0], d[1], d[2], q[0], q[1], q[2]);
+        let _ = writeln!(
+            out,
+            "{lrt}: rate drawdown bps p50 {} p95 {} max {}; peak queue bps of NAV p50 {} p95 {} max {}",
+            d[0], d[1], d[2], q[0], q[1], q[2]
+        );
     }
     let sl = s.slashed_eth;
-    let _ = writeln!(out, "slashed ETH: mean {:.1} p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}", sl[0], sl[1], sl[2], sl[3], sl[4]);
+    let _ = writeln!(
+        out,
+        "slashed ETH: mean {:.1} p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}",
+        sl[0], sl[1], sl[2], sl[3], sl[4]
+    );
     match &s.largest_cascade {
         Some(c) => {
-            let _ = writeln!(out, "largest cascade: subset {} run {} step {}: shock {} ppm, loss {} ppm, bound {} ppm ({} of {} shocks within the bound)", c.subset, c.run, c.step, c.shock_ppm, c.loss_ppm, c.bound_ppm, s.cascades_within_bound, s.cascades_checked);
+            let _ = writeln!(
+                out,
+                "largest cascade: subset {} run {} step {}: shock {} ppm, loss {} ppm, bound {} ppm ({} of {} shocks within the bound)",
+                c.subset,
+                c.run,
+                c.step,
+                c.shock_ppm,
+                c.loss_ppm,
+                c.bound_ppm,
+                s.cascades_within_bound,
+                s.cascades_checked
+            );
         }
         None => {
             let _ = writeln!(out, "no catastrophic shock in any path");

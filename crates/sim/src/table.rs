@@ -9,14 +9,14 @@
 use std::{fs::File, path::Path, sync::Arc};
 
 use arrow::{
-    array::{ArrayRef, Decimal128Builder, Float64Builder, Int64Builder, RecordBatch, StringBuilder},
+    array::{
+        ArrayRef, Decimal128Builder, Float64Builder, Int64Builder, RecordBatch, StringBuilder,
+    },
     datatypes::{DataType, Field, Schema, SchemaRef},
 };
 use parquet::{
-    arrow::ArrowWriter,
-    basic::Compression,
+    arrow::ArrowWriter, basic::Compression, file::metadata::KeyValue,
     file::properties::WriterProperties,
-    file::metadata::KeyValue,
 };
 use rampart_engine::U256;
 
@@ -185,9 +185,7 @@ pub fn paths_batch(prepared: &Prepared, outputs: &[PathOutput]) -> Result<Record
                         _ => return Err("a column changed kind".into()),
                     }
                 }
-                Arc::new(
-                    b.finish().with_precision_and_scale(38, 0).map_err(|e| e.to_string())?,
-                )
+                Arc::new(b.finish().with_precision_and_scale(38, 0).map_err(|e| e.to_string())?)
             }
             Kind::Float => {
                 let mut b = Float64Builder::with_capacity(rows);
@@ -305,7 +303,11 @@ impl Tap for Int64Builder {
 }
 
 /// Writes `batch` as Parquet (snappy), with the model hash and seed as key-value metadata.
-pub fn write_parquet(path: &Path, batch: &RecordBatch, metadata: &[(&str, String)]) -> Result<(), String> {
+pub fn write_parquet(
+    path: &Path,
+    batch: &RecordBatch,
+    metadata: &[(&str, String)],
+) -> Result<(), String> {
     let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
@@ -328,8 +330,7 @@ pub fn read_parquet(path: &Path) -> Result<RecordBatch, String> {
         .map_err(|e| e.to_string())?
         .build()
         .map_err(|e| e.to_string())?;
-    let batches: Vec<RecordBatch> =
-        reader.collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let batches: Vec<RecordBatch> = reader.collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let schema = batches.first().map(RecordBatch::schema).ok_or("an empty Parquet file")?;
     arrow::compute::concat_batches(&schema, &batches).map_err(|e| e.to_string())
 }

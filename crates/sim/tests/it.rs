@@ -122,14 +122,29 @@ fn parquet_round_trip() {
 /// queue. Under the same futures without faults the queue stays small.
 #[test]
 fn a_bank_run_emerges_from_a_loss() {
-    let calm = model(2, 40, SMALL_WORLD, "fault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0");
-    let shock = model(2, 40, SMALL_WORLD, "fault_rate = 0\ncatastrophic_rate = 30\ncatastrophic_min_bps = 500\ncatastrophic_max_bps = 1500\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0");
+    let calm = model(
+        2,
+        40,
+        SMALL_WORLD,
+        "fault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0",
+    );
+    let shock = model(
+        2,
+        40,
+        SMALL_WORLD,
+        "fault_rate = 0\ncatastrophic_rate = 30\ncatastrophic_min_bps = 500\ncatastrophic_max_bps = 1500\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0",
+    );
     let calm = run(&calm, 2, &|| ()).unwrap();
     let shocked = run(&shock, 2, &|| ()).unwrap();
     let peak = |r: &rampart_sim::Results| r.summary.lrt_peak_queue_bps["pufETH"][2];
     // Calm flows queue a little (Puffer's instant exit is capped at 100 ETH a day); a loss
     // makes the queue several times larger and far beyond the 2% buffer.
-    assert!(peak(&shocked) > 3 * peak(&calm).max(1), "calm {} shocked {}", peak(&calm), peak(&shocked));
+    assert!(
+        peak(&shocked) > 3 * peak(&calm).max(1),
+        "calm {} shocked {}",
+        peak(&calm),
+        peak(&shocked)
+    );
     assert!(peak(&shocked) > 200, "the queue outgrows the 2% buffer: {}", peak(&shocked));
     let routes = &shocked.summary.exits.count_by_route;
     assert!(routes.get("instant").copied().unwrap_or(0) > 0, "the buffer paid the first");
@@ -143,10 +158,8 @@ fn a_bank_run_emerges_from_a_loss() {
 /// the services of all its operators, direct restaking to one operator's.
 #[test]
 fn strategies_compare_under_the_same_futures() {
-    let world = format!(
-        "{SMALL_WORLD}\n",
-    )
-    .replace("lrt = [{ preset = \"puffer\"", "lrt = [{ preset = \"renzo\"");
+    let world = format!("{SMALL_WORLD}\n",)
+        .replace("lrt = [{ preset = \"puffer\"", "lrt = [{ preset = \"renzo\"");
     let text = format!(
         "name = \"s\"\nseed = 1\nruns = 3\ntimesteps = 60\n[world.reference]\n{world}\n[params]\nfault_rate = 0\ncatastrophic_rate = 0\noutage_rate = 0\noperator_exit_rate = 0\n[strategy]\namount_eth = 64\nlrt = \"ezETH\"\noperator = \"op-001\"\n"
     );
@@ -154,19 +167,36 @@ fn strategies_compare_under_the_same_futures() {
     let results = run(&prepared, 2, &|| ()).unwrap();
     let by = |name: &str| results.summary.strategies.iter().find(|s| s.name == name).unwrap();
     let (lrt, direct, hybrid) = (by("lrt"), by("direct"), by("hybrid"));
-    assert!(direct.net_return_bps[0] > hybrid.net_return_bps[0], "{:?} {:?}", direct.net_return_bps, hybrid.net_return_bps);
-    assert!(hybrid.net_return_bps[0] > lrt.net_return_bps[0], "{:?} {:?}", hybrid.net_return_bps, lrt.net_return_bps);
+    assert!(
+        direct.net_return_bps[0] > hybrid.net_return_bps[0],
+        "{:?} {:?}",
+        direct.net_return_bps,
+        hybrid.net_return_bps
+    );
+    assert!(
+        hybrid.net_return_bps[0] > lrt.net_return_bps[0],
+        "{:?} {:?}",
+        hybrid.net_return_bps,
+        lrt.net_return_bps
+    );
     assert!(direct.net_return_bps[0] > 0.0);
     assert_eq!(direct.exposed_services.len(), 2);
-    assert!(lrt.exposed_services.len() > direct.exposed_services.len() || lrt.exposed_services.len() == 3);
-    assert_eq!(hybrid.exposed_services.len(), lrt.exposed_services.len().max(direct.exposed_services.len()));
+    assert!(
+        lrt.exposed_services.len() > direct.exposed_services.len()
+            || lrt.exposed_services.len() == 3
+    );
+    assert_eq!(
+        hybrid.exposed_services.len(),
+        lrt.exposed_services.len().max(direct.exposed_services.len())
+    );
 }
 
 /// Every catastrophic shock's cascade (found by the risk engine on the world as it stood)
 /// stays within the Durvasula–Roughgarden bound for that network.
 #[test]
 fn simulated_cascades_stay_within_the_bound() {
-    let prepared = model(4, 30, SMALL_WORLD, "catastrophic_rate = 20\nprofit_from_corruption_bps = 5000");
+    let prepared =
+        model(4, 30, SMALL_WORLD, "catastrophic_rate = 20\nprofit_from_corruption_bps = 5000");
     let results = run(&prepared, 2, &|| ()).unwrap();
     assert!(results.summary.cascades_checked > 0, "the model produced catastrophic shocks");
     assert_eq!(results.summary.cascades_within_bound, results.summary.cascades_checked);

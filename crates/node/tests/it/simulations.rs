@@ -70,8 +70,11 @@ async fn a_finished_run_shows_its_summary_and_fan_charts() {
         let timesteps: Vec<i64> = (0..=6).collect();
         assert_eq!(fan["timestep"], serde_json::json!(timesteps), "the start and each step");
         for t in 0..timesteps.len() {
-            let (p5, p50, p95) =
-                (fan["p5"][t].as_f64().unwrap(), fan["p50"][t].as_f64().unwrap(), fan["p95"][t].as_f64().unwrap());
+            let (p5, p50, p95) = (
+                fan["p5"][t].as_f64().unwrap(),
+                fan["p50"][t].as_f64().unwrap(),
+                fan["p95"][t].as_f64().unwrap(),
+            );
             assert!(p5 <= p50 && p50 <= p95, "quantiles in order at {t}: {fan}");
         }
     }
