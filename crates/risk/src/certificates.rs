@@ -13,6 +13,7 @@
 use good_lp::{
     Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
 };
+use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{FromPrimitive, One, Zero};
 use serde::Serialize;
@@ -79,14 +80,21 @@ pub fn eigenlayer_condition(network: &Network) -> ElCertificate {
         if operator.stake == 0 {
             continue;
         }
-        let charged = network.exposure[v]
-            .iter()
-            .filter_map(|&(s, w)| price[s].as_ref().map(|p| p * integer(w)))
-            .fold(BigRational::zero(), |a, b| a + b);
-        if charged.is_zero() {
+        // Σ_s p_s · w_vs over a common denominator, reduced once: adding ratios one by one
+        // takes a gcd per term, which was most of a γ on a mainnet-size network.
+        let (mut numer, mut denom) = (BigInt::zero(), BigInt::one());
+        for &(s, w) in &network.exposure[v] {
+            if let Some(p) = &price[s] {
+                numer = numer * p.denom() + p.numer() * BigInt::from(w) * &denom;
+                denom *= p.denom();
+            }
+        }
+        if numer.is_zero() {
             continue;
         }
-        consider(integer(operator.stake) / charged - BigRational::one(), Binding::Operator(v));
+        // stake / (numer / denom) − 1 = (stake · denom − numer) / numer
+        let gamma = BigRational::new(BigInt::from(operator.stake) * &denom - &numer, numer);
+        consider(gamma, Binding::Operator(v));
     }
     if !free_attacks.is_empty() {
         return ElCertificate {

@@ -12,9 +12,10 @@
 //! Profit from corruption and attack thresholds are not on chain: they come from an inputs file
 //! (`[[service]] name = "avs/1"`, as in network files), with `[prices]` per token symbol.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::LazyLock};
 
 use num_rational::BigRational;
+use num_traits::ToPrimitive;
 use rampart_engine::{
     Address, U256, World,
     accounts::{BEACON_CHAIN_ETH_STRATEGY, token_address},
@@ -96,9 +97,19 @@ impl Inputs {
         if let Some(price) = self.prices.get(&token) {
             return price.clone();
         }
-        let at_par = ["ETH", "stETH", "rETH", "cbETH"].iter().any(|s| token_address(s) == token);
-        integer(u8::from(at_par))
+        // Hashing the symbols on every price read was a tenth of a network's extraction.
+        static AT_PAR: LazyLock<[Address; 4]> =
+            LazyLock::new(|| ["ETH", "stETH", "rETH", "cbETH"].map(token_address));
+        integer(u8::from(AT_PAR.contains(&token)))
     }
+}
+
+/// `wei × price` in the unit of account, rounded down (exactly
+/// `to_amount(wei · price / UNIT)`, without reducing a fraction on the way).
+fn priced(wei: U256, price: &BigRational) -> Amount {
+    let wei = num_bigint::BigInt::from_bytes_be(num_bigint::Sign::Plus, &wei.to_be_bytes::<32>());
+    // Both are non-negative, so truncating division is the floor.
+    ((wei * price.numer()) / price.denom()).to_u128().unwrap_or(Amount::MAX)
 }
 
 /// Extracts the security graph; `name` shows an address (scenario names, or hex).
@@ -120,23 +131,13 @@ pub fn from_world(
                 underlying_for_shares(shares, pool.total_shares, balance).unwrap_or(U256::ZERO),
             )
         };
-        let wei = BigRational::from_integer(num_bigint::BigInt::from_bytes_be(
-            num_bigint::Sign::Plus,
-            &underlying.to_be_bytes::<32>(),
-        ));
-        to_amount(&(wei * inputs.price(token) / integer(crate::number::UNIT)))
+        priced(underlying, &inputs.price(token))
     };
     // Every protocol's operators are one set: an operator who runs in EigenLayer, Symbiotic and
     // Karak is one node whose stake is the sum of what each protocol can slash.
     let sym = &world.symbiotic;
     let karak = &world.karak;
-    let token_value = |token: Address, wei: U256| -> Amount {
-        let wei = BigRational::from_integer(num_bigint::BigInt::from_bytes_be(
-            num_bigint::Sign::Plus,
-            &wei.to_be_bytes::<32>(),
-        ));
-        to_amount(&(wei * inputs.price(token) / integer(crate::number::UNIT)))
-    };
+    let token_value = |token: Address, wei: U256| -> Amount { priced(wei, &inputs.price(token)) };
     let mut stake_of: BTreeMap<Address, Amount> = BTreeMap::new();
     for (&id, record) in &el.operators {
         let stake = record.strategies.iter().map(|(&s, e)| value(s, e.shares)).sum();

@@ -3,7 +3,7 @@
 //! world's own state (EigenLayer's operator sets, the LRT instances), so a scenario or a saved
 //! world is simulated exactly like the reference network.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::LazyLock};
 
 use rampart_engine::{
     Address, Call, U256, World,
@@ -111,22 +111,28 @@ pub struct Cast {
     pub strategies: Vec<Strategy>,
     /// Names for addresses.
     pub names: BTreeMap<Address, String>,
+    /// EigenLayer's stETH strategy (the one every service slashes).
+    pub steth_strategy: Address,
 }
 
 /// The account standing for Lido: it holds the ETH behind stETH and redeems stETH at par, so
 /// an unwind turns stETH into ETH without anything being created.
 pub fn lido() -> Address {
-    named_address("lido")
+    static LIDO: LazyLock<Address> = LazyLock::new(|| named_address("lido"));
+    *LIDO
 }
 
 /// The account paying restaking rewards (new issuance, minted as paid).
 pub fn rewards_account() -> Address {
-    named_address("restaking-rewards")
+    static REWARDS: LazyLock<Address> = LazyLock::new(|| named_address("restaking-rewards"));
+    *REWARDS
 }
 
 /// The stETH token.
 pub fn steth() -> Address {
-    token_address("stETH")
+    // Names hash into addresses (keccak); a path asks for this one thousands of times.
+    static STETH: LazyLock<Address> = LazyLock::new(|| token_address("stETH"));
+    *STETH
 }
 
 /// Applies a call as `sender`, `protocol.function` with JSON args.
@@ -220,7 +226,15 @@ impl Cast {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Self { services, operators, lrts, holders, strategies: Vec::new(), names })
+        Ok(Self {
+            services,
+            operators,
+            lrts,
+            holders,
+            strategies: Vec::new(),
+            names,
+            steth_strategy,
+        })
     }
 
     /// The LRT with `symbol`.

@@ -22,6 +22,7 @@
 // `rng`): that is where randomness becomes the integers the world receives.
 #![allow(clippy::cast_possible_truncation)]
 
+pub mod act;
 pub mod cadcad;
 pub mod cast;
 pub mod model;

@@ -8,26 +8,26 @@
 //! clock, market and oracle, rewards, faults, operator exits, network demand, unwinds that are
 //! ready, claims, holders, strategies, the managers' new unwinds, restaking.
 
+use crate::{
+    Prepared,
+    act::{self, send},
+    cast::{lido, rewards_account, steth},
+    queue::ExitQueue,
+    reference::buy_steth,
+    rng::{PathKey, Stream, bps_to_wad, eth_to_wei, wei_to_eth},
+    table::{Cell, PathOutput},
+};
 use rampart_engine::{
     Address, U256, World,
+    accounts::NATIVE_ETH,
     accounts::token_address,
     beacon::{
         SLOTS_PER_EPOCH,
         churn::{GWEI_PER_ETH, MIN_VALIDATOR_WITHDRAWABILITY_DELAY},
     },
     eigenlayer::state::Withdrawal,
-    lrt::{Preset, RateState},
+    lrt::{LrtCall, Preset, RateState, calls as lrt_calls},
     math::WAD,
-};
-use serde_json::json;
-
-use crate::{
-    Prepared,
-    cast::{call, lido, mint, rewards_account, steth},
-    queue::ExitQueue,
-    reference::buy_steth,
-    rng::{PathKey, Stream, bps_to_wad, eth_to_wei, wei_to_eth},
-    table::{Cell, PathOutput},
 };
 
 const YEAR_SECONDS: f64 = 365.0 * 86_400.0;
@@ -150,11 +150,13 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             paid_out: U256::ZERO,
         })
         .collect();
+    let start = marks(&world, prepared);
+    let admin = world.admin;
     let mut holders: Vec<HolderState> = cast
         .holders
         .iter()
         .map(|h| HolderState {
-            initial: holder_value(&world, prepared, h.address),
+            initial: holder_value(&world, prepared, &start, h.address),
             deposited: U256::ZERO,
         })
         .collect();
@@ -178,6 +180,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
     out.rows.push(row(
         prepared,
         &world,
+        &start,
         &Market::at_start(params),
         &lrts,
         &holders,
@@ -193,6 +196,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         0,
     ));
 
+    let mut evening = start.clone();
     for t in 1..=prepared.model.timesteps {
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
         let epoch = world.clock.block / SLOTS_PER_EPOCH;
@@ -230,25 +234,19 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let steth_price = WAD - bps_to_wad(steth_discount);
         for l in &cast.lrts {
             // The oracle: a rejected update (a paused LRT) leaves the old price.
-            let _ = call(
-                &mut world,
-                l.manager,
-                "lrt.set_asset_price",
-                json!({ "target": l.pool.to_string(), "asset": "stETH", "price": steth_price.to_string() }),
-            );
+            let _ = send(&mut world, l.manager, act::set_asset_price(l.pool, steth(), steth_price));
         }
-        // Rewards: new issuance on restaked capital, to each LRT and to direct positions.
-        for l in &cast.lrts {
-            let backing = live_backing(&world, l.pool);
+        // Rewards: new issuance on restaked capital, to each LRT (on the backing it opened the
+        // day with) and to direct positions.
+        for (l, opening) in cast.lrts.iter().zip(&evening) {
             let amount =
-                eth_to_wei(wei_to_eth(backing) * params.reward_apr_bps / 10_000.0 * dt_years);
+                eth_to_wei(wei_to_eth(opening.live) * params.reward_apr_bps / 10_000.0 * dt_years);
             if !amount.is_zero() {
-                mint(&mut world, rewards_account(), "ETH", amount)?;
-                let _ = call(
+                send(&mut world, admin, act::mint(rewards_account(), NATIVE_ETH, amount))?;
+                let _ = send(
                     &mut world,
                     rewards_account(),
-                    "lrt.receive_rewards",
-                    json!({ "target": l.pool.to_string(), "amount": amount.to_string() }),
+                    act::lrt(LrtCall::ReceiveRewards(lrt_calls::Amount { target: l.pool, amount })),
                 );
             }
             oracle_update(&mut world, l.pool, l.manager);
@@ -261,7 +259,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             let amount =
                 eth_to_wei(wei_to_eth(restaked) * params.reward_apr_bps / 10_000.0 * dt_years);
             if !amount.is_zero() {
-                mint(&mut world, s.address, "ETH", amount)?;
+                send(&mut world, admin, act::mint(s.address, NATIVE_ETH, amount))?;
             }
         }
         // Faults: objective, catastrophic and correlated outages, through the real slash path.
@@ -314,17 +312,9 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             .poisson(params.operator_exit_rate * cast.operators.len() as f64 * dt_years)
         {
             let o = &cast.operators[rng.operators.index(cast.operators.len())];
-            let sets: Vec<_> = o.services.iter().map(|&s| {
-                let set = cast.services[s].set;
-                json!({ "operator_set": { "avs": set.avs.to_string(), "id": set.id }, "strategies": ["stETH"], "new_magnitudes": ["0"] })
-            }).collect();
-            if call(
-                &mut world,
-                o.address,
-                "eigenlayer.modify_allocations",
-                json!({ "operator": o.address.to_string(), "params": sets }),
-            )
-            .is_ok()
+            let sets: Vec<_> = o.services.iter().map(|&s| cast.services[s].set).collect();
+            if send(&mut world, o.address, act::deallocate(o.address, &sets, cast.steth_strategy))
+                .is_ok()
             {
                 exited_operators += 1;
             }
@@ -357,8 +347,16 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             );
         }
         // Holders: deposits in calm markets, withdrawals that grow with losses, discount, queue.
-        let signals: Vec<Signals> =
-            cast.lrts.iter().zip(&lrts).map(|(l, s)| signals(&world, l.pool, s, params)).collect();
+        // Holders and strategies act on the last close (yesterday's evening marks): a day's
+        // reaction lag, and a third of a path's NAV reads saved.
+        let close = &evening;
+        let signals: Vec<Signals> = cast
+            .lrts
+            .iter()
+            .zip(&lrts)
+            .zip(close)
+            .map(|((l, s), m)| signals(&world, l.pool, s, m))
+            .collect();
         for (h, hs) in cast.holders.iter().zip(&mut holders) {
             let sig = &signals[h.lrt];
             let pool = cast.lrts[h.lrt].pool;
@@ -397,7 +395,8 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             if sig.drawdown_bps <= 0.0
                 && sig.discount_bps < 2.0 * params.lrt_discount_mean_bps.max(10.0)
             {
-                let value = shares_value(&world, pool, shares);
+                // Sized at the last close's rate.
+                let value = value_at(&world, pool, &close[h.lrt], shares);
                 let amount = value
                     * U256::from(
                         (params.deposit_ppm_per_day * step_seconds as f64 / 86_400.0
@@ -408,18 +407,13 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 if amount > U256::from(MIN_FLOW_WEI) {
                     buy_steth(&mut world, h.address, amount)?;
                     hs.deposited += amount;
-                    let _ = call(
-                        &mut world,
-                        h.address,
-                        "lrt.deposit",
-                        json!({ "target": pool.to_string(), "asset": "stETH", "amount": amount.to_string() }),
-                    );
+                    let _ = send(&mut world, h.address, act::lrt_deposit(pool, steth(), amount));
                 }
             }
         }
         // Strategies: run for the exit once the value is down by the trigger from its peak.
         for (s, st) in cast.strategies.iter().zip(&mut strategies) {
-            let value = strategy_value(&world, prepared, s.address, st);
+            let value = strategy_value(&world, prepared, close, s.address, st);
             st.peak = st.peak.max(value);
             let trigger = st.peak
                 * U256::from(
@@ -480,7 +474,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         // Managers: unwind what the queue is owed beyond the ETH at hand or on its way.
         for l in &cast.lrts {
             manage_liquidity(&mut world, prepared, l, epoch, &mut exit_queue, &mut unwinds)?;
-            restake_idle_steth(&mut world, l);
+            restake_idle_steth(&mut world, l, cast.steth_strategy);
         }
         if params.gamma_every >= 1.0 && t % (params.gamma_every as u64) == 0 {
             gamma = crate::risk::gamma(prepared, &world, subset);
@@ -488,9 +482,11 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             gamma = None;
         }
         let market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
+        evening = marks(&world, prepared);
         out.rows.push(row(
             prepared,
             &world,
+            &evening,
             &market,
             &lrts,
             &holders,
@@ -505,14 +501,15 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             gamma,
             cascade,
         ));
-        for (l, s) in cast.lrts.iter().zip(&mut lrts) {
-            s.peak_rate = s.peak_rate.max(lrt_rate(&world, l.pool));
+        for (s, m) in lrts.iter_mut().zip(&evening) {
+            s.peak_rate = s.peak_rate.max(m.rate);
         }
     }
+    let end = marks(&world, prepared);
     for (s, st) in cast.strategies.iter().zip(&strategies) {
         out.strategies.push(StrategyOutcome {
             name: s.name.clone(),
-            final_value: strategy_value(&world, prepared, s.address, st),
+            final_value: strategy_value(&world, prepared, &end, s.address, st),
             exit_asked: st.asked,
             exit_steps: st.done.zip(st.asked).map(|(d, a)| d - a),
         });
@@ -535,24 +532,66 @@ impl Market {
     }
 }
 
+/// An LRT's accounting at one moment, read once and used for every valuation made at that
+/// moment: each read walks every delegator's EigenLayer positions, and a step values every
+/// holder and strategy in every LRT.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    /// Accounted NAV and supply (what the rate is computed from).
+    nav: U256,
+    supply: U256,
+    /// The live backing (the accounted NAV for a live rate).
+    live: U256,
+    /// Value of one share.
+    rate: U256,
+}
+
+fn mark(world: &World, pool: Address) -> Mark {
+    let (nav, supply) = accounted_nav(world, pool);
+    let Some(lrt) = world.lrts.instances.get(&pool) else { return Mark::default() };
+    let live = if lrt.rate == RateState::Live { nav } else { live_backing(world, pool) };
+    let rate = if supply.is_zero() {
+        WAD
+    } else {
+        lrt.shares_value_at(nav, supply, WAD).unwrap_or_default()
+    };
+    Mark { nav, supply, live, rate }
+}
+
+fn marks(world: &World, prepared: &Prepared) -> Vec<Mark> {
+    prepared.cast.lrts.iter().map(|l| mark(world, l.pool)).collect()
+}
+
+/// What `shares` of the LRT at `pool` are worth at `mark` (the engine's own rounding).
+fn value_at(world: &World, pool: Address, mark: &Mark, shares: U256) -> U256 {
+    if shares.is_zero() {
+        return U256::ZERO;
+    }
+    world
+        .lrts
+        .instances
+        .get(&pool)
+        .and_then(|l| l.shares_value_at(mark.nav, mark.supply, shares).ok())
+        .unwrap_or_default()
+}
+
 struct Signals {
     drawdown_bps: f64,
     discount_bps: f64,
     queue_bps: f64,
 }
 
-fn signals(world: &World, pool: Address, s: &LrtState, _params: &crate::Params) -> Signals {
-    let rate = lrt_rate(world, pool);
+fn signals(world: &World, pool: Address, s: &LrtState, mark: &Mark) -> Signals {
+    let rate = mark.rate;
     let drawdown_bps = if s.peak_rate.is_zero() || rate >= s.peak_rate {
         0.0
     } else {
         wei_to_eth((s.peak_rate - rate) * U256::from(10_000u64)) / wei_to_eth(s.peak_rate)
     };
-    let nav = live_backing(world, pool);
-    let queue_bps = if nav.is_zero() {
+    let queue_bps = if mark.live.is_zero() {
         0.0
     } else {
-        10_000.0 * wei_to_eth(owed(world, pool)) / wei_to_eth(nav)
+        10_000.0 * wei_to_eth(owed(world, pool)) / wei_to_eth(mark.live)
     };
     Signals { drawdown_bps, discount_bps: s.discount_bps, queue_bps }
 }
@@ -576,14 +615,11 @@ fn slash(world: &mut World, prepared: &Prepared, o: usize, s: usize, bps: f64) {
     }
     // Rejected when the operator is no longer slashable by the set (deallocated, or its
     // allocation already slashed to zero): that fault then costs nothing, as on chain.
-    let _ = call(
+    let strategy = prepared.cast.steth_strategy;
+    let _ = send(
         world,
         service.slasher,
-        "eigenlayer.slash_operator",
-        json!({
-            "avs": service.set.avs.to_string(),
-            "params": { "operator": operator.address.to_string(), "operator_set_id": service.set.id, "strategies": ["stETH"], "wads_to_slash": [wads.to_string()], "description": "simulated fault" }
-        }),
+        act::slash_operator(service.set, operator.address, strategy, wads),
     );
 }
 
@@ -669,10 +705,12 @@ fn oracle_update(world: &mut World, pool: Address, manager: Address) {
     let Some(lrt) = world.lrts.instances.get(&pool) else { return };
     match lrt.rate {
         RateState::Reported { .. } => {
-            let _ = call(world, manager, "lrt.report", json!({ "target": pool.to_string() }));
+            let _ =
+                send(world, manager, act::lrt(LrtCall::Report(lrt_calls::Target { target: pool })));
         }
         RateState::Stored { .. } => {
-            let _ = call(world, manager, "lrt.update_price", json!({ "target": pool.to_string() }));
+            let update = lrt_calls::UpdatePrice { target: pool, force: false };
+            let _ = send(world, manager, act::lrt(LrtCall::UpdatePrice(update)));
         }
         RateState::Live => {}
     }
@@ -695,11 +733,10 @@ fn leave(
     let before = token_balance(world, rampart_engine::accounts::NATIVE_ETH, holder);
     let instant = world.lrts.instances.get(&pool).is_some_and(|l| l.params.instant.is_some());
     if instant
-        && call(
+        && send(
             world,
             holder,
-            "lrt.instant_redeem",
-            json!({ "target": pool.to_string(), "shares": shares.to_string() }),
+            act::lrt(LrtCall::InstantRedeem(lrt_calls::Shares { target: pool, shares })),
         )
         .is_ok()
     {
@@ -716,13 +753,14 @@ fn leave(
         return;
     }
     let preset = world.lrts.instances.get(&pool).map(|l| l.preset);
-    let args = if preset == Some(Preset::EtherFi) {
+    let request = if preset == Some(Preset::EtherFi) {
         // ether.fi's requestWithdraw takes an eETH amount.
-        json!({ "target": pool.to_string(), "amount": shares_value(world, pool, shares).to_string() })
+        let amount = Some(shares_value(world, pool, shares));
+        lrt_calls::Request { target: pool, shares: None, amount }
     } else {
-        json!({ "target": pool.to_string(), "shares": shares.to_string() })
+        lrt_calls::Request { target: pool, shares: Some(shares), amount: None }
     };
-    let _ = call(world, holder, "lrt.request_withdrawal", args);
+    let _ = send(world, holder, act::lrt(LrtCall::RequestWithdrawal(request)));
 }
 
 /// Claims every request whose cooldown is over, oldest first, until one cannot be paid.
@@ -747,14 +785,8 @@ fn claim_ready(
     let symbol = state.symbol.clone();
     for (id, owner, requested_at) in ready {
         let before = token_balance(world, rampart_engine::accounts::NATIVE_ETH, owner);
-        if call(
-            world,
-            owner,
-            "lrt.claim_withdrawal",
-            json!({ "target": pool.to_string(), "request_id": id }),
-        )
-        .is_err()
-        {
+        let claim = lrt_calls::RequestId { target: pool, request_id: id };
+        if send(world, owner, act::lrt(LrtCall::ClaimWithdrawal(claim))).is_err() {
             break;
         }
         let paid = token_balance(world, rampart_engine::accounts::NATIVE_ETH, owner) - before;
@@ -797,15 +829,12 @@ fn queue_direct(
     }
     let take = value.min(w);
     let deposit_shares = if take == w { d } else { (take * d).div_ceil(w).min(d) };
-    let args = json!({ "params": [{ "strategies": ["stETH"], "deposit_shares": [deposit_shares.to_string()] }] });
+    let queue_call = act::queue_withdrawal(strategy, deposit_shares);
     let sent = match (pool, delegator) {
-        (Some((pool, manager)), Some(i)) => call(
-            world,
-            manager,
-            "lrt.execute",
-            json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.queue_withdrawals", "args": args }),
-        ),
-        _ => call(world, staker, "eigenlayer.queue_withdrawals", args),
+        (Some((pool, manager)), Some(i)) => {
+            send(world, manager, act::execute(pool, Some(i), queue_call))
+        }
+        _ => send(world, staker, queue_call),
     };
     if sent.is_err() {
         return Ok(None);
@@ -849,20 +878,15 @@ fn complete_unwinds(
             pending.push(u);
             continue;
         }
-        let withdrawal = serde_json::to_value(&u.withdrawal).map_err(|e| e.to_string())?;
-        let args =
-            json!({ "withdrawal": withdrawal, "tokens": ["stETH"], "receive_as_tokens": true });
+        let complete = act::complete_withdrawal(u.withdrawal.clone(), steth());
         let pool_manager = u
             .pool
             .and_then(|p| prepared.cast.lrts.iter().find(|l| l.pool == p).map(|l| (p, l.manager)));
         let done = match (pool_manager, u.delegator) {
-            (Some((pool, manager)), Some(i)) => call(
-                world,
-                manager,
-                "lrt.execute",
-                json!({ "target": pool.to_string(), "delegator": i, "call": "eigenlayer.complete_queued_withdrawal", "args": args }),
-            ),
-            _ => call(world, u.staker, "eigenlayer.complete_queued_withdrawal", args),
+            (Some((pool, manager)), Some(i)) => {
+                send(world, manager, act::execute(pool, Some(i), complete))
+            }
+            _ => send(world, u.staker, complete),
         };
         if done.is_err() {
             pending.push(u);
@@ -879,27 +903,16 @@ fn complete_unwinds(
                 // redemption of the pool's stETH is not a call the engine has (the pool may
                 // move tokens only to its delegators), so the simulator stands in for it with a
                 // ledger transfer of exactly that stETH to Lido, which pays the ETH below.
-                call(
+                send(
                     world,
                     manager,
-                    "lrt.execute",
-                    json!({ "target": pool.to_string(), "delegator": i, "call": "token.transfer", "args": { "to": pool.to_string(), "token": "stETH", "amount": st.to_string() } }),
+                    act::execute(pool, Some(i), act::transfer(pool, steth(), st)),
                 )?;
                 world.ledger.transfer(steth(), pool, lido(), st).map_err(|e| e.to_string())?;
             }
-            _ => call(
-                world,
-                u.staker,
-                "token.transfer",
-                json!({ "to": lido().to_string(), "token": "stETH", "amount": st.to_string() }),
-            )?,
+            _ => send(world, u.staker, act::transfer(lido(), steth(), st))?,
         }
-        call(
-            world,
-            lido(),
-            "token.transfer",
-            json!({ "to": to.to_string(), "token": "ETH", "amount": st.to_string() }),
-        )?;
+        send(world, lido(), act::transfer(to, NATIVE_ETH, st))?;
         if u.pool.is_none()
             && let Some(i) = prepared.cast.strategies.iter().position(|s| s.address == u.staker)
         {
@@ -958,7 +971,7 @@ fn manage_liquidity(
 }
 
 /// New stETH deposits sit in the pool until the manager restakes them by weight.
-fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt) {
+fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt, strategy: Address) {
     let idle = token_balance(world, steth(), l.pool);
     if idle < U256::from(MIN_FLOW_WEI) {
         return;
@@ -976,19 +989,11 @@ fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt) {
             continue;
         }
         let od = rampart_engine::lrt::delegator_address(l.pool, i);
-        let moved = call(
-            world,
-            l.manager,
-            "lrt.execute",
-            json!({ "target": l.pool.to_string(), "call": "token.transfer", "args": { "to": od.to_string(), "token": "stETH", "amount": share.to_string() } }),
-        );
+        let moved =
+            send(world, l.manager, act::execute(l.pool, None, act::transfer(od, steth(), share)));
         if moved.is_ok() {
-            let _ = call(
-                world,
-                l.manager,
-                "lrt.execute",
-                json!({ "target": l.pool.to_string(), "delegator": i, "call": "eigenlayer.deposit_into_strategy", "args": { "strategy": "stETH", "token": "stETH", "amount": share.to_string() } }),
-            );
+            let deposit = act::deposit_into_strategy(strategy, steth(), share);
+            let _ = send(world, l.manager, act::execute(l.pool, Some(i), deposit));
         }
     }
 }
@@ -1010,14 +1015,14 @@ fn steth_price_of(world: &World, prepared: &Prepared) -> U256 {
 
 /// Everything an account holds, marked to the LRTs' NAV and the stETH oracle: ETH, stETH,
 /// LRT shares, pending LRT claims, restaked stETH.
-fn holder_value(world: &World, prepared: &Prepared, account: Address) -> U256 {
+fn holder_value(world: &World, prepared: &Prepared, marks: &[Mark], account: Address) -> U256 {
     let price = steth_price_of(world, prepared);
     let mut value = token_balance(world, rampart_engine::accounts::NATIVE_ETH, account);
     value += token_balance(world, steth(), account) * price / WAD;
     value += restaked_value(world, account) * price / WAD;
-    for l in &prepared.cast.lrts {
-        value +=
-            shares_value(world, l.pool, token_balance(world, lrt_token(world, l.pool), account));
+    for (l, mark) in prepared.cast.lrts.iter().zip(marks) {
+        let shares = token_balance(world, lrt_token(world, l.pool), account);
+        value += value_at(world, l.pool, mark, shares);
         if let Some(state) = world.lrts.instances.get(&l.pool) {
             for w in state.withdrawals.values().filter(|w| w.owner == account) {
                 value += w.owed;
@@ -1030,11 +1035,12 @@ fn holder_value(world: &World, prepared: &Prepared, account: Address) -> U256 {
 fn strategy_value(
     world: &World,
     prepared: &Prepared,
+    marks: &[Mark],
     account: Address,
     st: &StrategyState,
 ) -> U256 {
     let price = steth_price_of(world, prepared);
-    holder_value(world, prepared, account) + st.queued_direct * price / WAD
+    holder_value(world, prepared, marks, account) + st.queued_direct * price / WAD
 }
 
 fn strategy_exited(
@@ -1059,6 +1065,7 @@ fn strategy_exited(
 fn row(
     prepared: &Prepared,
     world: &World,
+    marks: &[Mark],
     market: &Market,
     lrts: &[LrtState],
     holders: &[HolderState],
@@ -1091,8 +1098,8 @@ fn row(
         Cell::Int(i64::try_from(cascade_ppm).unwrap_or(i64::MAX)),
     ];
     let now = world.clock.timestamp();
-    for (l, s) in prepared.cast.lrts.iter().zip(lrts) {
-        let (nav, supply) = accounted_nav(world, l.pool);
+    for ((l, s), mark) in prepared.cast.lrts.iter().zip(lrts).zip(marks) {
+        let Mark { nav, supply, live, rate } = *mark;
         let state = world.lrts.instances.get(&l.pool);
         let oldest = state
             .and_then(|x| x.withdrawals.values().map(|w| w.requested_at).min())
@@ -1104,8 +1111,8 @@ fn row(
             .fold(U256::ZERO, |a, b| a + b);
         cells.extend([
             Cell::Wei(nav),
-            Cell::Wei(live_backing(world, l.pool)),
-            Cell::Wei(lrt_rate(world, l.pool)),
+            Cell::Wei(live),
+            Cell::Wei(rate),
             Cell::Wei(supply),
             Cell::Wei(token_balance(world, rampart_engine::accounts::NATIVE_ETH, l.pool)),
             Cell::Wei(owed(world, l.pool)),
@@ -1117,12 +1124,12 @@ fn row(
         ]);
     }
     for (h, hs) in prepared.cast.holders.iter().zip(holders) {
-        let value = holder_value(world, prepared, h.address);
+        let value = holder_value(world, prepared, marks, h.address);
         cells.push(Cell::Wei(value));
         cells.push(Cell::SignedWei(signed(value, hs.initial + hs.deposited)));
     }
     for (s, st) in prepared.cast.strategies.iter().zip(strategies) {
-        cells.push(Cell::Wei(strategy_value(world, prepared, s.address, st)));
+        cells.push(Cell::Wei(strategy_value(world, prepared, marks, s.address, st)));
         cells.push(Cell::Int(i64::from(st.done.is_some())));
     }
     for s in 0..prepared.cast.services.len() {

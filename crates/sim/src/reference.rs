@@ -230,8 +230,13 @@ fn direct_stakers(
 /// New money buys stETH: Lido receives the ETH and mints the stETH (setup, and deposits during
 /// a path), so Lido always holds the ETH behind every stETH.
 pub fn buy_steth(world: &mut World, to: Address, amount: U256) -> Result<(), String> {
-    mint(world, lido(), "ETH", amount)?;
-    mint(world, to, "stETH", amount)
+    let admin = world.admin;
+    crate::act::send(
+        world,
+        admin,
+        crate::act::mint(lido(), rampart_engine::accounts::NATIVE_ETH, amount),
+    )?;
+    crate::act::send(world, admin, crate::act::mint(to, crate::cast::steth(), amount))
 }
 
 /// The LRTs: created with their preset and buffer, delegating to their operators, filled by

@@ -712,6 +712,12 @@ impl EigenLayer {
     ) -> Result<(Withdrawal, Vec<U256>)> {
         let withdrawal =
             self.withdrawals.get(&root).ok_or(EigenLayerError::WithdrawalNotQueued(root))?;
+        Ok((withdrawal.clone(), self.withdrawal_shares(now, withdrawal)?))
+    }
+
+    /// What a queued `withdrawal` is worth in shares at block `now` (the second half of
+    /// [`Self::shares_by_withdrawal_root`], for callers that hold the withdrawal already).
+    pub fn withdrawal_shares(&self, now: u64, withdrawal: &Withdrawal) -> Result<Vec<U256>> {
         let slashable_until =
             u64::from(withdrawal.start_block) + self.params.min_withdrawal_delay_blocks;
         let operator = Some(withdrawal.delegated_to).filter(|op| !op.is_zero());
@@ -734,6 +740,6 @@ impl EigenLayer {
             }
             shares.push(math::mul_wad(scaled, factor)?);
         }
-        Ok((withdrawal.clone(), shares))
+        Ok(shares)
     }
 }

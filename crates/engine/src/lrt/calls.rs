@@ -239,19 +239,49 @@ pub struct SetDelegatorWeight {
 }
 
 /// A call the manager makes through the LRT: as its pool (no `delegator`) or as one of its
-/// operator delegators (by index).
+/// operator delegators (by index). The inner call is parsed with the outer one, so a malformed
+/// one is a bad call, and a program (the simulator) builds it typed without any JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "ExecuteWire", into = "ExecuteWire")]
 pub struct Execute {
     /// The LRT.
-    #[serde(with = "serde_ext::account")]
     pub target: Address,
     /// Which operator delegator acts (the pool itself if omitted).
-    #[serde(default)]
     pub delegator: Option<usize>,
-    /// `protocol.function` (eigenlayer, beacon, token, symbiotic, karak).
-    pub call: String,
-    /// Its arguments.
+    /// The call (eigenlayer, beacon, token, symbiotic, karak).
+    pub call: crate::Action,
+}
+
+/// [`Execute`] as it is written: `call` = `protocol.function`, `args` its arguments.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExecuteWire {
+    #[serde(with = "serde_ext::account")]
+    target: Address,
     #[serde(default)]
-    pub args: Value,
+    delegator: Option<usize>,
+    call: String,
+    #[serde(default)]
+    args: Value,
+}
+
+impl TryFrom<ExecuteWire> for Execute {
+    type Error = String;
+
+    fn try_from(wire: ExecuteWire) -> Result<Self, String> {
+        let call = crate::Action::parse(&wire.call, wire.args)
+            .map_err(|e| format!("the executed call {}: {}", wire.call, e.message))?;
+        Ok(Self { target: wire.target, delegator: wire.delegator, call })
+    }
+}
+
+impl From<Execute> for ExecuteWire {
+    fn from(execute: Execute) -> Self {
+        Self {
+            target: execute.target,
+            delegator: execute.delegator,
+            call: execute.call.name(),
+            args: execute.call.args(),
+        }
+    }
 }

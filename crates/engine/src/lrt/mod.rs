@@ -252,23 +252,11 @@ impl Lrts {
         shares: U256,
     ) -> Result<U256> {
         let lrt = self.lrt(pool)?;
-        if let RateState::Stored { price, .. } = lrt.rate {
-            return Ok(math::mul_div(shares, price, WAD, Rounding::Floor)?);
+        if let RateState::Stored { .. } = lrt.rate {
+            return lrt.shares_value_at(U256::ZERO, U256::ZERO, shares);
         }
         let (nav, supply) = self.accounted(pool, ledger, env)?;
-        if lrt.preset == Preset::Puffer {
-            let one = U256::ONE;
-            return Ok(math::mul_div(
-                shares,
-                math::add(nav, one)?,
-                math::add(supply, one)?,
-                Rounding::Floor,
-            )?);
-        }
-        if supply.is_zero() {
-            return Ok(U256::ZERO);
-        }
-        Ok(math::mul_div(shares, nav, supply, Rounding::Floor)?)
+        lrt.shares_value_at(nav, supply, shares)
     }
 
     /// The shares `value` of ETH buys (rounded down): 1:1 into an empty LRT (Renzo, ether.fi),
@@ -281,23 +269,11 @@ impl Lrts {
         value: U256,
     ) -> Result<U256> {
         let lrt = self.lrt(pool)?;
-        if let RateState::Stored { price, .. } = lrt.rate {
-            return Ok(math::mul_div(value, WAD, price, Rounding::Floor)?);
+        if let RateState::Stored { .. } = lrt.rate {
+            return lrt.shares_for_at(U256::ZERO, U256::ZERO, value);
         }
         let (nav, supply) = self.accounted(pool, ledger, env)?;
-        if lrt.preset == Preset::Puffer {
-            let one = U256::ONE;
-            return Ok(math::mul_div(
-                value,
-                math::add(supply, one)?,
-                math::add(nav, one)?,
-                Rounding::Floor,
-            )?);
-        }
-        if supply.is_zero() || nav.is_zero() {
-            return Ok(value);
-        }
-        Ok(math::mul_div(value, supply, nav, Rounding::Floor)?)
+        lrt.shares_for_at(nav, supply, value)
     }
 
     /// What a queued withdrawal of `shares` is worth now, as the protocol values it at
@@ -532,7 +508,8 @@ impl Lrts {
                 lrt.params.min_deposit
             )));
         }
-        let (nav, _) = self.accounted(a.target, ledger, env)?;
+        // One accounting serves the cap and the price (each walks every delegator's positions).
+        let (nav, supply) = self.accounted(a.target, ledger, env)?;
         if !lrt.params.deposit_cap.is_zero() && math::add(nav, value)? > lrt.params.deposit_cap {
             return Err(E::MaxTVLReached);
         }
@@ -542,7 +519,7 @@ impl Lrts {
             RateState::Stored { price, .. } => {
                 math::mul_div(a.amount, lrt.price(a.asset), price, Rounding::Floor)?
             }
-            _ => self.shares_for(a.target, ledger, env, value)?,
+            _ => lrt.shares_for_at(nav, supply, value)?,
         };
         if shares.is_zero() {
             return Err(E::InvalidTokenAmount);
@@ -818,9 +795,9 @@ impl Lrts {
             Preset::EtherFi => {
                 let (nav, supply) = self.accounted(pool, ledger, env)?;
                 let kept = bps(shares, BPS - rules.fee_bps, Rounding::Floor)?;
-                let to_user = self.shares_value(pool, ledger, env, kept)?;
+                let to_user = lrt.shares_value_at(nav, supply, kept)?;
                 // `canRedeem` and the rate limit count the eETH redeemed, fee included.
-                let gross = self.shares_value(pool, ledger, env, shares)?;
+                let gross = lrt.shares_value_at(nav, supply, shares)?;
                 let watermark = bps(nav, rules.low_watermark_bps, Rounding::Floor)?;
                 if available < watermark || available - watermark < gross {
                     return Err(E::ExceededRedeemable);
@@ -833,7 +810,7 @@ impl Lrts {
                 };
                 let fee_shares = shares - burned_for_user;
                 quote.treasury_shares = bps(fee_shares, rules.treasury_fee_bps, Rounding::Floor)?;
-                quote.fee = self.shares_value(pool, ledger, env, fee_shares)?;
+                quote.fee = lrt.shares_value_at(nav, supply, fee_shares)?;
                 quote.paid = to_user;
             }
             Preset::Puffer => {
@@ -1162,5 +1139,49 @@ impl Lrts {
             shares
         };
         Ok(Ev::Wrapped { lrt: a.target, owner: sender, shares, unwrap })
+    }
+}
+
+impl Lrt {
+    /// [`Lrts::shares_for`] given the accounted `(nav, supply)`.
+    pub fn shares_for_at(&self, nav: U256, supply: U256, value: U256) -> Result<U256> {
+        if let RateState::Stored { price, .. } = self.rate {
+            return Ok(math::mul_div(value, WAD, price, Rounding::Floor)?);
+        }
+        if self.preset == Preset::Puffer {
+            let one = U256::ONE;
+            return Ok(math::mul_div(
+                value,
+                math::add(supply, one)?,
+                math::add(nav, one)?,
+                Rounding::Floor,
+            )?);
+        }
+        if supply.is_zero() || nav.is_zero() {
+            return Ok(value);
+        }
+        Ok(math::mul_div(value, supply, nav, Rounding::Floor)?)
+    }
+
+    /// [`Lrts::shares_value`] given the accounted `(nav, supply)` ([`Lrts::accounted`]), for a
+    /// caller that values many amounts at one moment: each accounting walks every delegator's
+    /// EigenLayer positions. A stored price ignores both.
+    pub fn shares_value_at(&self, nav: U256, supply: U256, shares: U256) -> Result<U256> {
+        if let RateState::Stored { price, .. } = self.rate {
+            return Ok(math::mul_div(shares, price, WAD, Rounding::Floor)?);
+        }
+        if self.preset == Preset::Puffer {
+            let one = U256::ONE;
+            return Ok(math::mul_div(
+                shares,
+                math::add(nav, one)?,
+                math::add(supply, one)?,
+                Rounding::Floor,
+            )?);
+        }
+        if supply.is_zero() {
+            return Ok(U256::ZERO);
+        }
+        Ok(math::mul_div(shares, nav, supply, Rounding::Floor)?)
     }
 }

@@ -108,9 +108,11 @@ impl Lrt {
             el.get_withdrawable_shares(od, &strategies).map_err(|_| math::MathError::Overflow)?;
         out.extend(strategies.into_iter().zip(withdrawable).map(|(s, w)| (s, w, false)));
         for root in &staker.queued_withdrawals {
-            let (withdrawal, shares) = el
-                .shares_by_withdrawal_root(block, *root)
-                .map_err(|_| math::MathError::Overflow)?;
+            let Some(withdrawal) = el.withdrawals.get(root) else {
+                return Err(math::MathError::Overflow.into());
+            };
+            let shares =
+                el.withdrawal_shares(block, withdrawal).map_err(|_| math::MathError::Overflow)?;
             out.extend(withdrawal.strategies.iter().zip(shares).map(|(s, w)| (*s, w, true)));
         }
         Ok(out)
@@ -118,8 +120,12 @@ impl Lrt {
 
     /// ETH deposited to `od`'s validators whose credentials are not yet proven to its pod.
     fn in_flight(el: &EigenLayer, beacon: &BeaconChain, od: Address) -> Result<U256> {
-        let credentials = pod_address(od);
+        if beacon.by_credentials.is_empty() && beacon.pending_deposits.is_empty() {
+            return Ok(U256::ZERO);
+        }
         let proven = el.pods.get(&od);
+        // A pod knows its address; deriving it costs two keccaks (checksum, then the hash).
+        let credentials = proven.map_or_else(|| pod_address(od), |pod| pod.address);
         let indices =
             beacon.by_credentials.get(&credentials).map(Vec::as_slice).unwrap_or_default();
         let mut total = U256::ZERO;
