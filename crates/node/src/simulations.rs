@@ -171,13 +171,22 @@ fn int_column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a Int64Array, 
 fn fans(batch: &RecordBatch) -> Result<Vec<Fan>, String> {
     let subsets = int_column(batch, "subset")?;
     let timesteps = int_column(batch, "timestep")?;
+    // A run recorded with substeps has a row per partial block; a fan is drawn through each
+    // step's end, its highest substep (the initial state is substep 0).
+    let substeps = int_column(batch, "substep")?;
+    let mut last: BTreeMap<i64, i64> = BTreeMap::new();
+    for row in 0..batch.num_rows() {
+        let end = last.entry(timesteps.value(row)).or_insert(0);
+        *end = (*end).max(substeps.value(row));
+    }
+    let at_step_end = |row: usize| last.get(&timesteps.value(row)) == Some(&substeps.value(row));
     let mut fans = Vec::new();
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
         let Some((kind, of)) = fan_kind(field.name()) else { continue };
         let Some(values) = column.as_any().downcast_ref::<Decimal128Array>() else { continue };
         let mut cells: BTreeMap<(i64, i64), Vec<i128>> = BTreeMap::new();
         for row in 0..batch.num_rows() {
-            if values.is_valid(row) {
+            if values.is_valid(row) && at_step_end(row) {
                 let key = (subsets.value(row), timesteps.value(row));
                 cells.entry(key).or_default().push(values.value(row));
             }

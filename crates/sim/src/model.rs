@@ -46,6 +46,10 @@ pub struct Model {
     /// Losses (bps of the starting value) whose probability the summary reports.
     #[serde(default = "default_thresholds")]
     pub loss_thresholds_bps: Vec<u64>,
+    /// Record a row after every partial state update block of a step (cadCAD's substeps:
+    /// market, faults, operators, settlement, behaviour, managers), not only at its end.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub substeps: bool,
 }
 
 fn default_thresholds() -> Vec<u64> {
@@ -278,7 +282,9 @@ impl Model {
 
     /// A commitment to the model (its canonical JSON), part of every stream's seed.
     pub fn hash(&self) -> [u8; 32] {
-        let json = serde_json::to_vec(self).expect("a model serializes");
+        // What is recorded is not part of the model: the same futures either way.
+        let model = Self { substeps: false, ..self.clone() };
+        let json = serde_json::to_vec(&model).expect("a model serializes");
         Sha256::digest(&json).into()
     }
 

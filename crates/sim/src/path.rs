@@ -31,6 +31,12 @@ use rampart_engine::{
 };
 
 const YEAR_SECONDS: f64 = 365.0 * 86_400.0;
+
+/// The partial state update blocks of a step, in order (cadCAD's substeps): market (prices,
+/// oracles, rewards), faults, operators (exits, the network's demand), settlement (unwinds,
+/// claims), behaviour (holders, strategies), managers (unwinds, restaking). The end of a
+/// step is its last block.
+pub const SUBSTEPS: u64 = 6;
 /// Flows smaller than this are not sent (a holder does not pay gas for dust).
 const MIN_FLOW_WEI: u128 = 10_000_000_000_000_000;
 
@@ -198,6 +204,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
 
     let mut evening = start.clone();
     for t in 1..=prepared.model.timesteps {
+        let (mut slashed, mut cascade) = (U256::ZERO, 0u64);
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
         let epoch = world.clock.block / SLOTS_PER_EPOCH;
         // Market: ETH jump-diffusion, stETH and LRT discounts (mean-reverting, with depegs
@@ -232,6 +239,39 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             l.discount_bps = l.discount_bps.clamp(-100.0, 9_000.0);
         }
         let steth_price = WAD - bps_to_wad(steth_discount);
+        // With `substeps = true`, the state after each of the first five blocks of a step, as
+        // cadCAD records every partial state update block (γ is read only at the step's end).
+        macro_rules! record_partial {
+            ($substep:expr) => {
+                if prepared.model.substeps {
+                    let now = marks(&world, prepared);
+                    let market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
+                    out.partial.push(row(
+                        prepared,
+                        &world,
+                        &now,
+                        &market,
+                        &lrts,
+                        &holders,
+                        &strategies,
+                        &unwinds,
+                        &exit_queue,
+                        &entry_queue,
+                        t,
+                        slashed,
+                        slashed_total,
+                        exited_operators,
+                        None,
+                        cascade,
+                    ));
+                    debug_assert_eq!(
+                        out.partial.len() as u64 % (SUBSTEPS - 1),
+                        $substep % (SUBSTEPS - 1)
+                    );
+                }
+            };
+        }
+
         for l in &cast.lrts {
             // The oracle: a rejected update (a paused LRT) leaves the old price.
             let _ = send(&mut world, l.manager, act::set_asset_price(l.pool, steth(), steth_price));
@@ -262,6 +302,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 send(&mut world, admin, act::mint(s.address, NATIVE_ETH, amount))?;
             }
         }
+        record_partial!(1);
         // Faults: objective, catastrophic and correlated outages, through the real slash path.
         let before = total_operator_stake(&world, prepared);
         let links: usize = cast.operators.iter().map(|o| o.services.len()).sum();
@@ -269,7 +310,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         let catastrophic = rng.faults.poisson(params.catastrophic_rate * links as f64 * dt_years);
         let outages =
             rng.faults.poisson(params.outage_rate * cast.operators.len() as f64 * dt_years);
-        let mut cascade = 0u64;
+        cascade = 0;
         if catastrophic > 0 && links > 0 {
             let mut hits = Vec::new();
             for _ in 0..catastrophic {
@@ -304,8 +345,9 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 slash(&mut world, prepared, o, s, bps);
             }
         }
-        let slashed = before.saturating_sub(total_operator_stake(&world, prepared));
+        slashed = before.saturating_sub(total_operator_stake(&world, prepared));
         slashed_total += slashed;
+        record_partial!(2);
         // Operators leave: deallocate from every service (slashable for the deallocation delay).
         for _ in 0..rng
             .operators
@@ -332,6 +374,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             .exponential(params.network_entry_eth_per_day * step_seconds as f64 / 86_400.0);
         exit_queue.exit(epoch, eth_gwei(network_exit));
         entry_queue.exit(epoch, eth_gwei(entry));
+        record_partial!(3);
         // Unwinds whose EigenLayer delay and beacon exit are both over: complete, redeem, pay.
         complete_unwinds(&mut world, prepared, &mut unwinds, &mut strategies)?;
         // Claims, first come first served, while the pool can pay.
@@ -346,6 +389,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 &mut out.exits,
             );
         }
+        record_partial!(4);
         // Holders: deposits in calm markets, withdrawals that grow with losses, discount, queue.
         // Holders and strategies act on the last close (yesterday's evening marks): a day's
         // reaction lag, and a third of a path's NAV reads saved.
@@ -471,6 +515,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
                 });
             }
         }
+        record_partial!(5);
         // Managers: unwind what the queue is owed beyond the ETH at hand or on its way.
         for l in &cast.lrts {
             manage_liquidity(&mut world, prepared, l, epoch, &mut exit_queue, &mut unwinds)?;

@@ -2,8 +2,10 @@
 //!
 //! `paths`: radCAD's shape — one row per (simulation, subset, run, timestep, substep), the
 //! state variables first in model order, then `simulation, subset, run, substep, timestep`
-//! (int64; run 1-based; the initial state is `timestep = 0, substep = 0`; every later row
-//! is the end of a step, `substep = 1`). Amounts are exact wei as `Decimal128(38, 0)`.
+//! (int64; run 1-based; the initial state is `timestep = 0, substep = 0`). A step runs
+//! [`crate::path::SUBSTEPS`] partial state update blocks; the end of a step is its last,
+//! `substep = 6`, and a model with `substeps = true` records every block's row as cadCAD does.
+//! Amounts are exact wei as `Decimal128(38, 0)`.
 //! `exits`: one row per completed exit. `subsets`: the parameters of each subset.
 
 use std::{fs::File, path::Path, sync::Arc};
@@ -55,8 +57,11 @@ pub enum Kind {
 pub struct PathOutput {
     /// Its key.
     pub key: PathKey,
-    /// One row per timestep (the initial state first).
+    /// One row per timestep (the initial state first): the end of each step.
     pub rows: Vec<Vec<Cell>>,
+    /// With `substeps = true`, the rows after blocks 1 to 5 of every step, in order
+    /// (`SUBSTEPS − 1` per step); empty otherwise.
+    pub partial: Vec<Vec<Cell>>,
     /// Exits that completed.
     pub exits: Vec<Exit>,
     /// Catastrophic shocks and their cascades.
@@ -73,6 +78,7 @@ impl PathOutput {
         Self {
             key,
             rows: Vec::new(),
+            partial: Vec::new(),
             exits: Vec::new(),
             cascades: Vec::new(),
             strategies: Vec::new(),
@@ -163,10 +169,10 @@ fn wei_i128(x: U256) -> Result<i128, String> {
 pub fn paths_batch(prepared: &Prepared, outputs: &[PathOutput]) -> Result<RecordBatch, String> {
     let schema = paths_schema(prepared);
     let cols = state_columns(prepared);
-    let rows: usize = outputs.iter().map(|o| o.rows.len()).sum();
+    let rows: usize = outputs.iter().map(|o| o.rows.len() + o.partial.len()).sum();
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(cols.len() + 5);
     for (c, (_, kind)) in cols.iter().enumerate() {
-        let cells = outputs.iter().flat_map(|o| o.rows.iter().map(move |r| r[c]));
+        let cells = outputs.iter().flat_map(|o| table_rows(o).map(move |(_, _, r)| r[c]));
         let array: ArrayRef = match kind {
             Kind::Int => {
                 let mut b = Int64Builder::with_capacity(rows);
@@ -198,22 +204,43 @@ pub fn paths_batch(prepared: &Prepared, outputs: &[PathOutput]) -> Result<Record
         };
         arrays.push(array);
     }
-    let index = |f: &dyn Fn(&PathOutput, usize) -> i64| -> ArrayRef {
+    let index = |f: &dyn Fn(&PathOutput, u64, u64) -> u64| -> ArrayRef {
         let mut b = Int64Builder::with_capacity(rows);
         for o in outputs {
-            for t in 0..o.rows.len() {
-                b.append_value(f(o, t));
+            for (t, s, _) in table_rows(o) {
+                b.append_value(i64::try_from(f(o, t, s)).unwrap_or(i64::MAX));
             }
         }
         Arc::new(b.finish())
     };
-    let int = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-    arrays.push(index(&|o, _| int(o.key.simulation)));
-    arrays.push(index(&|o, _| int(o.key.subset)));
-    arrays.push(index(&|o, _| int(o.key.run)));
-    arrays.push(index(&|_, t| i64::from(t > 0)));
-    arrays.push(index(&|_, t| i64::try_from(t).unwrap_or(i64::MAX)));
+    arrays.push(index(&|o, _, _| o.key.simulation));
+    arrays.push(index(&|o, _, _| o.key.subset));
+    arrays.push(index(&|o, _, _| o.key.run));
+    arrays.push(index(&|_, _, s| s));
+    arrays.push(index(&|_, t, _| t));
     RecordBatch::try_new(schema, arrays).map_err(|e| e.to_string())
+}
+
+/// A path's rows in table order, each with its (timestep, substep): the initial state
+/// (0, 0), then per step its recorded partial blocks and its end (substep
+/// [`crate::path::SUBSTEPS`]).
+fn table_rows(o: &PathOutput) -> impl Iterator<Item = (u64, u64, &Vec<Cell>)> {
+    let blocks = crate::path::SUBSTEPS;
+    let per_step = if o.partial.is_empty() { 0 } else { usize::try_from(blocks - 1).unwrap_or(0) };
+    o.rows.iter().enumerate().flat_map(move |(t, end)| {
+        let step = t as u64;
+        let partial: &[Vec<Cell>] = if t == 0 || per_step == 0 {
+            &[]
+        } else {
+            o.partial.get((t - 1) * per_step..t * per_step).unwrap_or(&[])
+        };
+        let last = if t == 0 { 0 } else { blocks };
+        partial
+            .iter()
+            .zip(1u64..)
+            .map(move |(row, s)| (step, s, row))
+            .chain(std::iter::once((step, last, end)))
+    })
 }
 
 /// The exits table: simulation, subset, run, via, holder, route, asked, steps, paid.

@@ -93,7 +93,7 @@ fn the_table_has_radcad_columns_and_order() {
     assert_eq!(col("run")[0], 1);
     assert_eq!(col("run")[31], 2);
     assert_eq!((col("timestep")[0], col("substep")[0]), (0, 0));
-    assert_eq!((col("timestep")[30], col("substep")[30]), (30, 1));
+    assert_eq!((col("timestep")[30], col("substep")[30]), (30, 6));
     // γ is read at the start and every 10 steps only.
     let gamma = batch
         .column_by_name("gamma")
@@ -104,6 +104,53 @@ fn the_table_has_radcad_columns_and_order() {
         .clone();
     let read: Vec<usize> = (0..31).filter(|&t| gamma.is_valid(t)).collect();
     assert_eq!(read, vec![0, 10, 20, 30]);
+}
+
+/// With `substeps = true` every partial state update block is a row (cadCAD's table), and
+/// recording them changes nothing: the end-of-step rows are the rows of the same run without.
+#[test]
+fn substeps_are_rows_and_recording_them_changes_nothing() {
+    let plain = tiny();
+    let mut model = plain.model.clone();
+    model.substeps = true;
+    let detailed =
+        rampart_sim::prepare(model, std::path::Path::new("../../scenarios/sim")).unwrap();
+    let (a, b) = (run_paths(&plain, 0..2).unwrap(), run_paths(&detailed, 0..2).unwrap());
+    let steps = 30;
+    let blocks = rampart_sim::path::SUBSTEPS;
+    assert_eq!(b.num_rows(), 2 * (1 + steps * blocks as usize));
+    let int = |batch: &arrow::array::RecordBatch, name: &str| {
+        batch
+            .column_by_name(name)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<arrow::array::Int64Array>()
+            .unwrap()
+            .values()
+            .to_vec()
+    };
+    let (t, s) = (int(&b, "timestep"), int(&b, "substep"));
+    assert_eq!((t[0], s[0]), (0, 0));
+    assert_eq!(
+        (1..=6).map(|r| (t[r], s[r])).collect::<Vec<_>>(),
+        (1..=6).map(|k| (1, k)).collect::<Vec<_>>()
+    );
+    // Keep the initial state and each step's last block: the plain table, cell for cell.
+    let keep: Vec<u32> = (0..b.num_rows())
+        .filter(|&r| s[r] == 0 || s[r] == i64::try_from(blocks).unwrap())
+        .map(|r| u32::try_from(r).unwrap())
+        .collect();
+    let kept =
+        arrow::compute::take_record_batch(&b, &arrow::array::UInt32Array::from(keep)).unwrap();
+    assert_eq!(kept, a);
+    // Slashes happen in the faults block: a step's `slashed` is zero before it.
+    let slashed = b.column_by_name("slashed").unwrap();
+    let slashed = slashed.as_any().downcast_ref::<arrow::array::Decimal128Array>().unwrap();
+    for r in 0..b.num_rows() {
+        if s[r] == 1 {
+            assert_eq!(slashed.value(r), 0, "row {r}: block 1 is before the faults");
+        }
+    }
 }
 
 #[test]
