@@ -651,10 +651,7 @@ pub(crate) fn live_backing(world: &World, pool: Address) -> U256 {
         .lrts
         .instances
         .get(&pool)
-        .and_then(|l| {
-            l.live_nav(pool, &world.ledger, &world.eigenlayer, &world.beacon, world.clock.block)
-                .ok()
-        })
+        .and_then(|l| l.live_nav(pool, &world.ledger, &world.lrt_env()).ok())
         .map_or(U256::ZERO, |n| n.total)
 }
 

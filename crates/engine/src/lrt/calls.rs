@@ -249,7 +249,7 @@ pub struct Execute {
     /// Which operator delegator acts (the pool itself if omitted).
     #[serde(default)]
     pub delegator: Option<usize>,
-    /// `protocol.function` (eigenlayer, beacon, token, symbiotic, karak).
+    /// `protocol.function` (eigenlayer, beacon, token, lido).
     pub call: String,
     /// Its arguments.
     #[serde(default)]
