@@ -171,7 +171,8 @@ impl Lido {
         })
     }
 
-    /// `requestWithdrawals`: every amount checked, then the stETH locked and the requests
+    /// `requestWithdrawals`: each amount checked and its stETH found in the sender's balance in
+    /// turn (the first failure reverts the whole batch), then the stETH locked and the requests
     /// enqueued in order.
     fn request_withdrawals(
         &mut self,
@@ -190,7 +191,9 @@ impl Lido {
             if amount > MAX_STETH_WITHDRAWAL_AMOUNT {
                 return Err(E::RequestAmountTooLarge(amount));
             }
+            // Each request pulls its stETH before the next amount is checked.
             total = math::add(total, amount)?;
+            ledger.check_transfer(steth(), sender, total)?;
         }
         let last = self.cumulative_steth(self.last_request_id());
         math::add(last, total)?;

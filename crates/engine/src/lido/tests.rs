@@ -184,6 +184,12 @@ fn requests_lock_steth_with_cumulative_amounts_and_bounds() {
     );
     let short = json!({ "amounts": ["1000 ether", "1000 ether", "1 ether"] });
     assert_eq!(reject(&mut world, "bob", "lido.request_withdrawals", short), "InsufficientBalance");
+    // As on chain, each request takes its stETH before the next amount is looked at.
+    let short_first = json!({ "amounts": ["1000 ether", "1000 ether", "1 ether", "99"] });
+    assert_eq!(
+        reject(&mut world, "bob", "lido.request_withdrawals", short_first),
+        "InsufficientBalance"
+    );
     // 100 wei is the smallest request; the owner may be another account.
     let smallest = json!({ "amounts": ["100"], "owner": "carol" });
     let events = apply(&mut world, "bob", "lido.request_withdrawals", smallest);
@@ -447,7 +453,25 @@ fn calls_round_trip_and_worlds_without_lido_keep_their_encoding() {
     let encoded = serde_json::to_string(&world).unwrap();
     let decoded: World = serde_json::from_str(&encoded).unwrap();
     assert_eq!(decoded, world);
-    apply(&mut world, "admin", "lido.finalize", json!({ "last_request_id": 3 }));
+    // Lido's events read back as themselves among every module's (the world's events are
+    // untagged; the LRT's WithdrawalRequested and WithdrawalClaimed share their names).
+    let as_call = |sender: &str, name: &str, args: Value| Call {
+        sender: named_address(sender),
+        action: Action::parse(name, args).unwrap(),
+    };
+    let request = json!({ "amounts": ["100"] });
+    let mut events = world.apply(&as_call("alice", "lido.request_withdrawals", request)).unwrap();
+    let finalize = json!({ "last_request_id": 4 });
+    events.extend(world.apply(&as_call("admin", "lido.finalize", finalize)).unwrap());
+    let claim = Action::parse("lido.claim_withdrawals", json!({ "request_ids": [1, 2, 3, 4] }));
+    events.extend(
+        world.apply(&Call { sender: named_address("alice"), action: claim.unwrap() }).unwrap(),
+    );
+    for event in events {
+        let encoded = serde_json::to_value(&event).unwrap();
+        assert!(matches!(event, Event::Lido(_)));
+        assert_eq!(serde_json::from_value::<Event>(encoded).unwrap(), event);
+    }
 }
 
 /// A Renzo LRT holding 100 stETH (bought at Lido by Alice) and 50 ETH redeems the stETH through

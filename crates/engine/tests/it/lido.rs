@@ -96,6 +96,7 @@ impl Model {
                 let who = person(*who);
                 let owner = owner.map_or(who, person);
                 let amounts: Vec<U256> = amounts.iter().map(|&a| wei(a)).collect();
+                let mut total = U256::ZERO;
                 for &amount in &amounts {
                     if amount < U256::from(100) {
                         return Err("RequestAmountTooSmall");
@@ -103,10 +104,10 @@ impl Model {
                     if amount > U256::from(1_000_000 * MILLI) {
                         return Err("RequestAmountTooLarge");
                     }
-                }
-                let total: U256 = amounts.iter().sum();
-                if self.steth[who] < total {
-                    return Err("InsufficientBalance");
+                    total += amount;
+                    if self.steth[who] < total {
+                        return Err("InsufficientBalance");
+                    }
                 }
                 self.steth[who] -= total;
                 for amount in amounts {
