@@ -28,6 +28,7 @@ pub mod exposure;
 pub mod jito;
 pub mod karak;
 pub mod ledger;
+pub mod lido;
 pub mod lrt;
 pub mod math;
 pub mod serde_ext;

@@ -26,6 +26,7 @@ use crate::{
     jito::{Jito, JitoCall, JitoEnv, JitoError, JitoEvent, JitoView},
     karak::{Karak, KarakCall, KarakEnv, KarakError, KarakEvent, KarakView},
     ledger::{Ledger, LedgerError},
+    lido::{Lido, LidoCall, LidoEnv, LidoError, LidoEvent, LidoView},
     lrt::{LrtCall, LrtError, LrtEvent, LrtView, Lrts},
     serde_ext,
     symbiotic::{Symbiotic, SymbioticCall, SymbioticError, SymbioticEvent, SymbioticView},
@@ -61,6 +62,8 @@ pub enum Action {
     Jito(JitoCall),
     /// Liquid restaking tokens.
     Lrt(LrtCall),
+    /// Lido: stETH and its withdrawal queue.
+    Lido(LidoCall),
 }
 
 /// Calls of the `token` protocol: the shared ledger.
@@ -125,6 +128,8 @@ pub enum View {
     Jito(JitoView),
     /// LRT views.
     Lrt(LrtView),
+    /// Lido's views.
+    Lido(LidoView),
     /// Views across protocols (`world.exposure`).
     World(WorldView),
 }
@@ -170,6 +175,8 @@ pub enum Event {
     Jito(JitoEvent),
     /// From an LRT.
     Lrt(LrtEvent),
+    /// From Lido.
+    Lido(LidoEvent),
 }
 
 /// Events of the token ledger (ERC20's `Transfer`; mints come from the zero address).
@@ -228,6 +235,9 @@ pub enum Rejection {
     /// An LRT refused.
     #[error(transparent)]
     Lrt(#[from] LrtError),
+    /// Lido reverted.
+    #[error(transparent)]
+    Lido(#[from] LidoError),
     /// Only the world's admin may do this.
     #[error("only the admin may call {0}")]
     OnlyAdmin(&'static str),
@@ -245,6 +255,7 @@ impl Rejection {
             Self::Karak(inner) => inner.name(),
             Self::Jito(inner) => inner.name(),
             Self::Lrt(inner) => inner.name(),
+            Self::Lido(inner) => inner.name(),
             Self::OnlyAdmin(_) => "OnlyAdmin",
         }
     }
@@ -276,8 +287,8 @@ impl ParseError {
 }
 
 /// The protocols a call may name.
-pub const PROTOCOLS: [&str; 8] =
-    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak", "jito", "lrt"];
+pub const PROTOCOLS: [&str; 9] =
+    ["token", "eigenlayer", "babylon", "beacon", "symbiotic", "karak", "jito", "lrt", "lido"];
 
 fn split_name(name: &str) -> Result<(&str, &str), ParseError> {
     name.split_once('.').ok_or_else(|| {
@@ -321,6 +332,7 @@ impl Action {
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
             "jito" => parse_module(protocol, function, args).map(Self::Jito),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
+            "lido" => parse_module(protocol, function, args).map(Self::Lido),
             other => Err(ParseError::unknown(format!(
                 "unknown protocol {other:?}; known: {}",
                 PROTOCOLS.join(", ")
@@ -339,6 +351,7 @@ impl Action {
             Self::Karak(call) => format!("karak.{}", call.name()),
             Self::Jito(call) => format!("jito.{}", call.name()),
             Self::Lrt(call) => format!("lrt.{}", <&str>::from(call)),
+            Self::Lido(call) => format!("lido.{}", <&str>::from(call)),
         }
     }
 
@@ -353,6 +366,7 @@ impl Action {
             Self::Karak(call) => serde_json::to_value(call),
             Self::Jito(call) => serde_json::to_value(call),
             Self::Lrt(call) => serde_json::to_value(call),
+            Self::Lido(call) => serde_json::to_value(call),
         }
         .expect("calls serialize");
         full.get("args").cloned().unwrap_or(Value::Null)
@@ -391,6 +405,7 @@ impl View {
             "karak" => parse_module(protocol, function, args).map(Self::Karak),
             "jito" => parse_module(protocol, function, args).map(Self::Jito),
             "lrt" => parse_module(protocol, function, args).map(Self::Lrt),
+            "lido" => parse_module(protocol, function, args).map(Self::Lido),
             "world" => parse_module(protocol, function, args).map(Self::World),
             other => Err(ParseError::unknown(format!(
                 "unknown protocol {other:?}; known: {}",
@@ -429,6 +444,10 @@ pub struct World {
     /// Liquid restaking tokens.
     #[serde(default)]
     pub lrts: Lrts,
+    /// Lido (stETH and its withdrawal queue). Omitted from the encoding while nothing has
+    /// happened there, so worlds without Lido keep their state hashes.
+    #[serde(default, skip_serializing_if = "Lido::is_empty")]
+    pub lido: Lido,
 }
 
 impl Default for World {
@@ -465,6 +484,7 @@ impl World {
             karak: Karak::default(),
             jito: Jito::default(),
             lrts: Lrts::default(),
+            lido: Lido::default(),
         }
     }
 
@@ -535,6 +555,15 @@ impl World {
                     .collect())
             }
             Action::Lrt(lrt_call) => self.apply_lrt(call.sender, lrt_call),
+            Action::Lido(lido_call) => {
+                let env = LidoEnv { timestamp: env.timestamp, admin: self.admin };
+                Ok(self
+                    .lido
+                    .apply(&mut self.ledger, &env, call.sender, lido_call)?
+                    .into_iter()
+                    .map(Event::Lido)
+                    .collect())
+            }
         }
     }
 
@@ -596,6 +625,7 @@ impl World {
             View::Jito(view) => Ok(self.jito.view(&self.jito_env(), view)?),
             View::Lrt(LrtView::CompareStrategies(args)) => self.compare_strategies(args),
             View::Lrt(view) => Ok(self.lrts.view(&self.ledger, &self.lrt_env(), view)?),
+            View::Lido(view) => Ok(self.lido.view(&self.ledger, view)?),
             View::World(WorldView::Exposure { account }) => {
                 let exposures =
                     self.exposure(*account).map_err(crate::eigenlayer::EigenLayerError::from)?;
@@ -692,6 +722,7 @@ impl World {
         self.karak.check_invariants(&self.ledger)?;
         self.jito.check_invariants(&self.ledger)?;
         self.lrts.check_invariants(&self.ledger)?;
+        self.lido.check_invariants(&self.ledger)?;
         self.beacon.check_invariants(&self.ledger)
     }
 }

@@ -18,8 +18,8 @@ use crate::{
     convert::{dict_to_json, from_python, to_python},
 };
 
-/// A deterministic world: EigenLayer, the beacon chain, Symbiotic, Karak, Jito, Babylon and
-/// the LRTs, driven by calls.
+/// A deterministic world: EigenLayer, the beacon chain, Symbiotic, Karak, Jito, Babylon, the
+/// LRTs and Lido, driven by calls.
 ///
 /// Names work wherever an address does (`"alice"`, `"op1"`), and symbols wherever a token or a
 /// strategy does (`"stETH"`). Amounts are `int` wei or strings with a unit (`"32 ether"`).

@@ -27,6 +27,10 @@ impl NameBook {
         book.names.insert(rampart_engine::babylon::rewards_address(), "babylon rewards".into());
         book.names.insert(accounts::NATIVE_ETH, "ETH".into());
         book.names.insert(accounts::BEACON_CHAIN_ETH_STRATEGY, "beaconChainETH".into());
+        book.names.insert(
+            rampart_engine::lido::withdrawal_queue_address(),
+            "Lido withdrawal queue".into(),
+        );
         book.learn("admin");
         for (symbol, _) in rampart_engine::ledger::DEFAULT_TOKENS {
             book.learn(symbol);

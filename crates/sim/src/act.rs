@@ -13,6 +13,7 @@ use rampart_engine::{
         },
         state::{OperatorSet, Withdrawal},
     },
+    lido::{LidoCall, MAX_STETH_WITHDRAWAL_AMOUNT, calls as lido_calls},
     lrt::{LrtCall, calls},
     world::TokenCall,
 };
@@ -116,6 +117,36 @@ pub fn deallocate(operator: Address, sets: &[OperatorSet], strategy: Address) ->
     }))
 }
 
+/// `lido.submit`: ETH in, stETH out.
+pub fn lido_submit(amount: U256) -> Action {
+    Action::Lido(LidoCall::Submit(lido_calls::Submit { amount, referral: None }))
+}
+
+/// `lido.request_withdrawals` of `amount` stETH for `owner` (the sender if none), split into
+/// the fewest near-equal requests within Lido's 1,000 stETH cap (equal parts keep every
+/// request above its 100-wei floor).
+pub fn lido_request_withdrawals(amount: &U256, owner: Option<Address>) -> Action {
+    let parts = amount.div_ceil(MAX_STETH_WITHDRAWAL_AMOUNT).max(U256::ONE);
+    let (base, extra) = amount.div_rem(parts);
+    let count = usize::try_from(parts).unwrap_or(usize::MAX);
+    let extra = usize::try_from(extra).unwrap_or(usize::MAX);
+    let amounts = (0..count).map(|k| base + U256::from(u8::from(k < extra))).collect();
+    Action::Lido(LidoCall::RequestWithdrawals(lido_calls::RequestWithdrawals { amounts, owner }))
+}
+
+/// `lido.finalize` up to `last_request_id` (Lido's oracle).
+pub fn lido_finalize(last_request_id: u64) -> Action {
+    Action::Lido(LidoCall::Finalize(lido_calls::Finalize { last_request_id }))
+}
+
+/// `lido.claim_withdrawals` of `request_ids`, paid to their owner.
+pub fn lido_claim_withdrawals(request_ids: Vec<u64>) -> Action {
+    Action::Lido(LidoCall::ClaimWithdrawals(lido_calls::ClaimWithdrawals {
+        request_ids,
+        recipient: None,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use rampart_engine::accounts::{named_address, strategy_address, token_address};
@@ -182,6 +213,21 @@ mod tests {
                         "strategies": ["stETH"], "wads_to_slash": ["5"],
                         "description": "simulated fault" } })
             )
+        );
+        assert_eq!(lido_submit(amount), parsed("lido.submit", json!({ "amount": "5" })));
+        let ether = U256::from(10u64).pow(U256::from(18u64));
+        assert_eq!(
+            lido_request_withdrawals(&(U256::from(2_500u64) * ether), Some(pool)),
+            parsed(
+                "lido.request_withdrawals",
+                json!({ "amounts": ["833333333333333333334", "833333333333333333333", "833333333333333333333"],
+                        "owner": pool.to_string() })
+            )
+        );
+        assert_eq!(lido_finalize(7), parsed("lido.finalize", json!({ "last_request_id": 7 })));
+        assert_eq!(
+            lido_claim_withdrawals(vec![1, 2]),
+            parsed("lido.claim_withdrawals", json!({ "request_ids": [1, 2] }))
         );
         assert_eq!(
             deallocate(alice, &[set], strategy),

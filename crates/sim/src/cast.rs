@@ -115,11 +115,10 @@ pub struct Cast {
     pub steth_strategy: Address,
 }
 
-/// The account standing for Lido: it holds the ETH behind stETH and redeems stETH at par, so
-/// an unwind turns stETH into ETH without anything being created.
+/// Lido (the engine's `lido` module): its ETH balance is the buffer behind stETH, which its
+/// withdrawal queue redeems at par once its oracle finalizes a request.
 pub fn lido() -> Address {
-    static LIDO: LazyLock<Address> = LazyLock::new(|| named_address("lido"));
-    *LIDO
+    rampart_engine::lido::lido_address()
 }
 
 /// The account paying restaking rewards (new issuance, minted as paid).

@@ -11,7 +11,7 @@
 use crate::{
     Prepared,
     act::{self, send},
-    cast::{lido, rewards_account, steth},
+    cast::{rewards_account, steth},
     queue::ExitQueue,
     reference::buy_steth,
     rng::{PathKey, Stream, bps_to_wad, eth_to_wei, wei_to_eth},
@@ -85,13 +85,20 @@ pub struct StrategyOutcome {
     pub exit_steps: Option<u64>,
 }
 
+/// stETH on its way out: queued in EigenLayer, then redeemed at Lido (whose oracle finalizes
+/// a request once the validators behind it have left the beacon exit queue), then claimed.
 struct Unwind {
     pool: Option<Address>,
     staker: Address,
     delegator: Option<usize>,
     withdrawal: Withdrawal,
     amount: U256,
-    ready_block: u64,
+    /// When EigenLayer's withdrawal delay is over.
+    el_ready: u64,
+    /// When the validators behind it have exited and are withdrawable.
+    beacon_ready: u64,
+    /// Its Lido withdrawal requests, once it is out of EigenLayer.
+    requests: Vec<u64>,
 }
 
 struct LrtState {
@@ -732,10 +739,7 @@ pub(crate) fn live_backing(world: &World, pool: Address) -> U256 {
         .lrts
         .instances
         .get(&pool)
-        .and_then(|l| {
-            l.live_nav(pool, &world.ledger, &world.eigenlayer, &world.beacon, world.clock.block)
-                .ok()
-        })
+        .and_then(|l| l.live_nav(pool, &world.ledger, &world.lrt_env()).ok())
         .map_or(U256::ZERO, |n| n.total)
 }
 
@@ -904,12 +908,18 @@ fn queue_direct(
         delegator,
         withdrawal,
         amount: take,
-        ready_block: beacon_ready.max(el_ready),
+        el_ready,
+        beacon_ready,
+        requests: Vec::new(),
     }))
 }
 
-/// Completes ready unwinds: stETH out of EigenLayer, redeemed at Lido at par, ETH to the pool
-/// (or to the direct staker).
+/// Moves every unwind along, each step by real calls:
+/// 1. once EigenLayer's delay is over, the staker (a delegator, through `lrt.execute`)
+///    completes the withdrawal as stETH and requests its redemption at Lido, for the pool;
+/// 2. Lido's oracle finalizes requests in order once the validators behind them have left the
+///    beacon exit queue (the simulated churn decides when);
+/// 3. the pool (or the direct staker) claims the ETH.
 fn complete_unwinds(
     world: &mut World,
     prepared: &Prepared,
@@ -917,47 +927,47 @@ fn complete_unwinds(
     strategies: &mut [StrategyState],
 ) -> Result<(), String> {
     let block = world.clock.block;
+    finalize_at_lido(world, unwinds, block)?;
     let mut pending = Vec::new();
-    for u in unwinds.drain(..) {
-        if u.ready_block > block {
-            pending.push(u);
-            continue;
-        }
-        let complete = act::complete_withdrawal(u.withdrawal.clone(), steth());
+    for mut u in unwinds.drain(..) {
         let pool_manager = u
             .pool
             .and_then(|p| prepared.cast.lrts.iter().find(|l| l.pool == p).map(|l| (p, l.manager)));
-        let done = match (pool_manager, u.delegator) {
+        // As the delegator (through its pool's manager) or as the direct staker.
+        let as_staker = |world: &mut World, action| match (pool_manager, u.delegator) {
             (Some((pool, manager)), Some(i)) => {
-                send(world, manager, act::execute(pool, Some(i), complete))
+                send(world, manager, act::execute(pool, Some(i), action))
             }
-            _ => send(world, u.staker, complete),
+            _ => send(world, u.staker, action),
         };
-        if done.is_err() {
+        if u.requests.is_empty() {
+            if u.el_ready > block
+                || as_staker(world, act::complete_withdrawal(u.withdrawal.clone(), steth()))
+                    .is_err()
+            {
+                pending.push(u);
+                continue;
+            }
+            let st = token_balance(world, steth(), u.staker);
+            if st.is_zero() {
+                continue;
+            }
+            let first = world.lido.last_request_id() + 1;
+            as_staker(world, act::lido_request_withdrawals(&st, u.pool))?;
+            u.requests = (first..=world.lido.last_request_id()).collect();
             pending.push(u);
             continue;
         }
-        let st = token_balance(world, steth(), u.staker);
-        if st.is_zero() {
+        let last = u.requests.last().copied().unwrap_or_default();
+        if last > world.lido.last_finalized_request_id {
+            pending.push(u);
             continue;
         }
-        let to = u.pool.unwrap_or(u.staker);
-        match (pool_manager, u.delegator) {
-            (Some((pool, manager)), Some(i)) => {
-                // The delegator hands the stETH to its pool (a call the LRT allows); Lido's
-                // redemption of the pool's stETH is not a call the engine has (the pool may
-                // move tokens only to its delegators), so the simulator stands in for it with a
-                // ledger transfer of exactly that stETH to Lido, which pays the ETH below.
-                send(
-                    world,
-                    manager,
-                    act::execute(pool, Some(i), act::transfer(pool, steth(), st)),
-                )?;
-                world.ledger.transfer(steth(), pool, lido(), st).map_err(|e| e.to_string())?;
-            }
-            _ => send(world, u.staker, act::transfer(lido(), steth(), st))?,
+        let claim = act::lido_claim_withdrawals(u.requests.clone());
+        match pool_manager {
+            Some((pool, manager)) => send(world, manager, act::execute(pool, None, claim))?,
+            None => send(world, u.staker, claim)?,
         }
-        send(world, lido(), act::transfer(to, NATIVE_ETH, st))?;
         if u.pool.is_none()
             && let Some(i) = prepared.cast.strategies.iter().position(|s| s.address == u.staker)
         {
@@ -966,6 +976,26 @@ fn complete_unwinds(
     }
     *unwinds = pending;
     Ok(())
+}
+
+/// Lido's oracle: finalizes, in request order, every request whose validators are out of the
+/// exit queue (a request waits for every earlier one, as Lido's queue does).
+fn finalize_at_lido(world: &mut World, unwinds: &[Unwind], block: u64) -> Result<(), String> {
+    let finalized = world.lido.last_finalized_request_id;
+    let mut waiting: Vec<(u64, u64)> = unwinds
+        .iter()
+        .flat_map(|u| u.requests.iter().map(move |&id| (id, u.beacon_ready)))
+        .filter(|&(id, _)| id > finalized)
+        .collect();
+    waiting.sort_unstable();
+    let upto = waiting.iter().take_while(|&&(_, ready)| ready <= block).map(|&(id, _)| id).last();
+    match upto {
+        Some(id) => {
+            let oracle = world.lido.finalizer.unwrap_or(world.admin);
+            send(world, oracle, act::lido_finalize(id))
+        }
+        None => Ok(()),
+    }
 }
 
 /// If the queue is owed more than the pool's ETH and what is already coming back, the manager

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
-    cast::{HolderSpec, call, lido, mint},
+    cast::{HolderSpec, call, mint},
     rng::eth_to_wei,
 };
 
@@ -227,18 +227,17 @@ fn direct_stakers(
     Ok(())
 }
 
-/// New money buys stETH: Lido receives the ETH and mints the stETH (setup, and deposits during
-/// a path), so Lido always holds the ETH behind every stETH.
+/// New money buys stETH: new ETH comes to `to`, which submits it to Lido (`lido.submit`), so
+/// Lido's buffer holds the ETH behind every stETH its queue will redeem.
 pub fn buy_steth(world: &mut World, to: Address, amount: U256) -> Result<(), String> {
     let admin = world.admin;
     crate::act::send(
         world,
         admin,
-        crate::act::mint(lido(), rampart_engine::accounts::NATIVE_ETH, amount),
+        crate::act::mint(to, rampart_engine::accounts::NATIVE_ETH, amount),
     )?;
-    crate::act::send(world, admin, crate::act::mint(to, crate::cast::steth(), amount))
+    crate::act::send(world, to, crate::act::lido_submit(amount))
 }
-
 /// The LRTs: created with their preset and buffer, delegating to their operators, filled by
 /// their cohorts (the buffer in ETH, the rest stETH) and restaked.
 fn lrts(

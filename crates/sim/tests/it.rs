@@ -198,6 +198,23 @@ fn a_bank_run_emerges_from_a_loss() {
     let queued = shocked.summary.exits.queued_steps.expect("queued exits were paid");
     assert!(queued[0] >= 14, "queued exits waited the cooldown and the unwind: {queued:?}");
     assert!(shocked.summary.lrt_drawdown_bps["pufETH"][2] > 0);
+    // The queued exits were paid with ETH the manager's unwinds brought back through Lido:
+    // requests made, finalized by its oracle after the exit queue, claimed by the pool.
+    let prepared = model(
+        1,
+        40,
+        SMALL_WORLD,
+        "fault_rate = 0\ncatastrophic_rate = 30\ncatastrophic_min_bps = 500\ncatastrophic_max_bps = 1500\noutage_rate = 0\noperator_exit_rate = 0\nlrt_depegs_per_year = 0",
+    );
+    let (_, world) = rampart_sim::path::run_with_world(&prepared, prepared.key(0)).unwrap();
+    let lido = &world.lido;
+    assert!(lido.last_finalized_request_id > 0, "the oracle finalized requests");
+    let pool = prepared.cast.lrts[0].pool;
+    let claimed = (1..=lido.last_finalized_request_id)
+        .filter_map(|id| lido.request(id))
+        .filter(|r| r.claimed && r.owner == pool)
+        .count();
+    assert!(claimed > 0, "the pool claimed its ETH from Lido");
 }
 
 /// The strategy question under calm futures (no faults): direct restaking keeps the whole
@@ -257,7 +274,7 @@ proptest! {
 
     /// Conservation: after any path, every module's invariants hold (ledger sums equal
     /// supplies, EigenLayer's and the LRTs' accounting), Lido holds the ETH behind every
-    /// stETH outside it, and the same (model, seed, key) gives the same path.
+    /// stETH, its queue the ETH it owes, and the same (model, seed, key) gives the same path.
     #[test]
     fn every_asset_is_conserved(seed in 0u64..1_000, faults in 0.0f64..5.0, sensitivity in 0.0f64..2_000.0) {
         let mut prepared = model(1, 20, SMALL_WORLD, &format!("fault_rate = {faults}\ncatastrophic_rate = {}\nwithdraw_per_loss_bps = {sensitivity}", faults / 5.0));
@@ -267,11 +284,12 @@ proptest! {
         let (out, world) = rampart_sim::path::run_with_world(&prepared, key).unwrap();
         prop_assert!(out.final_world_check.is_none(), "{:?}", out.final_world_check);
         let steth = world.ledger.token(cast::steth()).unwrap().total_supply;
-        let lido_steth = world.ledger.balance_of(cast::steth(), cast::lido());
-        let lido_eth = world.ledger.balance_of(NATIVE_ETH, cast::lido());
-        // Every stETH was bought with ETH Lido keeps, and every redemption hands Lido the
-        // stETH for the ETH it pays out: exactly one of the two stands behind each stETH.
-        prop_assert_eq!(lido_eth + lido_steth, steth);
+        let buffer = world.ledger.balance_of(NATIVE_ETH, cast::lido());
+        let queue = rampart_engine::lido::withdrawal_queue_address();
+        // Every stETH was submitted to Lido for ETH its buffer keeps; a finalized request
+        // burns its stETH and moves that ETH to the queue, which pays exactly what it locked.
+        prop_assert_eq!(buffer, steth);
+        prop_assert_eq!(world.ledger.balance_of(NATIVE_ETH, queue), world.lido.locked_ether);
         let again = rampart_sim::path::run(&prepared, key).unwrap();
         prop_assert_eq!(out, again);
     }

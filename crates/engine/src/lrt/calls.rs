@@ -248,7 +248,7 @@ pub struct Execute {
     pub target: Address,
     /// Which operator delegator acts (the pool itself if omitted).
     pub delegator: Option<usize>,
-    /// The call (eigenlayer, beacon, token, symbiotic, karak).
+    /// The call (eigenlayer, beacon, token, lido).
     pub call: crate::Action,
 }
 

@@ -109,7 +109,7 @@ impl Lrts {
     ) -> Result<Vec<ExitRoute>> {
         let lrt = self.lrt(pool)?;
         let value = self.shares_value(pool, ledger, env, shares)?;
-        let nav = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?;
+        let nav = lrt.live_nav(pool, ledger, env)?;
         let reserved: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
         let liquid = ledger.balance_of(NATIVE_ETH, pool);
         let el_delay = env.eigenlayer.params.min_withdrawal_delay_blocks * SECONDS_PER_BLOCK;

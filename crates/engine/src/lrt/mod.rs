@@ -48,6 +48,7 @@ use crate::{
     beacon::BeaconChain,
     eigenlayer::EigenLayer,
     ledger::Ledger,
+    lido::Lido,
     math::{self, Rounding, WAD},
     serde_ext,
 };
@@ -99,6 +100,8 @@ pub struct LrtEnv<'a> {
     pub eigenlayer: &'a EigenLayer,
     /// The beacon chain, for ETH on its way to validators.
     pub beacon: &'a BeaconChain,
+    /// Lido, for stETH the LRT is redeeming through its withdrawal queue.
+    pub lido: &'a Lido,
 }
 
 impl Preset {
@@ -233,9 +236,7 @@ impl Lrts {
         let lrt = self.lrt(pool)?;
         let supply = ledger.token(lrt.token)?.total_supply;
         let nav = match lrt.rate {
-            RateState::Live => {
-                lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total
-            }
+            RateState::Live => lrt.live_nav(pool, ledger, env)?.total,
             RateState::Reported { nav, .. } => nav,
             RateState::Stored { price, .. } => math::mul_div(price, supply, WAD, Rounding::Floor)?,
         };
@@ -922,7 +923,7 @@ impl Lrts {
             return Err(E::NotSupported { function: "report", preset: lrt.preset.name() });
         };
         let p = &lrt.params;
-        let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let live = lrt.live_nav(pool, ledger, env)?.total;
         let bps = |b: u64| math::mul_div(stored, U256::from(b), U256::from(BPS), Rounding::Floor);
         let apr_cap = if p.max_rebase_apr_bps == 0 {
             U256::MAX
@@ -1016,7 +1017,7 @@ impl Lrts {
         if supply.is_zero() {
             return Err(E::InvalidZeroInput);
         }
-        let live = lrt.live_nav(pool, ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let live = lrt.live_nav(pool, ledger, env)?.total;
         let observed = math::mul_div(live, WAD, supply, Rounding::Floor)?;
         let limit = U256::from(lrt.params.price_change_limit_bps);
         let beyond = |from: U256, to: U256| -> Result<bool> {

@@ -1,12 +1,13 @@
 //! The NAV an LRT's backing is worth right now, read from the world: the buffer, each operator
 //! delegator's idle funds, its EigenLayer positions at their withdrawable value (after every
-//! slash), its queued EigenLayer withdrawals, and ETH on its way to its EigenPod's validators.
-//! Every asset is priced by the LRT's oracle (ETH at 1).
+//! slash), its queued EigenLayer withdrawals, ETH on its way to its EigenPod's validators, and
+//! stETH it is redeeming through Lido's withdrawal queue. Every asset is priced by the LRT's
+//! oracle (ETH at 1); what Lido owes is ETH at par.
 
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
 
-use super::{Lrt, Result};
+use super::{Lrt, LrtEnv, Result};
 use crate::{
     accounts::{BEACON_CHAIN_ETH_STRATEGY, NATIVE_ETH},
     beacon::BeaconChain,
@@ -37,6 +38,11 @@ pub struct NavBreakdown {
     /// ETH deposited to validators whose credentials are not yet proven to the pod.
     #[serde(with = "serde_ext::amount")]
     pub in_flight: U256,
+    /// stETH in Lido withdrawal requests the pool or a delegator owns and has not claimed,
+    /// finalized or not: ETH Lido owes, at par (the share rate is 1, so a claim pays exactly
+    /// the stETH requested).
+    #[serde(default, with = "serde_ext::amount")]
+    pub lido_withdrawals: U256,
     /// The sum.
     #[serde(with = "serde_ext::amount")]
     pub total: U256,
@@ -175,15 +181,21 @@ impl Lrt {
         Ok(held)
     }
 
+    /// What Lido owes the LRT at `pool`: the stETH of the unclaimed withdrawal requests the
+    /// pool and its delegators own, at par.
+    pub fn lido_withdrawals(&self, pool: Address, env: &LrtEnv<'_>) -> Result<U256> {
+        let owners = std::iter::once(pool).chain(self.delegators.iter().map(|d| d.address));
+        Ok(owners.map(|owner| env.lido.unclaimed_of(owner)).try_fold(U256::ZERO, math::add)?)
+    }
+
     /// What the backing of `pool` (this LRT's address) is worth now.
     pub fn live_nav(
         &self,
         pool: Address,
         ledger: &Ledger,
-        el: &EigenLayer,
-        beacon: &BeaconChain,
-        block: u64,
+        env: &LrtEnv<'_>,
     ) -> Result<NavBreakdown> {
+        let (el, beacon, block) = (env.eigenlayer, env.beacon, env.block);
         let mut nav = NavBreakdown::default();
         (nav.buffer, nav.buffer_eth) = self.holdings(ledger, pool)?;
         for delegator in &self.delegators {
@@ -196,9 +208,17 @@ impl Lrt {
             }
             nav.in_flight = math::add(nav.in_flight, Self::in_flight(el, beacon, od)?)?;
         }
-        nav.total = [nav.buffer, nav.delegators_idle, nav.restaked, nav.queued, nav.in_flight]
-            .into_iter()
-            .try_fold(U256::ZERO, math::add)?;
+        nav.lido_withdrawals = self.lido_withdrawals(pool, env)?;
+        nav.total = [
+            nav.buffer,
+            nav.delegators_idle,
+            nav.restaked,
+            nav.queued,
+            nav.in_flight,
+            nav.lido_withdrawals,
+        ]
+        .into_iter()
+        .try_fold(U256::ZERO, math::add)?;
         Ok(nav)
     }
 }

@@ -29,9 +29,10 @@ use crate::{
 impl World {
     /// ETH already on its way back to `lrt`'s pool: its delegators' idle ETH, the ETH in their
     /// pods (what queued beaconChainETH withdrawals are paid from, so they add nothing to it),
-    /// and the balances of their validators that are exiting and not yet swept.
-    pub(super) fn lrt_returning_eth(&self, lrt: &Lrt) -> Result<U256, Rejection> {
-        let mut total = U256::ZERO;
+    /// the balances of their validators that are exiting and not yet swept, and what Lido owes
+    /// the pool and its delegators for stETH in its withdrawal queue.
+    pub(super) fn lrt_returning_eth(&self, lrt: &Lrt, pool: Address) -> Result<U256, Rejection> {
+        let mut total = lrt.lido_withdrawals(pool, &self.lrt_env())?;
         for delegator in &lrt.delegators {
             let od = delegator.address;
             let pod_eth = self.ledger.balance_of(NATIVE_ETH, pod_address(od));
@@ -86,7 +87,7 @@ impl World {
             None => {
                 let owed: U256 = lrt.withdrawals.values().map(|w| w.owed).sum();
                 let held = self.ledger.balance_of(NATIVE_ETH, pool);
-                owed.saturating_sub(held).saturating_sub(self.lrt_returning_eth(&lrt)?)
+                owed.saturating_sub(held).saturating_sub(self.lrt_returning_eth(&lrt, pool)?)
             }
         };
         if needed.is_zero() {

@@ -99,7 +99,7 @@ impl Lrts {
             LrtView::Info(a) => {
                 let lrt = self.lrt(a.target)?;
                 let (nav, supply) = self.accounted(a.target, ledger, env)?;
-                let live = lrt.live_nav(a.target, ledger, env.eigenlayer, env.beacon, env.block)?;
+                let live = lrt.live_nav(a.target, ledger, env)?;
                 let pending: U256 = lrt.withdrawals.values().map(|w| w.shares).sum();
                 json!({
                     "preset": lrt.preset,
@@ -118,7 +118,7 @@ impl Lrts {
             LrtView::Rate(a) => Value::String(self.rate(a.target, ledger, env)?.to_string()),
             LrtView::Nav(a) => {
                 let lrt = self.lrt(a.target)?;
-                json!(lrt.live_nav(a.target, ledger, env.eigenlayer, env.beacon, env.block)?)
+                json!(lrt.live_nav(a.target, ledger, env)?)
             }
             LrtView::BalanceOf(a) => {
                 let lrt = self.lrt(a.target)?;

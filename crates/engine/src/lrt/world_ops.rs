@@ -14,6 +14,7 @@ use crate::{
     accounts::NATIVE_ETH,
     beacon::MIN_ACTIVATION_BALANCE,
     beacon::calls::BeaconCall,
+    lido::LidoCall,
     math::{self, GWEI, Rounding},
     world::TokenCall,
 };
@@ -32,6 +33,7 @@ impl World {
             admin: self.admin,
             eigenlayer: &self.eigenlayer,
             beacon: &self.beacon,
+            lido: &self.lido,
         }
     }
 
@@ -58,6 +60,7 @@ impl World {
                     admin: self.admin,
                     eigenlayer: &self.eigenlayer,
                     beacon: &self.beacon,
+                    lido: &self.lido,
                 };
                 let events = self.lrts.apply(&mut self.ledger, &env, sender, other)?;
                 Ok(events.into_iter().map(Event::Lrt).collect())
@@ -106,10 +109,12 @@ impl World {
     }
 
     /// `lrt.execute`: an EigenLayer or beacon-chain call made as one of the LRT's delegators,
-    /// or a token transfer between the pool and its delegators. Nothing leaves the LRT's
-    /// backing this way: the pool makes no other call (a position in its own name would not
-    /// count in NAV), tokens move only among the pool and its delegators, and the LRT's own
-    /// token (escrowed requests) never moves.
+    /// a token transfer between the pool and its delegators, or a redemption of stETH at Lido
+    /// by the pool or a delegator (`lido.request_withdrawals` owned by one of them,
+    /// `lido.claim_withdrawal(s)` paid to one of them: NAV counts their unclaimed requests at
+    /// par). Nothing leaves the LRT's backing this way: the pool makes no other call (a
+    /// position in its own name would not count in NAV), tokens and claims stay among the pool
+    /// and its delegators, and the LRT's own token (escrowed requests) never moves.
     fn lrt_execute(
         &mut self,
         sender: Address,
@@ -151,11 +156,21 @@ impl World {
                 Action::Beacon(BeaconCall::VoluntaryExit(_) | BeaconCall::WithdrawalRequest(_)),
                 Some(_),
             ) => true,
+            // Redeeming stETH at Lido: the requests stay the LRT's, the ETH comes to it.
+            (Action::Lido(LidoCall::RequestWithdrawals(r)), _) => {
+                r.owner.is_none_or(|owner| owner.is_zero() || insider(&owner))
+            }
+            (Action::Lido(LidoCall::ClaimWithdrawal(c)), _) => {
+                c.recipient.is_none_or(|r| insider(&r))
+            }
+            (Action::Lido(LidoCall::ClaimWithdrawals(c)), _) => {
+                c.recipient.is_none_or(|r| insider(&r))
+            }
             _ => false,
         };
         if !allowed {
             return Err(LrtError::ForbiddenCall(format!(
-                "{} as {} (the pool only moves tokens to its delegators; a delegator restakes, withdraws, proves and exits its own validators, and moves tokens within the LRT)",
+                "{} as {} (the pool moves tokens to its delegators and redeems stETH at Lido for itself; a delegator restakes, withdraws, proves and exits its own validators, redeems stETH at Lido for the LRT, and moves tokens within the LRT)",
                 a.call.name(),
                 if a.delegator.is_some() { "a delegator" } else { "the pool" }
             ))
@@ -224,7 +239,7 @@ impl World {
             )
             .into());
         }
-        let nav = lrt.live_nav(pool, &self.ledger, env.eigenlayer, env.beacon, env.block)?;
+        let nav = lrt.live_nav(pool, &self.ledger, &env)?;
         let target = math::mul_div(
             nav.total,
             U256::from(lrt.params.buffer_target_bps),
@@ -341,8 +356,7 @@ impl World {
         let direct = routes.iter().find(|r| r.route == "direct_restaking").expect("always offered");
         // Exposure: the LRT's delegators' slashable positions, scaled to this holder's share of
         // NAV; the direct operator's allocations applied to the amount.
-        let live =
-            lrt.live_nav(a.target, &self.ledger, env.eigenlayer, env.beacon, env.block)?.total;
+        let live = lrt.live_nav(a.target, &self.ledger, &env)?.total;
         let mut lrt_slashable = Vec::new();
         for delegator in &lrt.delegators {
             for e in self.exposure(delegator.address).map_err(LrtError::from)? {

@@ -224,7 +224,7 @@ fn live_navs(world: &World) -> Vec<U256> {
         .map(|(_, symbol)| {
             let pool = pool_address(symbol);
             let lrt = &world.lrts.instances[&pool];
-            lrt.live_nav(pool, &world.ledger, env.eigenlayer, env.beacon, env.block).unwrap().total
+            lrt.live_nav(pool, &world.ledger, &env).unwrap().total
         })
         .collect()
 }

@@ -6,6 +6,7 @@ mod eigenpods;
 mod exposure;
 mod fidelity;
 mod jito;
+mod lido;
 mod lrt;
 mod model;
 mod rewards;

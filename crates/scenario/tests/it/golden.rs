@@ -30,6 +30,7 @@ const SCENARIOS: &[&str] = &[
     "scenarios/karak/storage_order_and_pending_slashings.toml",
     "scenarios/lrt/01_renzo_restake_slash_withdraw.toml",
     "scenarios/jito/01_full_withdrawal_cycle.toml",
+    "scenarios/lido/01_submit_request_finalize_claim.toml",
 ];
 
 fn hashes_now() -> Vec<(String, String)> {

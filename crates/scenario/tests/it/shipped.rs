@@ -90,3 +90,8 @@ fn cross_protocol_scenarios_pass() {
 fn lrt_scenarios_pass() {
     run_all("scenarios/lrt", 9);
 }
+
+#[test]
+fn lido_scenarios_pass() {
+    run_all("scenarios/lido", 1);
+}
