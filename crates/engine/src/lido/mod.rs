@@ -49,6 +49,8 @@ pub mod views;
 #[cfg(test)]
 mod tests;
 
+use std::sync::LazyLock;
+
 use alloy_primitives::{Address, U256};
 
 pub use self::{
@@ -70,18 +72,22 @@ type Ev = LidoEvent;
 
 /// Lido's address: the stETH token's (Lido is the stETH contract). Its ETH is the buffer.
 pub fn lido_address() -> Address {
-    token_address("stETH")
+    steth()
 }
 
 /// The stETH token (the same address as Lido).
 pub fn steth() -> Address {
-    token_address("stETH")
+    // A name hashes into its address (keccak); every NAV read asks for this one.
+    static STETH: LazyLock<Address> = LazyLock::new(|| token_address("stETH"));
+    *STETH
 }
 
 /// The `WithdrawalQueueERC721` contract: it holds unfinalized requests' stETH and the ETH
 /// locked for finalized ones.
 pub fn withdrawal_queue_address() -> Address {
-    derived_address("rampart.lido", "WithdrawalQueueERC721")
+    static QUEUE: LazyLock<Address> =
+        LazyLock::new(|| derived_address("rampart.lido", "WithdrawalQueueERC721"));
+    *QUEUE
 }
 
 /// What a Lido call sees of the world.
