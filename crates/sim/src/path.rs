@@ -202,7 +202,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         0,
     ));
 
-    let mut evening = start.clone();
+    let mut evening = start;
     for t in 1..=prepared.model.timesteps {
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
         let epoch = world.clock.block / SLOTS_PER_EPOCH;
