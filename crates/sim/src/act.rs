@@ -13,8 +13,10 @@ use rampart_engine::{
         },
         state::{OperatorSet, Withdrawal},
     },
+    karak::{KarakCall, calls as karak_calls},
     lido::{LidoCall, MAX_STETH_WITHDRAWAL_AMOUNT, calls as lido_calls},
     lrt::{LrtCall, calls},
+    symbiotic::{Subnetwork, SymbioticCall, calls as symbiotic_calls},
     world::TokenCall,
 };
 
@@ -100,6 +102,68 @@ pub fn slash_operator(
             description: "simulated fault".into(),
         },
     }))
+}
+
+/// `symbiotic.slasher.slash` (an instant slasher), by the network's middleware: `amount` of
+/// what `operator` had at stake for `subnetwork` in `vault` at `capture_timestamp`.
+pub fn symbiotic_slash(
+    vault: Address,
+    subnetwork: Subnetwork,
+    operator: Address,
+    amount: U256,
+    capture_timestamp: u64,
+) -> Action {
+    Action::Symbiotic(SymbioticCall::Slash(symbiotic_calls::Slash {
+        target: vault,
+        subnetwork,
+        operator,
+        amount,
+        capture_timestamp,
+    }))
+}
+
+/// `symbiotic.veto_slasher.request_slash`, by the network's middleware (the same arguments as
+/// an instant slash).
+pub fn symbiotic_request_slash(
+    vault: Address,
+    subnetwork: Subnetwork,
+    operator: Address,
+    amount: U256,
+    capture_timestamp: u64,
+) -> Action {
+    Action::Symbiotic(SymbioticCall::RequestSlash(symbiotic_calls::Slash {
+        target: vault,
+        subnetwork,
+        operator,
+        amount,
+        capture_timestamp,
+    }))
+}
+
+/// `symbiotic.veto_slasher.execute_slash` of request `slash_index`, by the middleware.
+pub fn symbiotic_execute_slash(vault: Address, slash_index: u64) -> Action {
+    Action::Symbiotic(SymbioticCall::ExecuteSlash(symbiotic_calls::SlashIndex {
+        target: vault,
+        slash_index,
+    }))
+}
+
+/// `karak.core.request_slashing`, by the DSS: each of `vaults` by the same WAD percentage.
+pub fn karak_request_slashing(
+    operator: Address,
+    vaults: Vec<Address>,
+    percentage_wad: U256,
+) -> Action {
+    Action::Karak(KarakCall::RequestSlashing(karak_calls::SlashRequest {
+        operator,
+        slash_percentages_wad: vec![percentage_wad; vaults.len()],
+        vaults,
+    }))
+}
+
+/// `karak.core.finalize_slashing` of the request stored under `root` (anyone may send it).
+pub fn karak_finalize_slashing(root: rampart_engine::B256) -> Action {
+    Action::Karak(KarakCall::FinalizeSlashing(karak_calls::Root { root }))
 }
 
 /// `eigenlayer.modify_allocations` taking every allocation in `sets` of `strategy` to zero.
@@ -228,6 +292,40 @@ mod tests {
         assert_eq!(
             lido_claim_withdrawals(vec![1, 2]),
             parsed("lido.claim_withdrawals", json!({ "request_ids": [1, 2] }))
+        );
+        let net = named_address("net");
+        let subnetwork = Subnetwork { network: net, identifier: 2 };
+        let vault = named_address("vault");
+        let subnetwork_json = json!({ "network": "net", "identifier": 2 });
+        let slash_json = json!({ "target": "vault", "subnetwork": subnetwork_json,
+                                 "operator": "alice", "amount": "5", "capture_timestamp": 77 });
+        assert_eq!(
+            symbiotic_slash(vault, subnetwork, alice, amount, 77),
+            parsed("symbiotic.slasher.slash", slash_json.clone())
+        );
+        assert_eq!(
+            symbiotic_request_slash(vault, subnetwork, alice, amount, 77),
+            parsed("symbiotic.veto_slasher.request_slash", slash_json)
+        );
+        assert_eq!(
+            symbiotic_execute_slash(vault, 4),
+            parsed(
+                "symbiotic.veto_slasher.execute_slash",
+                json!({ "target": "vault", "slash_index": 4 })
+            )
+        );
+        assert_eq!(
+            karak_request_slashing(alice, vec![vault, pool], amount),
+            parsed(
+                "karak.core.request_slashing",
+                json!({ "operator": "alice", "slash_percentages_wad": ["5", "5"],
+                        "vaults": ["vault", pool.to_string()] })
+            )
+        );
+        let root = rampart_engine::B256::repeat_byte(0xab);
+        assert_eq!(
+            karak_finalize_slashing(root),
+            parsed("karak.core.finalize_slashing", json!({ "root": root.to_string() }))
         );
         assert_eq!(
             deallocate(alice, &[set], strategy),

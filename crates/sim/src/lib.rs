@@ -25,6 +25,7 @@
 pub mod act;
 pub mod cadcad;
 pub mod cast;
+pub mod faults;
 pub mod model;
 pub mod path;
 pub mod plots;
@@ -142,6 +143,15 @@ fn scenario_names(world: &World, book: &rampart_scenario::NameBook) -> BTreeMap<
         addresses.push(set.avs);
         addresses.extend(info.members.iter().copied());
     }
+    let sym = &world.symbiotic;
+    addresses.extend(sym.networks.iter().copied());
+    addresses.extend(sym.middleware.values().copied());
+    addresses.extend(sym.vaults.keys().copied());
+    addresses.extend(sym.vault_opt_ins.keys().map(|(operator, _)| *operator));
+    let karak = &world.karak;
+    addresses.extend(karak.dss_max_slashable_percentage_wad.keys().copied());
+    addresses.extend(karak.operators.keys().copied());
+    addresses.extend(karak.vaults.keys().copied());
     for (pool, lrt) in &world.lrts.instances {
         addresses.push(*pool);
         addresses.extend(lrt.delegators.iter().map(|d| d.operator));

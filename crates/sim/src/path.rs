@@ -7,6 +7,12 @@
 //! row recorded after each step reads the world's state. Order within a step is fixed:
 //! clock, market and oracle, rewards, faults, operator exits, network demand, unwinds that are
 //! ready, claims, holders, strategies, the managers' new unwinds, restaking.
+//!
+//! Faults slash through each service's own protocol ([`crate::faults`]): EigenLayer's
+//! `slash_operator`; Symbiotic's instant `slash`, or a veto slasher's `request_slash` executed
+//! after the veto period; Karak's `request_slashing` finalized after the 2-day veto window. The
+//! second steps of earlier faults are sent when their window allows, just before the step's
+//! faults, and count in that step's `slashed`.
 
 use crate::{
     Prepared,
@@ -209,7 +215,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         0,
     ));
 
-    let mut evening = start.clone();
+    let mut evening = start;
     for t in 1..=prepared.model.timesteps {
         let (mut slashed, mut cascade) = (U256::ZERO, 0u64);
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
@@ -312,6 +318,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         record_partial!(1);
         // Faults: objective, catastrophic and correlated outages, through the real slash path.
         let before = total_operator_stake(&world, prepared);
+        crate::faults::settle(&mut world, prepared); // veto-slasher and Karak second steps
         let links: usize = cast.operators.iter().map(|o| o.services.len()).sum();
         let objective = rng.faults.poisson(params.fault_rate * links as f64 * dt_years);
         let catastrophic = rng.faults.poisson(params.catastrophic_rate * links as f64 * dt_years);
@@ -361,7 +368,8 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             .poisson(params.operator_exit_rate * cast.operators.len() as f64 * dt_years)
         {
             let o = &cast.operators[rng.operators.index(cast.operators.len())];
-            let sets: Vec<_> = o.services.iter().map(|&s| cast.services[s].set).collect();
+            let sets: Vec<_> =
+                o.services.iter().filter_map(|&s| cast.services[s].eigenlayer_set()).collect();
             if send(&mut world, o.address, act::deallocate(o.address, &sets, cast.steth_strategy))
                 .is_ok()
             {
@@ -657,22 +665,10 @@ fn pick_link(prepared: &Prepared, rng: &mut Stream) -> (usize, usize) {
     (o, prepared.cast.operators[o].services[k])
 }
 
-/// A slash of operator `o` by service `s` of `bps` of its allocation, sent by the slasher.
+/// A fault of operator `o` in service `s`: `bps` of what the service can slash of it, through
+/// the service's protocol ([`crate::faults::slash`]; a rejected call costs nothing).
 fn slash(world: &mut World, prepared: &Prepared, o: usize, s: usize, bps: f64) {
-    let service = &prepared.cast.services[s];
-    let operator = &prepared.cast.operators[o];
-    let wads = bps_to_wad(bps);
-    if wads.is_zero() {
-        return;
-    }
-    // Rejected when the operator is no longer slashable by the set (deallocated, or its
-    // allocation already slashed to zero): that fault then costs nothing, as on chain.
-    let strategy = prepared.cast.steth_strategy;
-    let _ = send(
-        world,
-        service.slasher,
-        act::slash_operator(service.set, operator.address, strategy, wads),
-    );
+    crate::faults::slash(world, prepared, o, s, bps_to_wad(bps));
 }
 
 fn steth_strategy(world: &World) -> Address {
@@ -685,33 +681,15 @@ fn steth_strategy(world: &World) -> Address {
         .expect("checked when prepared")
 }
 
-/// stETH delegated to every operator of the cast (operator shares).
+/// The capital the cast's services can slash, in every protocol
+/// ([`crate::faults::total_operator_stake`]): a slash lowers it by what it took.
 fn total_operator_stake(world: &World, prepared: &Prepared) -> U256 {
-    let strategy = steth_strategy(world);
-    prepared
-        .cast
-        .operators
-        .iter()
-        .map(|o| world.eigenlayer.operator_shares(o.address, strategy))
-        .fold(U256::ZERO, |a, b| a + b)
+    crate::faults::total_operator_stake(world, prepared)
 }
 
-/// What service `s` can slash: Σ members' shares × allocated magnitude / max magnitude.
+/// What service `s` can slash now, whatever its protocol ([`crate::faults::service_stake`]).
 pub(crate) fn service_stake(world: &World, prepared: &Prepared, s: usize) -> U256 {
-    let strategy = steth_strategy(world);
-    let set = prepared.cast.services[s].set;
-    let now = world.clock.block;
-    let el = &world.eigenlayer;
-    el.operator_sets.get(&set).map_or(U256::ZERO, |info| {
-        info.members.iter().fold(U256::ZERO, |sum, &op| {
-            let max = el.operator_max_magnitude(Some(op), strategy);
-            if max == 0 {
-                return sum;
-            }
-            let alloc = el.get_allocation(now, op, set, strategy).current_magnitude;
-            sum + el.operator_shares(op, strategy) * U256::from(alloc) / U256::from(max)
-        })
-    })
+    crate::faults::service_stake(world, prepared, s)
 }
 
 fn token_balance(world: &World, token: Address, account: Address) -> U256 {
