@@ -282,19 +282,33 @@ pub fn write_outputs(
         ("rampart.seed", prepared.model.seed.to_string()),
         ("rampart.model", prepared.model.name.clone()),
     ];
-    let mut written = Vec::new();
-    let mut put = |name: &str| {
-        written.push(name.to_string());
-        dir.join(name)
-    };
-    table::write_parquet(&put("paths.parquet"), &results.paths, &meta)?;
-    table::write_csv(&put("paths.csv"), &results.paths)?;
-    table::write_parquet(&put("exits.parquet"), &results.exits, &meta)?;
-    table::write_csv(&put("exits.csv"), &results.exits)?;
-    table::write_csv(&put("subsets.csv"), &results.subsets)?;
+    let files = ["paths.parquet", "paths.csv", "exits.parquet", "exits.csv", "subsets.csv"];
+    let mut written: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
+    let put = |name: &str| dir.join(name);
+    // The writers are independent and a year of 1,000 paths is a gigabyte of CSV: the
+    // Parquet files, the CSV files and the plots go on separate threads.
+    let ((parquet, csv), plots) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    table::write_parquet(&put("paths.parquet"), &results.paths, &meta)?;
+                    table::write_parquet(&put("exits.parquet"), &results.exits, &meta)
+                },
+                || {
+                    table::write_csv(&put("paths.csv"), &results.paths)?;
+                    table::write_csv(&put("exits.csv"), &results.exits)?;
+                    table::write_csv(&put("subsets.csv"), &results.subsets)
+                },
+            )
+        },
+        || plots::draw(prepared, results, dir),
+    );
+    parquet?;
+    csv?;
     let json = serde_json::to_string_pretty(&results.summary).map_err(|e| e.to_string())?;
     std::fs::write(put("summary.json"), json + "\n").map_err(|e| e.to_string())?;
-    written.extend(plots::draw(prepared, results, dir)?);
+    written.push("summary.json".into());
+    written.extend(plots?);
     Ok(written)
 }
 

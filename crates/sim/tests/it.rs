@@ -118,7 +118,7 @@ fn substeps_are_rows_and_recording_them_changes_nothing() {
     let (a, b) = (run_paths(&plain, 0..2).unwrap(), run_paths(&detailed, 0..2).unwrap());
     let steps = 30;
     let blocks = rampart_sim::path::SUBSTEPS;
-    assert_eq!(b.num_rows(), 2 * (1 + steps * blocks as usize));
+    assert_eq!(b.num_rows(), 2 * (1 + steps * usize::try_from(blocks).unwrap()));
     let int = |batch: &arrow::array::RecordBatch, name: &str| {
         batch
             .column_by_name(name)
@@ -146,8 +146,8 @@ fn substeps_are_rows_and_recording_them_changes_nothing() {
     // Slashes happen in the faults block: a step's `slashed` is zero before it.
     let slashed = b.column_by_name("slashed").unwrap();
     let slashed = slashed.as_any().downcast_ref::<arrow::array::Decimal128Array>().unwrap();
-    for r in 0..b.num_rows() {
-        if s[r] == 1 {
+    for (r, &substep) in s.iter().enumerate() {
+        if substep == 1 {
             assert_eq!(slashed.value(r), 0, "row {r}: block 1 is before the faults");
         }
     }
