@@ -196,28 +196,51 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
     let mut slashed_total = U256::ZERO;
     let mut exited_operators = 0i64;
     let mut gamma = crate::risk::gamma(prepared, &world, subset);
-    out.rows.push(row(
-        prepared,
-        &world,
-        &start,
-        &Market::at_start(params),
-        &lrts,
-        &holders,
-        &strategies,
-        &unwinds,
-        &exit_queue,
-        &entry_queue,
-        0,
-        U256::ZERO,
-        slashed_total,
-        exited_operators,
-        gamma,
-        0,
-    ));
+    // The step, what it slashed, its cascade and its market: read by every row of the step.
+    let (mut t, mut slashed, mut cascade) = (0u64, U256::ZERO, 0u64);
+    let mut market = Market::at_start(params);
+    // The row of the state now, valued at `$marks`.
+    macro_rules! row_now {
+        ($marks:expr, $gamma:expr) => {
+            row(
+                prepared,
+                &world,
+                $marks,
+                &market,
+                &lrts,
+                &holders,
+                &strategies,
+                &unwinds,
+                &exit_queue,
+                &entry_queue,
+                t,
+                slashed,
+                slashed_total,
+                exited_operators,
+                $gamma,
+                cascade,
+            )
+        };
+    }
+    // With `substeps = true`, the state after each of the first five blocks of a step, as
+    // cadCAD records every partial state update block (γ is read only at the step's end).
+    macro_rules! record_partial {
+        ($substep:expr) => {
+            if prepared.model.substeps {
+                let now = marks(&world, prepared);
+                out.partial.push(row_now!(&now, None));
+                debug_assert_eq!(
+                    out.partial.len() as u64 % (SUBSTEPS - 1),
+                    $substep % (SUBSTEPS - 1)
+                );
+            }
+        };
+    }
+    out.rows.push(row_now!(&start, gamma));
 
     let mut evening = start;
-    for t in 1..=prepared.model.timesteps {
-        let (mut slashed, mut cascade) = (U256::ZERO, 0u64);
+    for step in 1..=prepared.model.timesteps {
+        (t, slashed, cascade) = (step, U256::ZERO, 0);
         world.advance_seconds(step_seconds).map_err(|e| e.to_string())?;
         let epoch = world.clock.block / SLOTS_PER_EPOCH;
         // Market: ETH jump-diffusion, stETH and LRT discounts (mean-reverting, with depegs
@@ -252,39 +275,7 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
             l.discount_bps = l.discount_bps.clamp(-100.0, 9_000.0);
         }
         let steth_price = WAD - bps_to_wad(steth_discount);
-        // With `substeps = true`, the state after each of the first five blocks of a step, as
-        // cadCAD records every partial state update block (γ is read only at the step's end).
-        macro_rules! record_partial {
-            ($substep:expr) => {
-                if prepared.model.substeps {
-                    let now = marks(&world, prepared);
-                    let market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
-                    out.partial.push(row(
-                        prepared,
-                        &world,
-                        &now,
-                        &market,
-                        &lrts,
-                        &holders,
-                        &strategies,
-                        &unwinds,
-                        &exit_queue,
-                        &entry_queue,
-                        t,
-                        slashed,
-                        slashed_total,
-                        exited_operators,
-                        None,
-                        cascade,
-                    ));
-                    debug_assert_eq!(
-                        out.partial.len() as u64 % (SUBSTEPS - 1),
-                        $substep % (SUBSTEPS - 1)
-                    );
-                }
-            };
-        }
-
+        market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
         for l in &cast.lrts {
             // The oracle: a rejected update (a paused LRT) leaves the old price.
             let _ = send(&mut world, l.manager, act::set_asset_price(l.pool, steth(), steth_price));
@@ -541,26 +532,8 @@ pub fn run_with_world(prepared: &Prepared, key: PathKey) -> Result<(PathOutput, 
         } else {
             gamma = None;
         }
-        let market = Market { eth_usd: libm::exp(eth_log_price), steth_price };
         evening = marks(&world, prepared);
-        out.rows.push(row(
-            prepared,
-            &world,
-            &evening,
-            &market,
-            &lrts,
-            &holders,
-            &strategies,
-            &unwinds,
-            &exit_queue,
-            &entry_queue,
-            t,
-            slashed,
-            slashed_total,
-            exited_operators,
-            gamma,
-            cascade,
-        ));
+        out.rows.push(row_now!(&evening, gamma));
         for (s, m) in lrts.iter_mut().zip(&evening) {
             s.peak_rate = s.peak_rate.max(m.rate);
         }

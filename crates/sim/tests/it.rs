@@ -33,6 +33,18 @@ direct_eth = 5000
 cohorts = [[5000, 0.5], [5000, 3.0]]
 lrt = [{ preset = "puffer", supply_eth = 3000, buffer_bps = 200, operators = 2 }]"#;
 
+/// An int64 column of a results table.
+fn int_column(batch: &arrow::array::RecordBatch, name: &str) -> Vec<i64> {
+    batch
+        .column_by_name(name)
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow::array::Int64Array>()
+        .unwrap()
+        .values()
+        .to_vec()
+}
+
 fn bytes_of(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap()
 }
@@ -80,16 +92,7 @@ fn the_table_has_radcad_columns_and_order() {
     let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
     assert_eq!(&names[names.len() - 5..], ["simulation", "subset", "run", "substep", "timestep"]);
     assert_eq!(batch.num_rows(), 2 * (1 + 30));
-    let col = |name: &str| {
-        batch
-            .column_by_name(name)
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow::array::Int64Array>()
-            .unwrap()
-            .values()
-            .to_vec()
-    };
+    let col = |name: &str| int_column(&batch, name);
     assert_eq!(col("run")[0], 1);
     assert_eq!(col("run")[31], 2);
     assert_eq!((col("timestep")[0], col("substep")[0]), (0, 0));
@@ -119,17 +122,7 @@ fn substeps_are_rows_and_recording_them_changes_nothing() {
     let steps = 30;
     let blocks = rampart_sim::path::SUBSTEPS;
     assert_eq!(b.num_rows(), 2 * (1 + steps * usize::try_from(blocks).unwrap()));
-    let int = |batch: &arrow::array::RecordBatch, name: &str| {
-        batch
-            .column_by_name(name)
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow::array::Int64Array>()
-            .unwrap()
-            .values()
-            .to_vec()
-    };
-    let (t, s) = (int(&b, "timestep"), int(&b, "substep"));
+    let (t, s) = (int_column(&b, "timestep"), int_column(&b, "substep"));
     assert_eq!((t[0], s[0]), (0, 0));
     assert_eq!(
         (1..=6).map(|r| (t[r], s[r])).collect::<Vec<_>>(),
