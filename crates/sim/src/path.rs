@@ -996,31 +996,51 @@ fn manage_liquidity(
     Ok(())
 }
 
-/// New stETH deposits sit in the pool until the manager restakes them by weight.
+/// New stETH deposits sit in the pool until the manager restakes the day's batch through the
+/// delegator furthest below its weight (as Renzo's `chooseOperatorDelegatorForDeposit` picks
+/// one operator delegator per deposit): one transfer and one deposit a day, not one per
+/// delegator.
 fn restake_idle_steth(world: &mut World, l: &crate::cast::Lrt, strategy: Address) {
     let idle = token_balance(world, steth(), l.pool);
     if idle < U256::from(MIN_FLOW_WEI) {
         return;
     }
     let Some(lrt) = world.lrts.instances.get(&l.pool) else { return };
-    let delegators: Vec<(usize, u64)> =
-        lrt.delegators.iter().enumerate().map(|(i, d)| (i, d.weight_bps)).collect();
-    let total: u64 = delegators.iter().map(|d| d.1).sum();
-    if total == 0 {
+    let total_weight: u64 = lrt.delegators.iter().map(|d| d.weight_bps).sum();
+    if total_weight == 0 {
         return;
     }
-    for (i, weight) in delegators {
-        let share = idle * U256::from(weight) / U256::from(total);
-        if share.is_zero() {
-            continue;
-        }
-        let od = rampart_engine::lrt::delegator_address(l.pool, i);
-        let moved =
-            send(world, l.manager, act::execute(l.pool, None, act::transfer(od, steth(), share)));
-        if moved.is_ok() {
-            let deposit = act::deposit_into_strategy(strategy, steth(), share);
-            let _ = send(world, l.manager, act::execute(l.pool, Some(i), deposit));
-        }
+    let restaked: Vec<U256> = lrt
+        .delegators
+        .iter()
+        .map(|d| {
+            world
+                .eigenlayer
+                .get_withdrawable_shares(d.address, &[strategy])
+                .map_or(U256::ZERO, |(w, _)| w[0])
+        })
+        .collect();
+    let after = restaked.iter().fold(idle, |sum, r| sum + r);
+    // The largest shortfall below weight × (what is restaked + the batch); the first on a tie.
+    let Some((index, _)) = lrt
+        .delegators
+        .iter()
+        .zip(&restaked)
+        .map(|(d, r)| {
+            (after * U256::from(d.weight_bps) / U256::from(total_weight)).saturating_sub(*r)
+        })
+        .enumerate()
+        .rev()
+        .max_by_key(|&(_, shortfall)| shortfall)
+    else {
+        return;
+    };
+    let od = rampart_engine::lrt::delegator_address(l.pool, index);
+    let moved =
+        send(world, l.manager, act::execute(l.pool, None, act::transfer(od, steth(), idle)));
+    if moved.is_ok() {
+        let deposit = act::deposit_into_strategy(strategy, steth(), idle);
+        let _ = send(world, l.manager, act::execute(l.pool, Some(index), deposit));
     }
 }
 
