@@ -92,8 +92,9 @@ pub fn eigenlayer_condition(network: &Network) -> ElCertificate {
         if numer.is_zero() {
             continue;
         }
-        // stake / (numer / denom) − 1 = (stake · denom − numer) / numer
-        let gamma = BigRational::new(BigInt::from(operator.stake) * &denom - &numer, numer);
+        // stake / (numer / denom) − 1 = (stake · denom − numer) / numer, left unreduced:
+        // comparing ratios cross-multiplies (numer > 0), and only the best is reduced.
+        let gamma = BigRational::new_raw(BigInt::from(operator.stake) * &denom - &numer, numer);
         consider(gamma, Binding::Operator(v));
     }
     if !free_attacks.is_empty() {
@@ -104,7 +105,7 @@ pub fn eigenlayer_condition(network: &Network) -> ElCertificate {
         };
     }
     ElCertificate {
-        gamma: best.as_ref().map(|(g, _)| g.clone()),
+        gamma: best.as_ref().map(|(g, _)| g.reduced()),
         binding: best.map(|(_, b)| b),
         free_attacks,
     }
