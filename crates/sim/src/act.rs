@@ -104,40 +104,25 @@ pub fn slash_operator(
     }))
 }
 
-/// `symbiotic.slasher.slash` (an instant slasher), by the network's middleware: `amount` of
-/// what `operator` had at stake for `subnetwork` in `vault` at `capture_timestamp`.
+/// A Symbiotic slash by the network's middleware: `amount` of what `operator` had at stake
+/// for `subnetwork` in `vault` at `capture_timestamp`, as `symbiotic.slasher.slash` (an
+/// instant slasher) or `symbiotic.veto_slasher.request_slash` (a veto slasher; the same
+/// arguments).
 pub fn symbiotic_slash(
+    instant: bool,
     vault: Address,
     subnetwork: Subnetwork,
     operator: Address,
     amount: U256,
     capture_timestamp: u64,
 ) -> Action {
-    Action::Symbiotic(SymbioticCall::Slash(symbiotic_calls::Slash {
-        target: vault,
-        subnetwork,
-        operator,
-        amount,
-        capture_timestamp,
-    }))
-}
-
-/// `symbiotic.veto_slasher.request_slash`, by the network's middleware (the same arguments as
-/// an instant slash).
-pub fn symbiotic_request_slash(
-    vault: Address,
-    subnetwork: Subnetwork,
-    operator: Address,
-    amount: U256,
-    capture_timestamp: u64,
-) -> Action {
-    Action::Symbiotic(SymbioticCall::RequestSlash(symbiotic_calls::Slash {
-        target: vault,
-        subnetwork,
-        operator,
-        amount,
-        capture_timestamp,
-    }))
+    let args =
+        symbiotic_calls::Slash { target: vault, subnetwork, operator, amount, capture_timestamp };
+    Action::Symbiotic(if instant {
+        SymbioticCall::Slash(args)
+    } else {
+        SymbioticCall::RequestSlash(args)
+    })
 }
 
 /// `symbiotic.veto_slasher.execute_slash` of request `slash_index`, by the middleware.
@@ -300,11 +285,11 @@ mod tests {
         let slash_json = json!({ "target": "vault", "subnetwork": subnetwork_json,
                                  "operator": "alice", "amount": "5", "capture_timestamp": 77 });
         assert_eq!(
-            symbiotic_slash(vault, subnetwork, alice, amount, 77),
+            symbiotic_slash(true, vault, subnetwork, alice, amount, 77),
             parsed("symbiotic.slasher.slash", slash_json.clone())
         );
         assert_eq!(
-            symbiotic_request_slash(vault, subnetwork, alice, amount, 77),
+            symbiotic_slash(false, vault, subnetwork, alice, amount, 77),
             parsed("symbiotic.veto_slasher.request_slash", slash_json)
         );
         assert_eq!(

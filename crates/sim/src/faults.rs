@@ -85,13 +85,8 @@ fn symbiotic_slash(
     if amount.is_zero() {
         return;
     }
-    if instant {
-        let call = act::symbiotic_slash(vault_address, subnetwork, operator, amount, capture);
-        let _ = send(world, middleware, call);
-        return;
-    }
-    let call = act::symbiotic_request_slash(vault_address, subnetwork, operator, amount, capture);
-    if send(world, middleware, call).is_err() {
+    let call = act::symbiotic_slash(instant, vault_address, subnetwork, operator, amount, capture);
+    if send(world, middleware, call).is_err() || instant {
         return;
     }
     // Executable at once when nobody can veto it; otherwise `settle` executes it after the
